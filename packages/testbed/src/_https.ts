@@ -1,0 +1,39 @@
+import { request } from 'node:https';
+
+/** Client TLS material for a request to a testbed server. */
+export interface TlsClient {
+  readonly ca: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+/** One HTTPS request on loopback; resolves with status and body text. */
+export function httpsRequest(
+  url: string,
+  tls: TlsClient,
+  options: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        ca: tls.ca,
+        ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}),
+        headers: { 'content-type': 'application/json', ...options.headers },
+        timeout: options.timeoutMs ?? 5000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`request to ${url} timed out`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}

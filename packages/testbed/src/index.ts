@@ -1,0 +1,9 @@
+export { type TestCredentials, testbedAdmin } from './admin.ts';
+export { IMAGE_MARKERS, READY_AFTER_ANNOTATION, UNSCHEDULABLE_NODE_LABEL } from './markers.ts';
+export {
+  CLUSTER_ADMIN_GROUP,
+  startTestbed,
+  type Testbed,
+  type TestbedInfo,
+  type TestbedOptions,
+} from './testbed.ts';

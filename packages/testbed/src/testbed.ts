@@ -1,0 +1,340 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KnownCredentials } from './_eks-token.ts';
+import { httpsRequest } from './_https.ts';
+import { clientCertKubeconfig } from './_kubeconfig.ts';
+import { kwokStagesYaml } from './_kwok-stages.ts';
+import { generatePki } from './_pki.ts';
+import { freePorts } from './_ports.ts';
+import { type ManagedProcess, startProcess, waitUntilReady } from './_process.ts';
+import { seedCluster } from './_seed.ts';
+import { resolveBinaries, resolveVenv } from './_toolchain.ts';
+import { startWebhook, type WebhookServer } from './_webhook.ts';
+
+/** How to start a testbed; every field has a default. */
+export interface TestbedOptions {
+  /** The EKS cluster name tokens must be minted for (default `kubeship-testbed`). */
+  readonly clusterName?: string;
+  /** AWS region of the emulated cluster and STS (default `us-east-1`). */
+  readonly region?: string;
+  /** Number of KWOK nodes, spread over zones a, b, c (default 3). */
+  readonly nodes?: number;
+  /** Milliseconds from scheduling to Ready for a healthy pod (default 500). */
+  readonly readyDelayMs?: number;
+  /** Milliseconds to Ready for a `slowready` image (default 8000). */
+  readonly slowReadyDelayMs?: number;
+  /** Milliseconds between restarts of a `crashloop` image (default 2000). */
+  readonly crashLoopIntervalMs?: number;
+  /** Where to keep data and logs (default: a new temp dir, removed on stop unless `keepData`). */
+  readonly dataDir?: string;
+  readonly keepData?: boolean;
+}
+
+/** Everything a test needs to reach the testbed; plain data, so it can cross worker boundaries. */
+export interface TestbedInfo {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The apiserver URL, e.g. `https://127.0.0.1:41234`. */
+  readonly endpoint: string;
+  /** The cluster CA certificate (PEM). */
+  readonly caPem: string;
+  /** Admin kubeconfig (YAML text, client certificate in system:masters) for test setup. */
+  readonly adminKubeconfig: string;
+  /** The same kubeconfig, written to disk for humans and tools. */
+  readonly adminKubeconfigPath: string;
+  readonly aws: {
+    /** moto server URL; point AWS SDK clients at it with `endpoint` or `AWS_ENDPOINT_URL`. */
+    readonly endpointUrl: string;
+    /** Credentials the token webhook knows, mapped to the cluster-admin access entry. */
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+    /** The principal those credentials belong to. */
+    readonly principalArn: string;
+  };
+  /** The token webhook's admin API (see `testbedAdmin`). */
+  readonly webhook: { readonly url: string; readonly adminToken: string };
+  readonly dataDir: string;
+  /** PIDs of the processes this testbed started (the webhook lives in the starting process). */
+  readonly pids: Readonly<Record<string, number>>;
+}
+
+/** A running testbed. */
+export interface Testbed extends TestbedInfo {
+  /** Stops every process this testbed started and removes its data (unless kept). */
+  stop(): Promise<void>;
+}
+
+/** The group the default principal's access entry grants; bound to `cluster-admin`. */
+export const CLUSTER_ADMIN_GROUP = 'kubeship:cluster-admins';
+const ACCOUNT_ID = '123456789012';
+const motoLauncher = fileURLToPath(new URL('../moto/launch.py', import.meta.url));
+
+/**
+ * Starts a real control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler),
+ * KWOK nodes, the EKS token webhook and moto, all on random loopback ports.
+ */
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const clusterName = options.clusterName ?? 'kubeship-testbed';
+  const region = options.region ?? 'us-east-1';
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeship-testbed-'));
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const file = (name: string, content: string) => {
+    const path = join(dataDir, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
+  const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
+  const processes: ManagedProcess[] = [];
+  let webhook: WebhookServer | undefined;
+  const stop = async () => {
+    for (const child of [...processes].reverse()) await child.stop();
+    await webhook?.close();
+    if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const [bin, venv, pki, [etcdPort, etcdPeerPort, apiPort] = []] = await Promise.all([
+      Promise.resolve().then(resolveBinaries),
+      Promise.resolve().then(resolveVenv),
+      generatePki(),
+      freePorts(3),
+    ]);
+    const endpoint = `https://127.0.0.1:${apiPort}`;
+    const credentials: KnownCredentials = {
+      accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64url'),
+      arn: `arn:aws:iam::${ACCOUNT_ID}:user/kubeship-testbed-admin`,
+    };
+    const adminToken = randomBytes(24).toString('base64url');
+
+    // moto does not depend on the control plane: start it first, it is the slowest to boot.
+    const motoSpec = file(
+      'moto-spec.json',
+      JSON.stringify({
+        clusters: [
+          {
+            name: clusterName,
+            region,
+            accountId: ACCOUNT_ID,
+            endpoint,
+            certificateAuthorityData: Buffer.from(pki.ca.cert).toString('base64'),
+          },
+        ],
+      }),
+    );
+    const moto = startProcess('moto', join(venv, 'bin', 'python'), [motoLauncher, motoSpec], {
+      logFile: logFile('moto'),
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        PYTHONUNBUFFERED: '1',
+      },
+    });
+    processes.push(moto);
+
+    webhook = await startWebhook({
+      tls: pki.webhook,
+      clusterName,
+      region,
+      adminToken,
+      logFile: logFile('webhook'),
+      initialCredentials: [credentials],
+    });
+    const webhookUrl = `https://127.0.0.1:${webhook.port}`;
+
+    const etcd = startProcess(
+      'etcd',
+      join(bin, 'etcd'),
+      [
+        '--name=testbed',
+        `--data-dir=${join(dataDir, 'etcd')}`,
+        `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+        `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+        `--initial-cluster=testbed=http://127.0.0.1:${etcdPeerPort}`,
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      { logFile: logFile('etcd') },
+    );
+    processes.push(etcd);
+
+    const paths = {
+      ca: file('ca.crt', pki.ca.cert),
+      apiCert: file('apiserver.crt', pki.apiserver.cert),
+      apiKey: file('apiserver.key', pki.apiserver.key),
+      saPub: file('sa.pub', pki.serviceAccount.publicKey),
+      saKey: file('sa.key', pki.serviceAccount.privateKey),
+      webhookConfig: file(
+        'token-webhook.kubeconfig',
+        clientCertKubeconfig({
+          server: `${webhookUrl}/authenticate`,
+          caPem: pki.ca.cert,
+          client: pki.clients.admin,
+          name: 'token-webhook',
+        }),
+      ),
+    };
+    const kubeconfigFor = (name: string, client: (typeof pki.clients)[keyof typeof pki.clients]) =>
+      file(`${name}.kubeconfig`, clientCertKubeconfig({ server: endpoint, caPem: pki.ca.cert, client }));
+    const adminKubeconfigPath = kubeconfigFor('admin', pki.clients.admin);
+
+    await waitUntilReady('etcd', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, {
+      process: etcd,
+      timeoutMs: 30_000,
+    });
+    const apiserver = startProcess(
+      'kube-apiserver',
+      join(bin, 'kube-apiserver'),
+      [
+        `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${join(dataDir, 'apiserver-certs')}`,
+        `--tls-cert-file=${paths.apiCert}`,
+        `--tls-private-key-file=${paths.apiKey}`,
+        `--client-ca-file=${paths.ca}`,
+        `--service-account-key-file=${paths.saPub}`,
+        `--service-account-signing-key-file=${paths.saKey}`,
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--authorization-mode=RBAC',
+        `--authentication-token-webhook-config-file=${paths.webhookConfig}`,
+        '--authentication-token-webhook-version=v1',
+        '--authentication-token-webhook-cache-ttl=10s',
+        '--anonymous-auth=false',
+        '--allow-privileged=true',
+        '--profiling=false',
+        '--event-ttl=1h',
+        '--watch-cache=true',
+        '--v=1',
+      ],
+      { logFile: logFile('kube-apiserver') },
+    );
+    processes.push(apiserver);
+    const adminTls = { ca: pki.ca.cert, cert: pki.clients.admin.cert, key: pki.clients.admin.key };
+    await waitUntilReady(
+      'kube-apiserver',
+      async () => (await httpsRequest(`${endpoint}/readyz`, adminTls)).status === 200,
+      {
+        process: apiserver,
+        timeoutMs: 60_000,
+      },
+    );
+
+    const controllerManager = startProcess(
+      'kube-controller-manager',
+      join(bin, 'kube-controller-manager'),
+      [
+        `--kubeconfig=${kubeconfigFor('controller-manager', pki.clients.controllerManager)}`,
+        '--controllers=deployment-controller,replicaset-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,disruption-controller,root-ca-certificate-publisher-controller,endpointslice-controller,clusterrole-aggregation-controller',
+        `--service-account-private-key-file=${paths.saKey}`,
+        `--root-ca-file=${paths.ca}`,
+        '--leader-elect=false',
+        '--secure-port=0',
+        '--concurrent-deployment-syncs=10',
+        '--concurrent-replicaset-syncs=10',
+        '--v=1',
+      ],
+      { logFile: logFile('kube-controller-manager') },
+    );
+    const scheduler = startProcess(
+      'kube-scheduler',
+      join(bin, 'kube-scheduler'),
+      [
+        `--kubeconfig=${kubeconfigFor('scheduler', pki.clients.scheduler)}`,
+        '--leader-elect=false',
+        '--secure-port=0',
+        '--v=1',
+      ],
+      { logFile: logFile('kube-scheduler') },
+    );
+    const kwok = startProcess(
+      'kwok',
+      join(bin, 'kwok'),
+      [
+        `--kubeconfig=${kubeconfigFor('kwok', pki.clients.kwok)}`,
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        `--config=${file(
+          'kwok-stages.yaml',
+          kwokStagesYaml({
+            readyDelayMs: options.readyDelayMs ?? 500,
+            slowReadyDelayMs: options.slowReadyDelayMs ?? 8000,
+            crashLoopIntervalMs: options.crashLoopIntervalMs ?? 2000,
+          }),
+        )}`,
+        '--cidr=10.244.0.0/16',
+        '--node-ip=10.0.0.1',
+      ],
+      { logFile: logFile('kwok'), env: { ...process.env, HOME: dataDir } },
+    );
+    processes.push(controllerManager, scheduler, kwok);
+
+    const motoPort = await waitForMotoPort(moto);
+    await seedCluster({
+      adminKubeconfig: readFileSync(adminKubeconfigPath, 'utf8'),
+      nodes: options.nodes ?? 3,
+      region,
+      clusterAdminGroup: CLUSTER_ADMIN_GROUP,
+      webhookUrl,
+      caPem: pki.ca.cert,
+      processes: { controllerManager, kwok },
+    });
+    await httpsRequest(
+      `${webhookUrl}/admin/access-entries`,
+      { ca: pki.ca.cert },
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({
+          principalArn: credentials.arn,
+          username: 'kubeship-testbed-admin',
+          groups: [CLUSTER_ADMIN_GROUP],
+        }),
+      },
+    );
+
+    return {
+      clusterName,
+      region,
+      accountId: ACCOUNT_ID,
+      endpoint,
+      caPem: pki.ca.cert,
+      adminKubeconfig: readFileSync(adminKubeconfigPath, 'utf8'),
+      adminKubeconfigPath,
+      aws: {
+        endpointUrl: `http://127.0.0.1:${motoPort}`,
+        credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+        principalArn: credentials.arn,
+      },
+      webhook: { url: webhookUrl, adminToken },
+      dataDir,
+      pids: Object.fromEntries(processes.map((p) => [p.name, p.pid])),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForMotoPort(moto: ManagedProcess): Promise<number> {
+  let port = 0;
+  await waitUntilReady(
+    'moto',
+    async () => {
+      const match = /^READY (\d+)$/m.exec(readFileSync(moto.logFile, 'utf8'));
+      port = match ? Number(match[1]) : 0;
+      return port > 0;
+    },
+    { process: moto, timeoutMs: 60_000 },
+  );
+  return port;
+}

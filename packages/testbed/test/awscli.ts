@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveVenv } from '../src/_toolchain.ts';
+
+const venv = resolveVenv();
+const tokenScript = fileURLToPath(new URL('./fixtures/awscli-token.py', import.meta.url));
+
+/** Credentials in the shape of the AWS_* environment variables. */
+export interface AwsEnv {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+function environment(credentials: AwsEnv, endpointUrl?: string): NodeJS.ProcessEnv {
+  const { AWS_ENDPOINT_URL: _, AWS_PROFILE: __, ...rest } = process.env;
+  return {
+    ...rest,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+    ...(endpointUrl ? { AWS_ENDPOINT_URL: endpointUrl } : {}),
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+}
+
+/** Runs the venv's awscli v1 and parses its JSON output. */
+export function aws(args: string[], credentials: AwsEnv, endpointUrl?: string): unknown {
+  const out = execFileSync(join(venv, 'bin', 'aws'), [...args, '--output', 'json'], {
+    env: environment(credentials, endpointUrl),
+  });
+  return JSON.parse(out.toString() || 'null');
+}
+
+/** An EKS token minted by awscli's own code, at `at` (default: now). */
+export function awscliToken(cluster: string, region: string, credentials: AwsEnv, at?: Date): string {
+  const args = [tokenScript, cluster, region, ...(at ? [at.toISOString().replace(/\.\d+Z$/, 'Z')] : [])];
+  return execFileSync(join(venv, 'bin', 'python'), args, { env: environment(credentials) })
+    .toString()
+    .trim();
+}

@@ -271,7 +271,8 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
           }),
         )}`,
         '--cidr=10.244.0.0/16',
-        '--node-ip=10.0.0.1',
+        // the apiserver dials a node's IP for logs and exec: keep that on loopback
+        '--node-ip=127.0.0.1',
       ],
       { logFile: logFile('kwok'), env: { ...process.env, HOME: dataDir } },
     );

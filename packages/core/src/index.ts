@@ -1,1 +1,72 @@
-export {};
+// The public API of @kubeship/core: every export is listed here by name.
+export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
+export { FIELD_MANAGER } from './apply/server.ts';
+export {
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  type ClusterConnection,
+  connectToEks,
+  connectWithKubeconfig,
+  defaultRoleSessionName,
+  describeKubernetesError,
+  type EksConnectionOptions,
+  type EksToken,
+  type KubeconfigConnectionOptions,
+  type KubernetesCallContext,
+  mintEksToken,
+  TOKEN_LIFETIME_MS,
+} from './auth/index.ts';
+export { type Clock, systemClock } from './clock.ts';
+export {
+  CONFIG_CHECKSUM_ANNOTATION,
+  type ConfigParameter,
+  createSsmClient,
+  type ResolveConfigOptions,
+  type ResolvedConfig,
+  resolveConfig,
+  type SsmBinding,
+} from './config/index.ts';
+export {
+  type DeploymentOutcome,
+  type DeployObjectsOptions,
+  type DeployResult,
+  deployObjects,
+  type Manifest,
+} from './deploy/engine.ts';
+export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
+export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export type { DeployEvent, DeployEventListener, DeployPhase } from './report/events.ts';
+export {
+  elapsed,
+  formatEvent,
+  formatResult,
+  type HumanStyle,
+  progressLine,
+  stillWaitingLine,
+} from './report/human.ts';
+export {
+  collectEvidence,
+  type Evidence,
+  type EvidenceEvent,
+  type EvidenceLog,
+} from './rollout/diagnostics.ts';
+export {
+  type DoomedPod,
+  type FailureRules,
+  judgePod,
+  judgeRollout,
+  newReplicaSetOf,
+  REVISION_ANNOTATION,
+  type RolloutCounts,
+  type RolloutState,
+  revisionOf,
+  type WaitingPod,
+} from './rollout/predicates.ts';
+export { previousTemplate, type RollbackTarget, rollBack } from './rollout/rollback.ts';
+export {
+  type RolloutProgress,
+  type RolloutTarget,
+  type RolloutVerdict,
+  type TrackOptions,
+  trackRollouts,
+} from './rollout/tracker.ts';

@@ -20,7 +20,14 @@ export function httpsRequest(
         method: options.method ?? 'GET',
         ca: tls.ca,
         ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}),
-        headers: { 'content-type': 'application/json', ...options.headers },
+        headers: {
+          'content-type': 'application/json',
+          // without a length Node sends no body at all on DELETE
+          ...(options.body === undefined
+            ? {}
+            : { 'content-length': String(Buffer.byteLength(options.body)) }),
+          ...options.headers,
+        },
         timeout: options.timeoutMs ?? 5000,
       },
       (res) => {

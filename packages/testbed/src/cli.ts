@@ -36,7 +36,7 @@ async function up(): Promise<number> {
   }
   const started = Date.now();
   const testbed = await startTestbed({ keepData: false });
-  const { stop, ...info } = testbed;
+  const { stop, restartApiServer: _, ...info } = testbed;
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, info } satisfies State), { mode: 0o600 });
   console.log(`testbed up in ${((Date.now() - started) / 1000).toFixed(1)} s

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { KnownCredentials } from './_eks-token.ts';
 import { httpsRequest } from './_https.ts';
@@ -65,6 +66,8 @@ export interface TestbedInfo {
 export interface Testbed extends TestbedInfo {
   /** Stops every process this testbed started and removes its data (unless kept). */
   stop(): Promise<void>;
+  /** Stops kube-apiserver, waits `downMs`, and starts it again on the same port (for watch-resilience tests). */
+  restartApiServer(downMs?: number): Promise<void>;
 }
 
 /** The group the default principal's access entry grants; bound to `cluster-admin`. */
@@ -188,45 +191,47 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       process: etcd,
       timeoutMs: 30_000,
     });
-    const apiserver = startProcess(
-      'kube-apiserver',
-      join(bin, 'kube-apiserver'),
-      [
-        `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${join(dataDir, 'apiserver-certs')}`,
-        `--tls-cert-file=${paths.apiCert}`,
-        `--tls-private-key-file=${paths.apiKey}`,
-        `--client-ca-file=${paths.ca}`,
-        `--service-account-key-file=${paths.saPub}`,
-        `--service-account-signing-key-file=${paths.saKey}`,
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        '--service-cluster-ip-range=10.96.0.0/16',
-        '--authorization-mode=RBAC',
-        `--authentication-token-webhook-config-file=${paths.webhookConfig}`,
-        '--authentication-token-webhook-version=v1',
-        '--authentication-token-webhook-cache-ttl=10s',
-        '--anonymous-auth=false',
-        '--allow-privileged=true',
-        '--profiling=false',
-        '--event-ttl=1h',
-        '--watch-cache=true',
-        '--v=1',
-      ],
-      { logFile: logFile('kube-apiserver') },
-    );
-    processes.push(apiserver);
+    const apiserverArgs = [
+      `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${join(dataDir, 'apiserver-certs')}`,
+      `--tls-cert-file=${paths.apiCert}`,
+      `--tls-private-key-file=${paths.apiKey}`,
+      `--client-ca-file=${paths.ca}`,
+      `--service-account-key-file=${paths.saPub}`,
+      `--service-account-signing-key-file=${paths.saKey}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--authorization-mode=RBAC',
+      `--authentication-token-webhook-config-file=${paths.webhookConfig}`,
+      '--authentication-token-webhook-version=v1',
+      '--authentication-token-webhook-cache-ttl=10s',
+      '--anonymous-auth=false',
+      '--allow-privileged=true',
+      '--profiling=false',
+      '--event-ttl=1h',
+      '--watch-cache=true',
+      '--v=1',
+    ];
     const adminTls = { ca: pki.ca.cert, cert: pki.clients.admin.cert, key: pki.clients.admin.key };
-    await waitUntilReady(
-      'kube-apiserver',
-      async () => (await httpsRequest(`${endpoint}/readyz`, adminTls)).status === 200,
-      {
-        process: apiserver,
-        timeoutMs: 60_000,
-      },
-    );
+    const startApiserver = async () => {
+      const apiserver = startProcess('kube-apiserver', join(bin, 'kube-apiserver'), apiserverArgs, {
+        logFile: logFile('kube-apiserver'),
+      });
+      await waitUntilReady(
+        'kube-apiserver',
+        async () => (await httpsRequest(`${endpoint}/readyz`, adminTls)).status === 200,
+        {
+          process: apiserver,
+          timeoutMs: 60_000,
+        },
+      );
+      return apiserver;
+    };
+    let apiserver = await startApiserver();
+    processes.push(apiserver);
 
     const controllerManager = startProcess(
       'kube-controller-manager',
@@ -317,8 +322,17 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       },
       webhook: { url: webhookUrl, adminToken },
       dataDir,
-      pids: Object.fromEntries(processes.map((p) => [p.name, p.pid])),
+      get pids() {
+        return Object.fromEntries(processes.map((p) => [p.name, p.pid]));
+      },
       stop,
+      async restartApiServer(downMs = 0) {
+        await apiserver.stop();
+        await delay(downMs);
+        const index = processes.indexOf(apiserver);
+        apiserver = await startApiserver();
+        processes[index] = apiserver;
+      },
     };
   } catch (error) {
     await stop();

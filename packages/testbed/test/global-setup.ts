@@ -14,7 +14,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.stderr.write(
     `[testbed] up in ${Date.now() - started} ms at ${testbed.endpoint} (data ${testbed.dataDir})\n`,
   );
-  const { stop, ...info } = testbed;
+  const { stop, restartApiServer: _, ...info } = testbed;
   project.provide('testbed', info);
   return stop;
 }

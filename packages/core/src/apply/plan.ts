@@ -1,0 +1,116 @@
+/** The minimum shape of a Kubernetes object that kubeship plans and applies. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+/** What applying one object will do. */
+export type ChangeAction = 'create' | 'update' | 'unchanged';
+
+/** One field that differs between the live object and the desired one. */
+export interface FieldChange {
+  /** Dotted path; list items that have a `name` are addressed by it: `spec.template.spec.containers[web].image`. */
+  readonly path: string;
+  readonly from?: unknown;
+  readonly to?: unknown;
+}
+
+/** One object of the change set. */
+export interface PlannedChange<T extends ObjectRef = ObjectRef> {
+  readonly action: ChangeAction;
+  readonly object: T;
+  /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects). */
+  readonly id: string;
+  readonly changes: readonly FieldChange[];
+}
+
+const REDACTED = '[redacted]';
+const SECRET_FIELDS = new Set(['data', 'stringData']);
+
+/** `Kind namespace/name`, the way reports name an object. */
+export function objectId(object: ObjectRef): string {
+  const { namespace, name } = object.metadata;
+  return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
+}
+
+/**
+ * Pure: compares each desired object with its live counterpart (undefined when absent) and says
+ * what applying it would change. Only fields kubeship sets are compared, so server defaults and
+ * other managers' fields are not reported as changes. Secret values are never put in the result.
+ */
+export function planChanges<T extends ObjectRef>(
+  desired: readonly T[],
+  live: ReadonlyMap<string, unknown>,
+): PlannedChange<T>[] {
+  return desired.map((object) => {
+    const id = objectId(object);
+    const current = live.get(id);
+    const redact = object.kind === 'Secret';
+    if (current === undefined) return { action: 'create', object, id, changes: [] };
+    const changes: FieldChange[] = [];
+    diffInto(changes, '', object, current, redact);
+    return { action: changes.length > 0 ? 'update' : 'unchanged', object, id, changes };
+  });
+}
+
+function diffInto(changes: FieldChange[], path: string, want: unknown, have: unknown, redact: boolean): void {
+  if (isRecord(want) && isRecord(have)) {
+    for (const [field, value] of Object.entries(want)) {
+      if (path === 'metadata' && (field === 'resourceVersion' || field === 'managedFields')) continue;
+      diffInto(changes, join(path, field), value, have[field], redact);
+    }
+    return;
+  }
+  if (Array.isArray(want) && Array.isArray(have) && want.every(hasName) && have.every(hasName)) {
+    for (const item of want) {
+      const match = have.find((candidate) => candidate.name === item.name);
+      diffInto(changes, `${path}[${item.name}]`, item, match, redact);
+    }
+    return;
+  }
+  if (Array.isArray(want) && Array.isArray(have) && want.length === have.length) {
+    want.forEach((item, i) => {
+      diffInto(changes, `${path}[${i}]`, item, have[i], redact);
+    });
+    return;
+  }
+  if (!equalValues(want, have)) {
+    const secretLeaf = redact && SECRET_FIELDS.has(path.split('.')[0] ?? '');
+    changes.push(
+      secretLeaf
+        ? { path, ...(have === undefined ? {} : { from: REDACTED }), to: REDACTED }
+        : { path, ...(have === undefined ? {} : { from: have }), to: want },
+    );
+  }
+}
+
+function equalValues(want: unknown, have: unknown): boolean {
+  if (want === have) return true;
+  // The API server normalises quantities and numbers-as-strings; compare their text forms.
+  if (
+    (typeof want === 'number' || typeof want === 'string') &&
+    (typeof have === 'number' || typeof have === 'string')
+  ) {
+    return String(want) === String(have);
+  }
+  return JSON.stringify(want) === JSON.stringify(have);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasName(value: unknown): value is { name: string } {
+  return isRecord(value) && typeof value.name === 'string';
+}
+
+function join(path: string, field: string): string {
+  return path === '' ? field : `${path}.${field}`;
+}
+
+/** One line per changed field, for humans: `spec.replicas: 2 -> 3`. */
+export function describeChange(change: FieldChange): string {
+  const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
+  return `${change.path}: ${show(change.from)} -> ${show(change.to)}`;
+}

@@ -1,0 +1,15 @@
+export {
+  type ClusterConnection,
+  connectWithKubeconfig,
+  type KubeconfigConnectionOptions,
+} from './_connection.ts';
+export { connectToEks, type EksConnectionOptions } from './_eks.ts';
+export { describeKubernetesError, type KubernetesCallContext } from './_kubernetes-errors.ts';
+export { defaultRoleSessionName } from './_session-name.ts';
+export {
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  type EksToken,
+  mintEksToken,
+  TOKEN_LIFETIME_MS,
+} from './_token.ts';

@@ -1,0 +1,134 @@
+import * as k8s from '@kubernetes/client-node';
+import { type DoomedPod, newReplicaSetOf, podsOf } from './predicates.ts';
+
+/** One Kubernetes event, as evidence. */
+export interface EvidenceEvent {
+  readonly object: string;
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly count: number;
+  readonly lastSeen?: string;
+}
+
+/** The last lines a failing container wrote, or why they could not be read. */
+export interface EvidenceLog {
+  readonly pod: string;
+  readonly container: string;
+  readonly lines?: readonly string[];
+  readonly unavailable?: string;
+}
+
+/** What kubeship saw of a failed rollout before touching anything. */
+export interface Evidence {
+  readonly doomed: readonly DoomedPod[];
+  readonly events: readonly EvidenceEvent[];
+  readonly logs: readonly EvidenceLog[];
+}
+
+/** Options of {@link collectEvidence}. */
+export interface EvidenceOptions {
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly doomed: readonly DoomedPod[];
+  /** Only events newer than this (ms since epoch) are evidence of this deploy. */
+  readonly since: number;
+  /** Log lines per failing container (default 20); at most 3 containers are read. */
+  readonly logLines?: number;
+}
+
+/**
+ * Gathers the evidence of a failed rollout: events of the Deployment, its new ReplicaSet and its
+ * pods since the deploy began; the doomed containers' states; the tails of their logs (the
+ * previous instance's for restarted containers). Never throws for evidence it cannot read.
+ */
+export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptions): Promise<Evidence> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const { namespace } = options;
+  const [deployment, replicaSets, pods, events] = await Promise.all([
+    apps.readNamespacedDeployment({ name: options.deployment, namespace }).catch(() => undefined),
+    apps.listNamespacedReplicaSet({ namespace }).then(
+      (l) => l.items,
+      () => [],
+    ),
+    core.listNamespacedPod({ namespace }).then(
+      (l) => l.items,
+      () => [],
+    ),
+    core.listNamespacedEvent({ namespace }).then(
+      (l) => l.items,
+      () => [],
+    ),
+  ]);
+  const newReplicaSet = deployment ? newReplicaSetOf(deployment, replicaSets) : undefined;
+  const relevant = new Set(
+    [
+      deployment?.metadata?.uid,
+      newReplicaSet?.metadata?.uid,
+      ...(newReplicaSet ? podsOf(newReplicaSet, pods) : []).map((p) => p.metadata?.uid),
+    ].filter((uid): uid is string => uid !== undefined),
+  );
+  const evidenceEvents = events
+    .filter(
+      (event) => relevant.has(event.involvedObject.uid ?? '') && eventTime(event) >= options.since - 1000,
+    )
+    .sort((a, b) => eventTime(a) - eventTime(b))
+    .map((event) => ({
+      object: `${event.involvedObject.kind}/${event.involvedObject.name}`,
+      type: event.type ?? 'Normal',
+      reason: event.reason ?? '',
+      message: (event.message ?? '').trim(),
+      count: event.count ?? 1,
+      ...(eventTime(event) > 0 ? { lastSeen: new Date(eventTime(event)).toISOString() } : {}),
+    }));
+
+  const logs = await Promise.all(
+    options.doomed
+      .filter((d) => d.container !== undefined)
+      .slice(0, 3)
+      .map((d) => tailLog(core, namespace, d, options.logLines ?? 20)),
+  );
+  return { doomed: options.doomed, events: evidenceEvents, logs };
+}
+
+async function tailLog(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  doomed: DoomedPod,
+  lines: number,
+): Promise<EvidenceLog> {
+  const container = doomed.container as string;
+  const previous = (doomed.restartCount ?? 0) > 0;
+  try {
+    const text = await core.readNamespacedPodLog({
+      name: doomed.pod,
+      namespace,
+      container,
+      tailLines: lines,
+      previous,
+    });
+    return { pod: doomed.pod, container, lines: text.split('\n').filter((line) => line.length > 0) };
+  } catch (error) {
+    const reason =
+      error instanceof k8s.ApiException ? `HTTP ${error.code}: ${messageOf(error.body)}` : String(error);
+    return { pod: doomed.pod, container, unavailable: `logs unavailable (${reason})` };
+  }
+}
+
+function messageOf(body: unknown): string {
+  if (typeof body === 'string') {
+    try {
+      return (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      return body;
+    }
+  }
+  return (body as { message?: string } | undefined)?.message ?? 'unknown error';
+}
+
+function eventTime(event: k8s.CoreV1Event): number {
+  const value =
+    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
+  return value ? new Date(value).getTime() : 0;
+}

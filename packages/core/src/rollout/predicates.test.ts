@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { type FailureRules, judgeRollout, newReplicaSetOf, revisionOf } from './predicates.ts';
+
+interface Fixture {
+  deployment: V1Deployment;
+  replicaSets: V1ReplicaSet[];
+  pods: V1Pod[];
+  now: number;
+  rules: FailureRules;
+  expected: Record<string, unknown>;
+}
+
+const dir = new URL('./fixtures/', import.meta.url);
+const fixtures = readdirSync(dir)
+  .filter((file) => file.endsWith('.json'))
+  .map(
+    (file) =>
+      [file.replace(/\.json$/, ''), JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Fixture] as const,
+  );
+
+describe('judgeRollout (JSON fixtures)', () => {
+  it('has fixtures', () => expect(fixtures.length).toBeGreaterThan(15));
+
+  it.each(fixtures)('%s', (_, f) => {
+    const state = judgeRollout(f.deployment, f.replicaSets, f.pods, f.rules, f.now);
+    expect(state).toMatchObject(f.expected);
+  });
+});
+
+describe('revisions', () => {
+  it('reads the revision annotation and finds the new ReplicaSet by owner and revision', () => {
+    const [, f] = fixtures.find(([name]) => name === 'complete') ?? [];
+    expect(f).toBeDefined();
+    if (!f) return;
+    expect(revisionOf(f.deployment)).toBe(2);
+    expect(newReplicaSetOf(f.deployment, f.replicaSets)?.metadata?.name).toBe('web-new');
+    const foreign = f.replicaSets.map((rs) => ({ ...rs, metadata: { ...rs.metadata, ownerReferences: [] } }));
+    expect(newReplicaSetOf(f.deployment, foreign)).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 // The public API of @kubeship/core: every export is listed here by name.
 export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
-export { FIELD_MANAGER } from './apply/server.ts';
+export { FIELD_MANAGER, readLive } from './apply/server.ts';
 export {
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
@@ -11,6 +11,7 @@ export {
   describeKubernetesError,
   type EksConnectionOptions,
   type EksToken,
+  eksTokenFor,
   type KubeconfigConnectionOptions,
   type KubernetesCallContext,
   mintEksToken,
@@ -34,6 +35,12 @@ export {
   type Manifest,
 } from './deploy/engine.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
+export {
+  type PrepareReleaseOptions,
+  prepareRelease,
+  type Release,
+  type ReleaseSource,
+} from './deploy/release.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
 export type { DeployEvent, DeployEventListener, DeployPhase } from './report/events.ts';
 export {
@@ -63,6 +70,7 @@ export {
   type WaitingPod,
 } from './rollout/predicates.ts';
 export { previousTemplate, type RollbackTarget, rollBack } from './rollout/rollback.ts';
+export { type DeploymentState, readDeploymentState } from './rollout/state.ts';
 export {
   type RolloutProgress,
   type RolloutTarget,

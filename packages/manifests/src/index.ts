@@ -1,1 +1,19 @@
-export {};
+// The public API of @kubeship/manifests: every export is listed here by name.
+export {
+  ManifestError,
+  type ManifestErrorCode,
+  type ManifestErrorOptions,
+  type ManifestIssue,
+} from './_errors.ts';
+export { formatImageReference, type ImageReference, parseImageReference } from './_image.ts';
+export type { KubeMetadata, KubeObject } from './_kube-object.ts';
+export { isSsmReference, type SsmReference, ssm } from './_ssm.ts';
+export type { Patch, PatchOperation } from './objects/patch.ts';
+export { replaceImage } from './objects/replace-image.ts';
+export { MANAGED_BY } from './render/labels.ts';
+export type { SsmBinding } from './render/pod.ts';
+export { type RenderOptions, render } from './render/render.ts';
+export type { AppSpec, ValidApp } from './spec/app.ts';
+export { defineApp, ssmReferences, validateApp } from './spec/validate.ts';
+export { type LoadYamlOptions, loadYaml } from './yaml/load-yaml.ts';
+export { REDACTED, type ToYamlOptions, toYaml } from './yaml/to-yaml.ts';

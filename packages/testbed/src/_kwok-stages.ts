@@ -31,6 +31,11 @@ conditions:
 - {type: ContainersReady, status: "${ready ? 'True' : 'False'}", lastTransitionTime: {{ $now | Quote }}${ready ? '' : ', reason: ContainersNotReady'}}
 - {type: Ready, status: "${ready ? 'True' : 'False'}", lastTransitionTime: {{ $now | Quote }}${ready ? '' : ', reason: ContainersNotReady'}}`;
 
+// A running container reports the digest it runs: the image's own digest, or a stable fake one.
+const IMAGE_ID =
+  '{{ if contains "@sha256:" .image }}{{ .image | Quote }}{{ else }}' +
+  '{{ printf "%s@sha256:%s" (regexReplaceAll ":[^:/@]+$" .image "") (sha256sum .image) | Quote }}{{ end }}';
+
 const addresses = `
 {{ with NodeIPWith .spec.nodeName }}hostIP: {{ . | Quote }}{{ end }}
 {{ with PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}podIP: {{ . | Quote }}{{ end }}`;
@@ -72,7 +77,7 @@ export function kwokStagesYaml(timings: KwokTimings): string {
     statusTemplate: `{{ $now := Now }}${conditions(true)}
 containerStatuses:
 {{ range .spec.containers }}
-- {name: {{ .name | Quote }}, image: {{ .image | Quote }}, imageID: "", ready: true, started: true, restartCount: 0, state: {running: {startedAt: {{ $now | Quote }}}}}
+- {name: {{ .name | Quote }}, image: {{ .image | Quote }}, imageID: ${IMAGE_ID}, ready: true, started: true, restartCount: 0, state: {running: {startedAt: {{ $now | Quote }}}}}
 {{ end }}${addresses}
 phase: Running
 startTime: {{ $now | Quote }}`,

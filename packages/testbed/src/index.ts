@@ -1,4 +1,5 @@
 export { type TestCredentials, testbedAdmin } from './admin.ts';
+export { type AwsEnv, aws, awscliToken } from './awscli.ts';
 export { IMAGE_MARKERS, READY_AFTER_ANNOTATION, UNSCHEDULABLE_NODE_LABEL } from './markers.ts';
 export {
   CLUSTER_ADMIN_GROUP,

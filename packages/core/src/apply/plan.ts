@@ -75,6 +75,8 @@ function diffInto(changes: FieldChange[], path: string, want: unknown, have: unk
     });
     return;
   }
+  // The API server omits zero values (omitempty): an unset field equals a desired 0, false, '' or {}.
+  if (have === undefined && isZeroValue(want)) return;
   if (!equalValues(want, have)) {
     const secretLeaf = redact && SECRET_FIELDS.has(path.split('.')[0] ?? '');
     changes.push(
@@ -95,6 +97,12 @@ function equalValues(want: unknown, have: unknown): boolean {
     return String(want) === String(have);
   }
   return JSON.stringify(want) === JSON.stringify(have);
+}
+
+function isZeroValue(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  if (isRecord(value)) return Object.keys(value).length === 0;
+  return value === 0 || value === false || value === '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

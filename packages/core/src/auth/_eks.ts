@@ -6,6 +6,7 @@ import {
   type AwsCredentialIdentityProvider,
   assertClusterName,
   assertRegion,
+  type EksToken,
   mintEksToken,
 } from './_token.ts';
 import { assertRefreshMargin, createTokenSource, DEFAULT_REFRESH_BEFORE_EXPIRY_MS } from './_token-source.ts';
@@ -89,30 +90,12 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
   const now = options.now ?? Date.now;
 
   const where = { clusterName, region };
-  const [{ EKSClient, DescribeClusterCommand }, stsModule] = await Promise.all([
+  const [{ EKSClient, DescribeClusterCommand }, deployer] = await Promise.all([
     import('@aws-sdk/client-eks'),
-    import('@aws-sdk/client-sts'),
+    deployerCredentials(options, where, now),
   ]);
-  const base = options.credentials ?? (await import('@aws-sdk/credential-providers')).fromNodeProviderChain();
-
-  let credentials: AwsCredentialIdentityProvider;
-  let principal: Promise<string>;
-  if (options.roleArn === undefined) {
-    await resolveCredentials(base, where); // fail fast, before any AWS call
-    credentials = base;
-    principal = callerArn(stsModule, base, where);
-  } else {
-    const role = {
-      roleArn: options.roleArn,
-      roleSessionName:
-        options.roleSessionName ?? defaultRoleSessionName({ env: process.env, pid: process.pid, now: now() }),
-      ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
-    };
-    const assumed = assumingRole(() => assumeRole(stsModule, base, role, where), now);
-    credentials = assumed.credentials;
-    principal = assumed.arn();
-    await principal;
-  }
+  const { credentials } = deployer;
+  const principal = deployer.principal();
 
   const eks = new EKSClient({ region, credentials });
   let access: ClusterAccess;
@@ -146,6 +129,51 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
     principal: who,
     description: `EKS cluster ${clusterName} (${region}) as ${who}`,
   });
+}
+
+/**
+ * The credentials a deploy uses: the default chain (or the given provider), optionally through
+ * an assumed role (cached, re-assumed before expiry); `principal()` names who the cluster will see.
+ * Fails fast with AWS_CREDENTIALS when no credentials can be found.
+ */
+async function deployerCredentials(
+  options: Pick<EksConnectionOptions, 'roleArn' | 'roleSessionName' | 'externalId' | 'credentials'>,
+  where: Where,
+  now: () => number,
+): Promise<{ credentials: AwsCredentialIdentityProvider; principal: () => Promise<string> }> {
+  const stsModule = await import('@aws-sdk/client-sts');
+  const base = options.credentials ?? (await import('@aws-sdk/credential-providers')).fromNodeProviderChain();
+  if (options.roleArn === undefined) {
+    await resolveCredentials(base, where); // fail fast, before any AWS call
+    return { credentials: base, principal: () => callerArn(stsModule, base, where) };
+  }
+  const role = {
+    roleArn: options.roleArn,
+    roleSessionName:
+      options.roleSessionName ?? defaultRoleSessionName({ env: process.env, pid: process.pid, now: now() }),
+    ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
+  };
+  const assumed = assumingRole(() => assumeRole(stsModule, base, role, where), now);
+  await assumed.arn();
+  return { credentials: assumed.credentials, principal: assumed.arn };
+}
+
+/**
+ * One EKS token for the cluster with the deploy's credentials (optionally an assumed role), as
+ * `kubeship token` prints it. Contacts STS only to assume a role; DescribeCluster is not needed.
+ */
+export async function eksTokenFor(
+  options: Pick<
+    EksConnectionOptions,
+    'clusterName' | 'region' | 'roleArn' | 'roleSessionName' | 'credentials' | 'now'
+  >,
+): Promise<EksToken> {
+  assertClusterName(options.clusterName);
+  assertRegion(options.region);
+  const now = options.now ?? Date.now;
+  const where = { clusterName: options.clusterName, region: options.region };
+  const { credentials } = await deployerCredentials(options, where, now);
+  return mintEksToken({ ...where, credentials: await resolveCredentials(credentials, where), now });
 }
 
 /**

@@ -3,7 +3,7 @@ export {
   connectWithKubeconfig,
   type KubeconfigConnectionOptions,
 } from './_connection.ts';
-export { connectToEks, type EksConnectionOptions } from './_eks.ts';
+export { connectToEks, type EksConnectionOptions, eksTokenFor } from './_eks.ts';
 export { describeKubernetesError, type KubernetesCallContext } from './_kubernetes-errors.ts';
 export { defaultRoleSessionName } from './_session-name.ts';
 export {

@@ -11,28 +11,29 @@ export type ConfigLabels = {
   readonly 'app.kubernetes.io/name': string;
 };
 
-interface ConfigObjectMetadata {
+// Type aliases rather than interfaces: they must fit the index signature of the objects core applies.
+type ConfigObjectMetadata = {
   readonly name: string;
   readonly namespace: string;
   readonly labels: ConfigLabels;
-}
+};
 
 /** The ConfigMap holding String and StringList parameters (values as they are in SSM). */
-export interface ConfigMapObject {
+export type ConfigMapObject = {
   readonly apiVersion: 'v1';
   readonly kind: 'ConfigMap';
   readonly metadata: ConfigObjectMetadata;
   readonly data: Readonly<Record<string, string>>;
-}
+};
 
 /** The Secret holding SecureString parameters (values base64-encoded, as the API wants them). */
-export interface SecretObject {
+export type SecretObject = {
   readonly apiVersion: 'v1';
   readonly kind: 'Secret';
   readonly metadata: ConfigObjectMetadata;
   readonly type: 'Opaque';
   readonly data: Readonly<Record<string, string>>;
-}
+};
 
 /** A container env entry (the shape of a Kubernetes `EnvVar`) for one parameter read by path. */
 export interface ConfigEnvVar {

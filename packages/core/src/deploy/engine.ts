@@ -114,8 +114,12 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     ? namespaceOf(deployments[0])
     : namespaceOf(objects[0] ?? ({ metadata: {} } as Manifest));
 
-  const lease = options.lease
-    ? await phase('lock', () =>
+  // A first deploy creates its namespace before anything else: the lease and the dry-run live
+  // there. If the deploy stops before applying, the namespace is removed again.
+  const createdNamespaces = await createMissingNamespaces(kc, objects);
+  let applying = false;
+  const lease = await (options.lease
+    ? phase('lock', () =>
         acquireDeployLease(kc, {
           namespace: leaseNamespace,
           app: options.app,
@@ -128,14 +132,18 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
           ...(options.signal ? { signal: options.signal } : {}),
         }),
       )
-    : undefined;
+    : Promise.resolve(undefined)
+  ).catch(async (error: unknown) => {
+    await deleteQuietly(kc, createdNamespaces);
+    throw error;
+  });
   try {
     const live = await phase('plan', () => readLive(kc, objects));
     const plan = planChanges(objects, live);
     const changes = plan.map((p) => ({ id: p.id, action: p.action, fields: p.changes.map((c) => c.path) }));
     emit({ type: 'plan', at: clock.now(), changes });
 
-    await phase('dry-run', () => dryRunWithNamespaces(kc, objects, plan, options.force ?? false));
+    await phase('dry-run', () => dryRunAll(kc, objects, { force: options.force ?? false }));
     const revisionsBefore = new Map(
       deployments.map((d) => [
         objectId(d),
@@ -143,6 +151,7 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
       ]),
     );
     const appliedAt = clock.now();
+    applying = true;
     const applied = await phase('apply', () => applyAll(kc, objects, { force: options.force ?? false }));
 
     const targets: RolloutTarget[] = deployments.map((d) => ({
@@ -281,30 +290,28 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
       startedAt,
       finishedAt: clock.now(),
     };
+  } catch (error) {
+    if (!applying) await deleteQuietly(kc, createdNamespaces);
+    throw error;
   } finally {
     if (lease) await phase('release', () => lease.release());
   }
 }
 
-/** Creates namespaces the plan needs first (they must exist for the dry-run), and removes them again if the dry-run fails. */
-async function dryRunWithNamespaces(
+/** Creates the set's Namespace objects that do not exist yet; returns the ones it created. */
+async function createMissingNamespaces(
   kc: k8s.KubeConfig,
   objects: readonly Manifest[],
-  plan: readonly PlannedChange[],
-  force: boolean,
-) {
-  const newNamespaces = plan
-    .filter((p) => p.object.kind === 'Namespace' && p.action === 'create')
-    .map((p) => p.object as Manifest);
-  const rest = objects.filter((o) => !newNamespaces.includes(o));
-  await dryRunAll(kc, newNamespaces, { force });
-  if (newNamespaces.length > 0) await applyAll(kc, newNamespaces, { force });
-  try {
-    await dryRunAll(kc, rest, { force });
-  } catch (error) {
-    await deleteQuietly(kc, newNamespaces);
-    throw error;
+): Promise<Manifest[]> {
+  const namespaces = objects.filter((o) => o.kind === 'Namespace');
+  if (namespaces.length === 0) return [];
+  const live = await readLive(kc, namespaces);
+  const missing = namespaces.filter((ns) => !live.has(objectId(ns)));
+  if (missing.length > 0) {
+    await dryRunAll(kc, missing, { force: false });
+    await applyAll(kc, missing, { force: false });
   }
+  return missing;
 }
 
 function summarise(

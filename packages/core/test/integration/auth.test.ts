@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
-import { CLUSTER_ADMIN_GROUP, testbedAdmin } from '@kubeship/testbed';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 // awscli v1 from the testbed's virtualenv: the independent reference for token bytes.
-import { awscliToken } from '../../../testbed/test/awscli.ts';
+import { awscliToken, CLUSTER_ADMIN_GROUP, testbedAdmin } from '@kubeship/testbed';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   type ClusterConnection,
   connectToEks,

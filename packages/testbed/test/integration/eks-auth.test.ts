@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpsRequest } from '../../src/_https.ts';
-import { CLUSTER_ADMIN_GROUP, testbedAdmin } from '../../src/index.ts';
-import { aws, awscliToken } from '../awscli.ts';
+import { aws, awscliToken, CLUSTER_ADMIN_GROUP, testbedAdmin } from '../../src/index.ts';
 import { adminClients, testNamespace } from '../helpers.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

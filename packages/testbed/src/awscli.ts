@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveVenv } from '../src/_toolchain.ts';
+import { resolveVenv } from './_toolchain.ts';
 
-const venv = resolveVenv();
-const tokenScript = fileURLToPath(new URL('./fixtures/awscli-token.py', import.meta.url));
+const tokenScript = fileURLToPath(new URL('../moto/awscli-token.py', import.meta.url));
+let venv: string | undefined;
+const venvPath = () => {
+  venv ??= resolveVenv();
+  return venv;
+};
 
 /** Credentials in the shape of the AWS_* environment variables. */
 export interface AwsEnv {
@@ -28,7 +32,7 @@ function environment(credentials: AwsEnv, endpointUrl?: string): NodeJS.ProcessE
 
 /** Runs the venv's awscli v1 and parses its JSON output. */
 export function aws(args: string[], credentials: AwsEnv, endpointUrl?: string): unknown {
-  const out = execFileSync(join(venv, 'bin', 'aws'), [...args, '--output', 'json'], {
+  const out = execFileSync(join(venvPath(), 'bin', 'aws'), [...args, '--output', 'json'], {
     env: environment(credentials, endpointUrl),
   });
   return JSON.parse(out.toString() || 'null');
@@ -37,7 +41,7 @@ export function aws(args: string[], credentials: AwsEnv, endpointUrl?: string): 
 /** An EKS token minted by awscli's own code, at `at` (default: now). */
 export function awscliToken(cluster: string, region: string, credentials: AwsEnv, at?: Date): string {
   const args = [tokenScript, cluster, region, ...(at ? [at.toISOString().replace(/\.\d+Z$/, 'Z')] : [])];
-  return execFileSync(join(venv, 'bin', 'python'), args, { env: environment(credentials) })
+  return execFileSync(join(venvPath(), 'bin', 'python'), args, { env: environment(credentials) })
     .toString()
     .trim();
 }

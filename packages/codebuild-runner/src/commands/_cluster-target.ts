@@ -1,0 +1,38 @@
+import { KubeshipError } from '@kubeship/core';
+import type { CommandInput } from '../main.ts';
+import { openEnvironment, regionOf } from './_environment.ts';
+
+/** The EKS cluster named by flags, or by the environment of the config file. */
+export interface ClusterTarget {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly roleArn?: string;
+}
+
+/** `--cluster-name/--region/--role-arn`, falling back to the config file's environment. */
+export async function clusterTarget(input: CommandInput): Promise<ClusterTarget> {
+  const { values, env } = input;
+  const flagRegion = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (typeof values['cluster-name'] === 'string') {
+    if (!flagRegion)
+      throw new KubeshipError('INVALID_INPUT', '--region (or AWS_REGION) is required with --cluster-name');
+    return {
+      clusterName: values['cluster-name'],
+      region: flagRegion,
+      ...(typeof values['role-arn'] === 'string' ? { roleArn: values['role-arn'] } : {}),
+    };
+  }
+  const opened = await openEnvironment(input);
+  const cluster = opened.environment.cluster;
+  if (!cluster)
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `${opened.file}: environment ${opened.name} is not an EKS cluster (it uses a kubeconfig context)`,
+    );
+  const roleArn = (values['role-arn'] as string | undefined) ?? cluster.roleArn;
+  return {
+    clusterName: cluster.name,
+    region: (values.region as string | undefined) ?? regionOf(opened),
+    ...(roleArn ? { roleArn } : {}),
+  };
+}

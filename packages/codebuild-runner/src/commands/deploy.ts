@@ -1,0 +1,75 @@
+import { hostname } from 'node:os';
+import { deployObjects, type Manifest } from '@kubeship/core';
+import { secondsOption } from '../args.ts';
+import { changeCause } from '../config/environment.ts';
+import type { CommandInput } from '../main.ts';
+import { createReporter } from '../output/reporter.ts';
+import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
+import { finishDeploy } from './_finish.ts';
+
+/** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
+export function run(input: CommandInput): Promise<number> {
+  return deployEnvironment(input, { command: 'deploy', onlyDeployments: false });
+}
+
+/** `kubeship set-image`: only the Deployment, with a new image; verified, undone on failure. */
+export function runSetImage(input: CommandInput): Promise<number> {
+  return deployEnvironment(input, { command: 'set-image', onlyDeployments: true });
+}
+
+/** Deploys one environment; shared by deploy, set-image and promote. */
+export async function deployEnvironment(
+  input: CommandInput,
+  options: {
+    command: string;
+    onlyDeployments: boolean;
+    environment?: string;
+    image?: string;
+    opened?: OpenedEnvironment;
+  },
+): Promise<number> {
+  const opened = options.opened ?? (await openEnvironment(input, options.environment));
+  const image = options.image ?? chooseImage(opened, input, { required: options.onlyDeployments });
+  const timeoutSeconds = secondsOption(input.values, 'timeout') ?? opened.environment.timeoutSeconds ?? 600;
+  const lockWaitSeconds =
+    secondsOption(input.values, 'wait-for-lock') ?? opened.environment.lockWaitSeconds ?? 0;
+  const reporter = createReporter({ io: input.io, env: input.env, json: input.values.output === 'json' });
+  reporter.note(
+    `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
+  );
+
+  const release = await releaseFor(opened, input, { image });
+  if (release.parameters.length > 0) {
+    reporter.note(
+      `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
+    );
+  }
+  const objects: readonly Manifest[] = options.onlyDeployments
+    ? release.objects.filter((o) => o.kind === 'Deployment')
+    : release.objects;
+  const connection = await connect(opened, input);
+  reporter.note(`connected: ${connection.description}`);
+  const result = await deployObjects({
+    kubeConfig: connection.kubeConfig,
+    app: release.app,
+    objects,
+    changeCause: changeCause(image, opened.build),
+    timeoutMs: timeoutSeconds * 1000,
+    rollback: !input.values['no-rollback'] && (opened.environment.rollback ?? true),
+    force: Boolean(input.values.force),
+    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: lockWaitSeconds * 1000 },
+    ...(opened.environment.maxRestarts === undefined ? {} : { maxRestarts: opened.environment.maxRestarts }),
+    ...(opened.environment.unschedulableGraceSeconds === undefined
+      ? {}
+      : { unschedulableGraceMs: opened.environment.unschedulableGraceSeconds * 1000 }),
+    ...(input.io.signal ? { signal: input.io.signal } : {}),
+    onEvent: reporter.listener,
+  });
+  return finishDeploy(result, {
+    input,
+    reporter,
+    command: options.command,
+    environment: opened.name,
+    ...(image ? { image } : {}),
+  });
+}

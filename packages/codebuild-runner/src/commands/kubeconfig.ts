@@ -1,0 +1,58 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { connectToEks } from '@kubeship/core';
+import { stringify } from 'yaml';
+import { EXIT } from '../exit-codes.ts';
+import type { CommandInput } from '../main.ts';
+import { clusterTarget } from './_cluster-target.ts';
+
+/**
+ * `kubeship kubeconfig`: a kubeconfig whose user runs `kubeship token` for every connection,
+ * so it holds no secret; endpoint and CA come from EKS DescribeCluster. Written with mode 0600.
+ */
+export async function run(input: CommandInput): Promise<number> {
+  const target = await clusterTarget(input);
+  const connection = await connectToEks(target);
+  const cluster = connection.kubeConfig.getCurrentCluster();
+  const name = (input.values.alias as string | undefined) ?? target.clusterName;
+  const args = [
+    'token',
+    '--cluster-name',
+    target.clusterName,
+    '--region',
+    target.region,
+    ...(target.roleArn ? ['--role-arn', target.roleArn] : []),
+  ];
+  const kubeconfig = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name, cluster: { server: connection.server, 'certificate-authority-data': cluster?.caData } },
+    ],
+    users: [
+      {
+        name,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: input.env.KUBESHIP_EXEC_COMMAND ?? 'kubeship',
+            args,
+            interactiveMode: 'Never',
+            provideClusterInfo: false,
+          },
+        },
+      },
+    ],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    'current-context': name,
+  });
+  if (typeof input.values.out === 'string') {
+    const file = resolve(input.io.cwd, input.values.out);
+    writeFileSync(file, kubeconfig, { mode: 0o600 });
+    chmodSync(file, 0o600); // an existing file keeps its mode on write
+    input.io.stderr(`wrote ${file}\n`);
+  } else {
+    input.io.stdout(kubeconfig);
+  }
+  return EXIT.ok;
+}

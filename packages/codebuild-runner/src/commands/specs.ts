@@ -1,0 +1,128 @@
+import { CONFIG_OPTIONS, type CommandSpec, ROLLOUT_OPTIONS } from '../args.ts';
+
+const IMAGE_OPTIONS = {
+  image: {
+    type: 'string',
+    placeholder: 'uri',
+    description: 'the full image to deploy (registry/repository:tag or @sha256:digest)',
+  },
+  tag: {
+    type: 'string',
+    placeholder: 'tag',
+    description: "image tag for the app's repository (default: $CODEBUILD_RESOLVED_SOURCE_VERSION)",
+  },
+} as const;
+
+const AUTH_OPTIONS = {
+  'cluster-name': {
+    type: 'string',
+    placeholder: 'name',
+    description: 'EKS cluster (default: the environment of the config file)',
+  },
+  region: { type: 'string', placeholder: 'region', description: 'AWS region (default: $AWS_REGION)' },
+  'role-arn': { type: 'string', placeholder: 'arn', description: 'IAM role to assume first' },
+} as const;
+
+/** Every command's options and help, kept apart from the code so `--help` loads nothing heavy. */
+export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
+  deploy: {
+    summary:
+      'apply the app (typed config or YAML templates) with its SSM config, roll out, verify, roll back on failure',
+    usage: 'kubeship deploy [--env <name>] [--image <uri> | --tag <tag>] [options]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...IMAGE_OPTIONS,
+      ...ROLLOUT_OPTIONS,
+      force: { type: 'boolean', description: 'take over fields another field manager owns' },
+      'wait-for-lock': {
+        type: 'string',
+        placeholder: 'seconds',
+        description: 'wait for another deploy of the app to finish (default: lockWaitSeconds, else 0)',
+      },
+    },
+  },
+  'set-image': {
+    summary:
+      "roll the app's Deployment to a new image, verify, undo on failure (kubectl set image + rollout status + undo)",
+    usage: 'kubeship set-image --image <uri> [--env <name>] [options]',
+    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...ROLLOUT_OPTIONS },
+  },
+  render: {
+    summary: 'print the manifests a deploy would apply (Secret data redacted unless --reveal-secrets)',
+    usage: 'kubeship render [--env <name>] [--image <uri> | --tag <tag>] [--out <file>]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...IMAGE_OPTIONS,
+      out: { type: 'string', placeholder: 'file', description: 'write to this file instead of stdout' },
+      'resolve-ssm': {
+        type: 'boolean',
+        description: 'read SSM (needs AWS credentials) instead of rendering references as placeholders',
+      },
+      'reveal-secrets': {
+        type: 'boolean',
+        description: 'print Secret data (only with --resolve-ssm; never in CI logs)',
+      },
+    },
+  },
+  diff: {
+    summary: 'show what a deploy would change, without changing it',
+    usage: 'kubeship diff [--env <name>] [--image <uri> | --tag <tag>]',
+    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS },
+  },
+  status: {
+    summary: "the rollout state of the app's Deployment",
+    usage: 'kubeship status [--env <name>] [--output json]',
+    options: { ...CONFIG_OPTIONS },
+  },
+  rollback: {
+    summary: 'roll back to the previous (or a given) revision and verify it',
+    usage: 'kubeship rollback [--env <name>] [--to-revision <n>]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...ROLLOUT_OPTIONS,
+      'to-revision': {
+        type: 'string',
+        placeholder: 'n',
+        description: 'the revision to go back to (default: the previous one)',
+      },
+    },
+  },
+  promote: {
+    summary: 'deploy to --to the exact image (by digest) running healthy in --from',
+    usage: 'kubeship promote --from <env> --to <env> [options]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...ROLLOUT_OPTIONS,
+      from: {
+        type: 'string',
+        placeholder: 'env',
+        description: 'the environment whose running image is promoted',
+      },
+      to: { type: 'string', placeholder: 'env', description: 'the environment to deploy it to' },
+    },
+  },
+  token: {
+    summary: 'print an ExecCredential with an EKS token (drop-in for aws eks get-token)',
+    usage: 'kubeship token --cluster-name <name> [--region <region>] [--role-arn <arn>]',
+    options: {
+      ...AUTH_OPTIONS,
+      config: CONFIG_OPTIONS.config as CommandSpec['options'][string],
+      env: CONFIG_OPTIONS.env as CommandSpec['options'][string],
+    },
+  },
+  kubeconfig: {
+    summary: "print or write a kubeconfig whose user runs 'kubeship token' (no secrets in the file)",
+    usage: 'kubeship kubeconfig --cluster-name <name> [--region <region>] [--out <file>]',
+    options: {
+      ...AUTH_OPTIONS,
+      config: CONFIG_OPTIONS.config as CommandSpec['options'][string],
+      env: CONFIG_OPTIONS.env as CommandSpec['options'][string],
+      out: {
+        type: 'string',
+        placeholder: 'file',
+        description: 'write the kubeconfig here (mode 0600) instead of stdout',
+      },
+      alias: { type: 'string', placeholder: 'name', description: 'context name (default: the cluster name)' },
+    },
+  },
+};

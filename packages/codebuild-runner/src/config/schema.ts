@@ -1,0 +1,101 @@
+import type { AppSpec } from '@kubeship/manifests';
+import * as z from 'zod';
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  error: 'must be a DNS-1123 label (lowercase letters, digits, -)',
+});
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as us-east-1' });
+const roleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' });
+const ssmPath = z.string().regex(/^\/[\w.\-/]*$/, { error: 'must be an SSM path starting with /' });
+
+const environment = z
+  .strictObject({
+    /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
+    cluster: z
+      .strictObject({
+        name: z.string().min(1).max(100),
+        region: region.optional(),
+        roleArn: roleArn.optional(),
+      })
+      .optional(),
+    /** Or a kubeconfig context (non-EKS clusters, local testing). */
+    kubeconfig: z.strictObject({ path: z.string().optional(), context: z.string().min(1) }).optional(),
+    namespace: dnsLabel,
+    /** SSM parameters: every parameter under `paths` becomes an env var; `names` are read one by one. */
+    ssm: z
+      .strictObject({
+        paths: z.array(ssmPath).optional(),
+        names: z.array(z.string().min(1)).optional(),
+        region: region.optional(),
+      })
+      .optional(),
+    /** Values for `${VAR}` placeholders in templates, and for the app function. */
+    variables: z.record(z.string(), z.string()).optional(),
+    replicas: z.int().min(0).optional(),
+    timeoutSeconds: z
+      .int()
+      .min(1)
+      .max(6 * 3600)
+      .optional(),
+    rollback: z.boolean().optional(),
+    maxRestarts: z.int().min(1).optional(),
+    unschedulableGraceSeconds: z.int().min(0).optional(),
+    /** Wait this long for another deploy of the app to finish (default 0: fail at once). */
+    lockWaitSeconds: z.int().min(0).optional(),
+  })
+  .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
+    error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',
+  });
+
+/** The config file's schema (the app spec itself is validated by @kubeship/manifests). */
+export const configSchema = z
+  .strictObject({
+    /** The typed app (an object, or a function of the environment). */
+    app: z.unknown().optional(),
+    /** Or the team's own YAML templates. */
+    templates: z
+      .strictObject({
+        files: z.array(z.string().min(1)).min(1),
+        /** The app's name (Deployment to track, lease, config object names). */
+        name: dnsLabel,
+        /** Containers whose image is this repository get the deployed tag or image. */
+        imageRepository: z.string().min(1).optional(),
+        variables: z.record(z.string(), z.string()).optional(),
+      })
+      .optional(),
+    environments: z.record(
+      z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'environment names are lowercase words' }),
+      environment,
+    ),
+  })
+  .refine((config) => (config.app === undefined) !== (config.templates === undefined), {
+    error: 'needs exactly one of app (a typed spec) or templates (YAML files)',
+  })
+  .refine((config) => Object.keys(config.environments).length > 0, {
+    error: 'needs at least one environment',
+    path: ['environments'],
+  });
+
+/** What the app function receives. */
+export interface EnvironmentContext {
+  readonly name: string;
+  readonly namespace: string;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** One environment of the config file. */
+export type EnvironmentConfig = z.input<typeof environment>;
+
+/** The kubeship config file (kubeship.config.ts, .js, .mjs, .yaml, .yml or .json). */
+export interface KubeshipConfig extends Omit<z.input<typeof configSchema>, 'app'> {
+  readonly app?: AppSpec | ((environment: EnvironmentContext) => AppSpec);
+}
+
+/** Identity helper that gives a kubeship.config.ts its types. */
+export function defineConfig(config: KubeshipConfig): KubeshipConfig {
+  return config;
+}

@@ -1,0 +1,21 @@
+/** Where the CLI writes; injected so tests call `main` without touching the real process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stdout is a terminal (colours allowed unless NO_COLOR). */
+  readonly isTty: boolean;
+  readonly cwd: string;
+  /** Aborted on SIGTERM/SIGINT. */
+  readonly signal?: AbortSignal;
+}
+
+/** The process's real streams. */
+export function processIo(signal?: AbortSignal): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTty: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+    ...(signal ? { signal } : {}),
+  };
+}

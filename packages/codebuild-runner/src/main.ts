@@ -1,0 +1,93 @@
+import { helpText, parseCommandArgs, UsageError } from './args.ts';
+import { COMMAND_SPECS } from './commands/specs.ts';
+import { EXIT } from './exit-codes.ts';
+import type { CliIo } from './io.ts';
+import { processIo } from './io.ts';
+import { VERSION } from './version.ts';
+
+/** The environment variables the CLI reads. */
+export type CliEnv = Readonly<Record<string, string | undefined>>;
+
+/** What a command gets: its parsed arguments, the environment and where to write. */
+export interface CommandInput {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+  readonly env: CliEnv;
+  readonly io: CliIo;
+}
+
+type CommandModule = { run(input: CommandInput): Promise<number> };
+
+// Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
+const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  deploy: () => import('./commands/deploy.ts'),
+  'set-image': () => import('./commands/deploy.ts').then((m) => ({ run: m.runSetImage })),
+  render: () => import('./commands/render.ts'),
+  diff: () => import('./commands/diff.ts'),
+  status: () => import('./commands/status.ts'),
+  rollback: () => import('./commands/rollback.ts'),
+  promote: () => import('./commands/promote.ts'),
+  token: () => import('./commands/token.ts'),
+  kubeconfig: () => import('./commands/kubeconfig.ts'),
+};
+
+const USAGE = `kubeship ${VERSION}: deploy to Amazon EKS from CodeBuild and prove each deploy healthy
+
+usage: kubeship <command> [options]   (kubeship <command> --help for its options)
+
+commands:
+${Object.entries(COMMAND_SPECS)
+  .map(([name, spec]) => `  ${name.padEnd(12)} ${spec.summary}`)
+  .join('\n')}
+
+exit codes: 0 deployed and healthy, 1 rolled back (previous revision healthy), 2 bad input (nothing changed),
+            3 authentication/authorization, 4 timed out, 5 rollback failed or impossible: a human must look
+`;
+
+/**
+ * The whole CLI: argv and environment in, exit code out. Only this function and the bin touch
+ * the process; tests call it directly.
+ */
+export async function main(
+  argv: readonly string[],
+  env: CliEnv = process.env,
+  io: CliIo = processIo(),
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE);
+    return name === undefined ? EXIT.badInput : EXIT.ok;
+  }
+  const spec = COMMAND_SPECS[name];
+  const load = COMMANDS[name];
+  if (!spec || !load) {
+    io.stderr(`kubeship: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  let parsed: ReturnType<typeof parseCommandArgs>;
+  try {
+    parsed = parseCommandArgs(spec, rest);
+  } catch (error) {
+    io.stderr(`kubeship ${name}: ${(error as Error).message}\n(see kubeship ${name} --help)\n`);
+    return EXIT.badInput;
+  }
+  if (parsed.values.help) {
+    io.stdout(helpText(name, spec));
+    return EXIT.ok;
+  }
+  try {
+    const command = await load();
+    return await command.run({ ...parsed, env, io });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`kubeship ${name}: ${error.message}\n(see kubeship ${name} --help)\n`);
+      return EXIT.badInput;
+    }
+    const { reportFailure } = await import('./output/failure.ts');
+    return reportFailure(error, { command: name, io, json: parsed.values.output === 'json' });
+  }
+}

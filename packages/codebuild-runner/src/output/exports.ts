@@ -1,0 +1,24 @@
+import type { DeployResult } from '@kubeship/core';
+
+/**
+ * Pure: `KEY=value` lines for buildspec `exported-variables` and CodePipeline variables:
+ * the image, its digest when the reference carries one, the Deployment's revision, the outcome
+ * and whether it was rolled back. Values never contain newlines.
+ */
+export function exportsFile(result: DeployResult, context: { image?: string; exitCode: number }): string {
+  const main = result.deployments[0];
+  const image = context.image ?? main?.images[0] ?? '';
+  const digest = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? '';
+  const values: Record<string, string> = {
+    KUBESHIP_IMAGE: image,
+    KUBESHIP_IMAGE_DIGEST: digest,
+    KUBESHIP_REVISION: String(main?.revisionAfter ?? ''),
+    KUBESHIP_OUTCOME: result.outcome,
+    KUBESHIP_ROLLED_BACK: String(result.outcome === 'rolled-back'),
+    KUBESHIP_EXIT_CODE: String(context.exitCode),
+  };
+  return Object.entries(values)
+    .map(([key, value]) => `${key}=${value.replace(/[\r\n]/g, ' ')}`)
+    .join('\n')
+    .concat('\n');
+}

@@ -1,0 +1,49 @@
+import type { DeployResult } from '@kubeship/core';
+
+const escapeXml = (text: string) =>
+  text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
+
+/**
+ * Pure: the deploy's verification as a JUnit XML report: one test case per Deployment (passed
+ * when it rolled out healthy; failed with the reason and evidence otherwise), so CodeBuild's
+ * test reports show the deploy next to the build's own tests.
+ */
+export function junitReport(result: DeployResult, context: { environment: string }): string {
+  const suite = `kubeship deploy (${context.environment})`;
+  const cases = result.deployments.map((d) => {
+    const time = ((result.durationsMs.rollout ?? 0) / 1000).toFixed(3);
+    const head = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(`${d.namespace}/${d.name} rolls out ${d.images.join(', ')}`)}" time="${time}">`;
+    if (d.verdict === 'complete') return `${head}</testcase>`;
+    const evidence = [
+      ...(d.evidence?.doomed ?? []).map(
+        (p) => `pod ${p.pod}${p.container ? `/${p.container}` : ''}: ${p.reason}: ${p.message}`,
+      ),
+      ...(d.evidence?.events ?? []).map((e) => `event ${e.type} ${e.reason} ${e.object}: ${e.message}`),
+      ...(d.evidence?.logs ?? []).flatMap((l) =>
+        l.unavailable
+          ? [`logs ${l.pod}/${l.container}: ${l.unavailable}`]
+          : (l.lines ?? []).map((line) => `log ${l.pod}/${l.container}: ${line}`),
+      ),
+      ...(d.rollback
+        ? [
+            `rollback to revision ${d.rollback.toRevision}: ${d.rollback.healthy ? 'healthy' : (d.rollback.error ?? 'not healthy')}`,
+          ]
+        : []),
+    ].join('\n');
+    return `${head}\n      <failure type="${escapeXml(d.reason ?? d.verdict)}" message="${escapeXml(`${d.verdict}: ${d.reason ?? d.verdict}`)}">${escapeXml(evidence)}</failure>\n    </testcase>`;
+  });
+  const failures = result.deployments.filter((d) => d.verdict !== 'complete').length;
+  const seconds = ((result.finishedAt - result.startedAt) / 1000).toFixed(3);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="kubeship" tests="${result.deployments.length}" failures="${failures}" time="${seconds}">`,
+    `  <testsuite name="${escapeXml(suite)}" tests="${result.deployments.length}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,100 @@
+import {
+  type DeployEvent,
+  type DeployEventListener,
+  type DeployResult,
+  elapsed,
+  formatEvent,
+  formatResult,
+  progressLine,
+  type RolloutProgress,
+  stillWaitingLine,
+} from '@kubeship/core';
+import type { CliIo } from '../io.ts';
+import type { CliEnv } from '../main.ts';
+
+/** What the closing report says besides the deploy result. */
+export interface ReportContext {
+  readonly command: string;
+  readonly environment: string;
+  readonly exitCode: number;
+  readonly image?: string;
+}
+
+/** Receives a command's events and prints its outcome, as human lines or one JSON document. */
+export interface Reporter {
+  readonly listener: DeployEventListener;
+  /** Human lines about what the command is doing (stderr in JSON mode). */
+  note(line: string): void;
+  finish(result: DeployResult, context: ReportContext): void;
+}
+
+const DEFAULT_STALL_SECONDS = 20;
+
+/**
+ * The reporter a command's flags ask for. Human mode prints one line per event with the elapsed
+ * time, and a "still waiting" line for a rollout that has not moved for a while (20 s, or
+ * KUBESHIP_PROGRESS_INTERVAL); JSON mode prints a single report on stdout when done.
+ */
+export function createReporter(options: {
+  io: CliIo;
+  env: CliEnv;
+  json: boolean;
+  startedAt?: number;
+}): Reporter {
+  const { io, env } = options;
+  const startedAt = options.startedAt ?? Date.now();
+  const style = { color: io.isTty && env.NO_COLOR === undefined && env.TERM !== 'dumb' };
+  if (options.json) {
+    const events: DeployEvent[] = [];
+    return {
+      listener: (event) => events.push(event),
+      note: (line) => io.stderr(`${line}\n`),
+      finish(result, context) {
+        io.stdout(
+          `${JSON.stringify({ ...context, outcome: result.outcome, code: result.code ?? null, message: result.message, result, events }, null, 2)}\n`,
+        );
+      },
+    };
+  }
+  const stallMs = Number(env.KUBESHIP_PROGRESS_INTERVAL ?? DEFAULT_STALL_SECONDS) * 1000;
+  const latest = new Map<string, { progress: RolloutProgress; at: number }>();
+  const lastLine = new Map<string, string>();
+  const print = (lines: readonly string[]) => {
+    if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
+  };
+  const stallTimer = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [key, entry] of latest) {
+        if (now - entry.at < stallMs) continue;
+        print([`${elapsed(now, startedAt)} ${stillWaitingLine(entry.progress)}`]);
+        latest.set(key, { ...entry, at: now });
+      }
+    },
+    Math.max(250, stallMs / 4),
+  );
+  stallTimer.unref();
+  return {
+    listener(event) {
+      const key = 'target' in event ? `${event.target.namespace}/${event.target.name}` : '';
+      if (event.type === 'progress') {
+        latest.set(key, { progress: event, at: Date.now() });
+        // the same counts with other waiting pods: the stall line will tell
+        if (lastLine.get(key) === progressLine(event)) return;
+        lastLine.set(key, progressLine(event));
+      }
+      if (
+        event.type === 'rollout-complete' ||
+        event.type === 'rollout-failed' ||
+        event.type === 'rollout-timeout'
+      )
+        latest.delete(key);
+      print(formatEvent(event, startedAt, style));
+    },
+    note: (line) => print([`${elapsed(Date.now(), startedAt)} ${line}`]),
+    finish(result) {
+      clearInterval(stallTimer);
+      print(formatResult(result, style));
+    },
+  };
+}

@@ -1,0 +1,253 @@
+import {
+  type AppSpec,
+  type KubeObject,
+  loadYaml,
+  ManifestError,
+  render,
+  replaceImage,
+  ssmReferences,
+  validateApp,
+} from '@kubeship/manifests';
+import type { AwsCredentialIdentityProvider } from '../auth/index.ts';
+import { configObjectNames, explicitKeyFor, type ResolvedConfig, resolveConfig } from '../config/index.ts';
+import { KubeshipError } from '../errors.ts';
+import type { Manifest } from './engine.ts';
+
+/** What to deploy: a typed app spec, or objects loaded from the team's YAML templates. */
+export type ReleaseSource =
+  | { readonly app: AppSpec }
+  | {
+      /** Multi-document YAML templates with `${VAR}` placeholders. */
+      readonly templates: ReadonlyArray<{ readonly file: string; readonly text: string }>;
+      readonly variables?: Readonly<Record<string, string>>;
+      /** The app's name: its config objects are `<name>-config` / `<name>-secrets`. */
+      readonly name: string;
+      /** Containers running this repository get `image`. */
+      readonly imageRepository?: string;
+    };
+
+/** Options of {@link prepareRelease}. */
+export interface PrepareReleaseOptions {
+  readonly source: ReleaseSource;
+  readonly namespace: string;
+  /** The full image reference to deploy (registry/repository:tag or @sha256:digest). */
+  readonly image?: string;
+  readonly replicas?: number;
+  /** SSM parameters: everything under `paths` becomes env vars; `names` (and the spec's ssm() references) are read one by one. */
+  readonly ssm?: {
+    readonly region: string;
+    readonly paths?: readonly string[];
+    readonly names?: readonly string[];
+    readonly credentials?: AwsCredentialIdentityProvider;
+  };
+  /**
+   * Do not read SSM: bind each referenced parameter to a key of the app's Secret instead (for
+   * `render` without AWS credentials). Path-based parameters are then left out.
+   */
+  readonly offline?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+type ReleaseConfig = Pick<
+  ResolvedConfig,
+  'objects' | 'env' | 'parameters' | 'checksum' | 'podTemplateAnnotations' | 'bindingFor'
+>;
+
+/** Objects ready for {@link deployObjects}, and what went into them (no secret values). */
+export interface Release {
+  readonly app: string;
+  readonly namespace: string;
+  readonly objects: readonly Manifest[];
+  /** The SSM parameters used: names, types, versions (never values). */
+  readonly parameters: ResolvedConfig['parameters'];
+  readonly configChecksum?: string;
+}
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PersistentVolume',
+  'IngressClass',
+  'PriorityClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+]);
+const FIRST_KINDS = new Set(['Namespace', 'ServiceAccount']);
+
+/**
+ * Turns a source into the exact objects to apply, checking everything that can be checked
+ * before the cluster is touched: the spec, the templates, every SSM parameter (all missing ones
+ * reported together). SSM values go into a ConfigMap and a Secret; a checksum of parameter
+ * versions on the pod template rolls the pods when, and only when, the config changed.
+ */
+export async function prepareRelease(options: PrepareReleaseOptions): Promise<Release> {
+  const { namespace } = options;
+  const { source } = options;
+  const spec = 'app' in source ? source.app : undefined;
+  const app = spec ? manifestCall(() => validateApp(spec)).name : (source as { name: string }).name;
+  const names = [...(spec ? manifestCall(() => ssmReferences(spec)) : []), ...(options.ssm?.names ?? [])];
+  const paths = options.ssm?.paths ?? [];
+  if (!options.ssm && !options.offline && names.length > 0) {
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `the app reads SSM parameters (${names.join(', ')}) but no SSM region is configured`,
+    );
+  }
+  const config: ReleaseConfig | undefined = options.offline
+    ? placeholderConfig(app)
+    : options.ssm && (names.length > 0 || paths.length > 0)
+      ? await resolveConfig({
+          app,
+          namespace,
+          region: options.ssm.region,
+          paths: [...paths],
+          names: [...new Set(names)],
+          ...(options.ssm.credentials ? { credentials: options.ssm.credentials } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      : undefined;
+
+  const rendered =
+    'app' in source ? renderApp(source.app, options, config) : templateObjects(source, options, config);
+  const configObjects: readonly Manifest[] = config?.objects ?? [];
+  const head = rendered.filter((o) => FIRST_KINDS.has(o.kind));
+  const tail = rendered.filter((o) => !FIRST_KINDS.has(o.kind));
+  return {
+    app,
+    namespace,
+    objects: [...head, ...configObjects, ...tail],
+    parameters: config?.parameters ?? [],
+    ...(config?.checksum ? { configChecksum: config.checksum } : {}),
+  };
+}
+
+function renderApp(
+  spec: AppSpec,
+  options: PrepareReleaseOptions,
+  config: ReleaseConfig | undefined,
+): Manifest[] {
+  const pathEnv = Object.fromEntries(
+    (config?.env ?? []).map((variable) => [variable.name, variable.valueFrom]),
+  );
+  const withEnvironment = {
+    ...spec,
+    namespace: options.namespace,
+    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+    env: { ...pathEnv, ...spec.env },
+  } as AppSpec;
+  return manifestCall(() =>
+    render(withEnvironment, {
+      ...(config
+        ? { ssmBinding: config.bindingFor, podTemplateAnnotations: config.podTemplateAnnotations }
+        : {}),
+      ...(options.image ? { image: options.image } : {}),
+    }),
+  ) as Manifest[];
+}
+
+function templateObjects(
+  source: Extract<ReleaseSource, { templates: unknown }>,
+  options: PrepareReleaseOptions,
+  config: ReleaseConfig | undefined,
+): Manifest[] {
+  const variables = source.variables ?? {};
+  let objects = source.templates.flatMap((template) =>
+    manifestCall(() => loadYaml(template.text, { file: template.file, variables })),
+  );
+  if (options.image) {
+    if (!source.imageRepository) {
+      throw new KubeshipError(
+        'INVALID_INPUT',
+        'an image was given but no imageRepository says which containers of the templates get it',
+      );
+    }
+    const replaced = replaceImage(objects, source.imageRepository, options.image);
+    if (replaced.replaced === 0) {
+      throw new KubeshipError(
+        'INVALID_INPUT',
+        `no container in the templates runs ${source.imageRepository}, so ${options.image} would change nothing`,
+      );
+    }
+    objects = replaced.objects;
+  }
+  return objects.map((object) => {
+    const namespaced = CLUSTER_SCOPED.has(object.kind)
+      ? object
+      : {
+          ...object,
+          metadata: { ...object.metadata, namespace: object.metadata.namespace ?? options.namespace },
+        };
+    return withPodTemplateAnnotations(
+      namespaced,
+      config?.podTemplateAnnotations ?? {},
+      options.replicas,
+    ) as Manifest;
+  });
+}
+
+function withPodTemplateAnnotations(
+  object: KubeObject,
+  annotations: Readonly<Record<string, string>>,
+  replicas: number | undefined,
+): KubeObject {
+  if (object.kind !== 'Deployment') return object;
+  const spec = (object.spec ?? {}) as {
+    replicas?: number;
+    template?: { metadata?: { annotations?: Record<string, string> } };
+  };
+  const template = spec.template ?? {};
+  return {
+    ...object,
+    spec: {
+      ...spec,
+      ...(replicas === undefined ? {} : { replicas }),
+      template: {
+        ...template,
+        metadata: {
+          ...template.metadata,
+          annotations: { ...template.metadata?.annotations, ...annotations },
+        },
+      },
+    },
+  };
+}
+
+/** Bindings without values: every referenced parameter is a key of the app's Secret. */
+function placeholderConfig(app: string): ReleaseConfig {
+  const secret = configObjectNames(app).secret;
+  return {
+    objects: [],
+    env: [],
+    parameters: [],
+    checksum: '',
+    podTemplateAnnotations: {},
+    bindingFor: (name) => {
+      const key = explicitKeyFor(name);
+      if (typeof key !== 'string')
+        throw new KubeshipError('INVALID_INPUT', key.problem, { details: { parameter: name } });
+      return { kind: 'Secret', name: secret, key };
+    },
+  };
+}
+
+/** Runs a @kubeship/manifests call, turning its ManifestError into an INVALID_MANIFEST KubeshipError. */
+function manifestCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof ManifestError) {
+      throw new KubeshipError('INVALID_MANIFEST', error.message, {
+        details: {
+          manifestCode: error.code,
+          issues: error.issues,
+          ...(error.file ? { file: error.file } : {}),
+        },
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+// Checks across the objects of one set (a YAML stream, or what render returns).
+import { duplicates } from '../_duplicates.ts';
+import type { ManifestIssue } from '../_errors.ts';
+import { isRecord, type KubeObject, objectIdentity } from '../_kube-object.ts';
+import { formatPath } from '../_path.ts';
+import { podContainers, podTemplatePath, valueAt } from './workloads.ts';
+
+/** An object of a set, with the YAML document it came from, if any. */
+export interface Located {
+  readonly object: KubeObject;
+  readonly document?: number;
+}
+
+const located = (item: Located) => ({
+  object: `${item.object.kind}/${item.object.metadata.name}`,
+  ...(item.document === undefined ? {} : { document: item.document }),
+});
+
+function serviceTargets(items: readonly Located[]): ManifestIssue[] {
+  const workloads = items.map((i) => i.object).filter((o) => podTemplatePath(o.kind) !== undefined);
+  return items
+    .filter(({ object }) => object.kind === 'Service' && object.apiVersion === 'v1')
+    .flatMap((item) => {
+      const svc = item.object;
+      const selector = valueAt(svc, ['spec', 'selector']);
+      if (!isRecord(selector) || Object.keys(selector).length === 0) return [];
+      const selected = workloads.filter((w) => {
+        const podLabels = valueAt(w, [...(podTemplatePath(w.kind) ?? []), 'metadata', 'labels']);
+        return (
+          (w.metadata.namespace ?? '') === (svc.metadata.namespace ?? '') &&
+          isRecord(podLabels) &&
+          Object.entries(selector).every(([k, v]) => podLabels[k] === v)
+        );
+      });
+      const ports = selected
+        .flatMap((w) => podContainers(w))
+        .flatMap(({ container }) => (container.ports as Record<string, unknown>[] | undefined) ?? []);
+      const svcPorts = valueAt(svc, ['spec', 'ports']);
+      return (selected.length > 0 && Array.isArray(svcPorts) ? svcPorts : []).flatMap(
+        (port: Record<string, unknown>, index) => {
+          const target = port.targetPort ?? port.port;
+          const exposed = ports.some((p) =>
+            typeof target === 'string' ? p.name === target : p.containerPort === target,
+          );
+          return exposed
+            ? []
+            : [
+                {
+                  path: formatPath(['spec', 'ports', index, 'targetPort'], 'service'),
+                  message: 'no container of the selected workloads exposes this target port',
+                  value: target,
+                  ...located(item),
+                },
+              ];
+        },
+      );
+    });
+}
+
+/**
+ * Rules across the objects of one set: no object twice, and a Service's target ports exposed by the
+ * workloads it selects (when the set has any).
+ */
+export function crossObjectIssues(items: readonly Located[]): ManifestIssue[] {
+  return [
+    ...duplicates(
+      items,
+      (item) => objectIdentity(item.object),
+      (item) => ({ path: '', message: 'the same object appears twice', ...located(item) }),
+    ),
+    ...serviceTargets(items),
+  ];
+}

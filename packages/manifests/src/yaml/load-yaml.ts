@@ -1,0 +1,106 @@
+import * as YAML from 'yaml';
+import { type ManifestIssue, throwIfAny } from '../_errors.ts';
+import { type KubeObject, kindPrefix } from '../_kube-object.ts';
+import { formatPath } from '../_path.ts';
+import { objectIssues } from '../objects/checks.ts';
+import { crossObjectIssues } from '../objects/set-checks.ts';
+import { substituteDocument } from './substitute.ts';
+
+/** Options of {@link loadYaml}. */
+export interface LoadYamlOptions {
+  /** The file the text came from; it names the file in errors. */
+  readonly file?: string;
+  /** Values for `${NAME}` placeholders; without it, the text is taken literally. */
+  readonly variables?: Readonly<Record<string, string>>;
+}
+
+// Read as kubectl does (YAML 1.1: `0644` is octal, `yes` is true), but keep dates as strings.
+const PARSE_OPTIONS = {
+  version: '1.1',
+  customTags: (tags: YAML.Tags) =>
+    tags.filter((tag) =>
+      typeof tag === 'string' ? tag !== 'timestamp' : tag.tag !== 'tag:yaml.org,2002:timestamp',
+    ),
+  prettyErrors: false,
+  uniqueKeys: true,
+} as const satisfies YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions;
+
+const MAX_ALIASES = 1000;
+
+function readScalar(text: string): unknown {
+  const document = YAML.parseDocument(text, PARSE_OPTIONS);
+  return document.errors.length === 0 && YAML.isScalar(document.contents)
+    ? document.contents.value
+    : undefined;
+}
+
+// Aliases resolve here, so an unknown anchor or an alias bomb shows up now rather than while parsing.
+function toValue(document: YAML.Document, number: number): { value: unknown } | { issue: ManifestIssue } {
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    return { issue: { path: '', message: error.message, document: number } };
+  }
+}
+
+/**
+ * Loads a multi-document YAML stream (such as a `k8s-deployment-template.yml`) into Kubernetes objects,
+ * reading YAML as kubectl does. With `variables`, `${NAME}` placeholders in string values are substituted
+ * first (one `UNRESOLVED_PLACEHOLDER` error lists every missing one; `$${` is a literal `${`). Empty
+ * documents are skipped. Throws a `ManifestError` (`INVALID_YAML`, `UNRESOLVED_PLACEHOLDER`,
+ * `INVALID_OBJECT`) whose issues name the document (1-based), the line or path, and the object; the text
+ * itself is never quoted, so Secret values in it stay out of errors.
+ */
+export function loadYaml(text: string, options: LoadYamlOptions = {}): KubeObject[] {
+  const { file, variables } = options;
+  const lineCounter = new YAML.LineCounter();
+  const documents = Array.from(YAML.parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter }));
+  const syntax = documents.flatMap((document, index) =>
+    document.errors.map((error) => ({
+      path: '',
+      message: error.message,
+      document: index + 1,
+      line: lineCounter.linePos(error.pos[0]).line,
+    })),
+  );
+  throwIfAny('INVALID_YAML', 'not valid YAML', syntax, { file });
+
+  const unresolved = variables
+    ? documents.flatMap((document, index) =>
+        substituteDocument(document, variables, readScalar).map((u) => ({
+          path: formatPath(u.path, kindPrefix(document.get('kind'))),
+          message: u.malformed
+            ? `malformed placeholder: write \${NAME} (letters, digits, '_'), or $\${ for a literal \${`
+            : `no value for ${u.placeholder}`,
+          value: u.placeholder,
+          document: index + 1,
+        })),
+      )
+    : [];
+  const names = [...new Set(unresolved.map((u) => u.value))].join(', ');
+  throwIfAny('UNRESOLVED_PLACEHOLDER', `unresolved placeholders ${names}`, unresolved, { file });
+
+  const values = documents.map((document, index) => ({
+    ...toValue(document, index + 1),
+    document: index + 1,
+  }));
+  throwIfAny(
+    'INVALID_YAML',
+    'not valid YAML',
+    values.flatMap((v) => ('issue' in v ? [v.issue] : [])),
+    { file },
+  );
+
+  const loaded = values.flatMap((v) =>
+    'value' in v && v.value !== null && v.value !== undefined ? [v] : [],
+  );
+  const perObject = loaded.flatMap(({ value, document }) =>
+    objectIssues(value).map((issue) => ({ ...issue, document })),
+  );
+  throwIfAny('INVALID_OBJECT', 'invalid Kubernetes objects', perObject, { file });
+
+  const items = loaded.map(({ value, document }) => ({ object: value as KubeObject, document }));
+  throwIfAny('INVALID_OBJECT', 'invalid Kubernetes objects', crossObjectIssues(items), { file });
+  return items.map(({ object }) => object);
+}

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
+import { RawObjectClient } from './_raw.ts';
 import { type ObjectRef, objectId } from './plan.ts';
 
 /** The field manager of every write kubeship makes. */
@@ -13,13 +14,13 @@ export async function readLive(
   kc: k8s.KubeConfig,
   objects: readonly Manifest[],
 ): Promise<Map<string, k8s.KubernetesObject>> {
-  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const client = new RawObjectClient(kc);
   const found = await Promise.all(
     objects.map(async (object) => {
       try {
-        return [objectId(object), await client.read(header(object))] as const;
+        const live = await client.read(object as k8s.KubernetesObject);
+        return live === undefined ? undefined : ([objectId(object), live] as const);
       } catch (error) {
-        if (statusOf(error) === 404) return undefined;
         throw describeKubernetesError(error, verbFor('get', object));
       }
     }),
@@ -36,7 +37,7 @@ export async function dryRunAll(
   objects: readonly Manifest[],
   options: { force: boolean },
 ): Promise<void> {
-  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const client = new RawObjectClient(kc);
   const rejections = (
     await Promise.all(
       objects.map(async (object) => {
@@ -71,7 +72,7 @@ export async function applyAll(
   objects: readonly Manifest[],
   options: { force: boolean },
 ): Promise<k8s.KubernetesObject[]> {
-  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const client = new RawObjectClient(kc);
   const applied: k8s.KubernetesObject[] = [];
   for (const object of objects) {
     try {
@@ -84,18 +85,11 @@ export async function applyAll(
 }
 
 function serverSideApply(
-  client: k8s.KubernetesObjectApi,
+  client: RawObjectClient,
   object: Manifest,
   options: { dryRun: boolean; force: boolean },
 ): Promise<k8s.KubernetesObject> {
-  return client.patch(
-    object as k8s.KubernetesObject,
-    undefined,
-    options.dryRun ? 'All' : undefined,
-    FIELD_MANAGER,
-    options.force,
-    k8s.PatchStrategy.ServerSideApply,
-  );
+  return client.apply(object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, ...options });
 }
 
 /** Deletes objects kubeship created moments ago (best effort: they are empty namespaces). */
@@ -118,10 +112,26 @@ function asApplyError(error: unknown, object: Manifest): KubeshipError {
       { details: { object: objectId(object), conflicts: causes } },
     );
   }
-  if (statusOf(error) === 422 || statusOf(error) === 400) {
+  // Unknown fields come back as 400 (strict decoding) or, from server-side apply, 500 "field not
+  // declared in schema"; an unknown kind fails discovery. All are problems of the input.
+  const unknownField = statusOf(error) === 500 && /not declared in schema/.test(bodyOf(error)?.message ?? '');
+  if (statusOf(error) === 422 || statusOf(error) === 400 || unknownField) {
     return new KubeshipError('DRY_RUN_REJECTED', bodyOf(error)?.message ?? 'rejected by the API server', {
       details: { object: objectId(object) },
     });
+  }
+  if (
+    !(error instanceof k8s.ApiException) &&
+    error instanceof Error &&
+    /Unrecognized API version and kind/.test(error.message)
+  ) {
+    return new KubeshipError(
+      'DRY_RUN_REJECTED',
+      `the cluster does not serve ${object.apiVersion} ${object.kind} (is its CRD installed?)`,
+      {
+        details: { object: objectId(object) },
+      },
+    );
   }
   return describeKubernetesError(error, verbFor('patch', object));
 }
@@ -129,15 +139,6 @@ function asApplyError(error: unknown, object: Manifest): KubeshipError {
 function verbFor(verb: string, object: Manifest) {
   const namespace = object.metadata.namespace;
   return { verb, resource: object.kind, name: object.metadata.name, ...(namespace ? { namespace } : {}) };
-}
-
-function header(object: Manifest): k8s.KubernetesObject & { metadata: { name: string } } {
-  const namespace = object.metadata.namespace;
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    metadata: { name: object.metadata.name, ...(namespace ? { namespace } : {}) },
-  };
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { RawObjectClient } from '../apply/_raw.ts';
 import { FIELD_MANAGER } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
@@ -83,8 +84,8 @@ export async function rollBack(
     },
     spec: { ...stripServerFields(base.spec), template: withoutNulls(previous.template) },
   };
-  await k8s.KubernetesObjectApi.makeApiClient(kc)
-    .patch(body, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply)
+  await new RawObjectClient(kc)
+    .apply(body, { fieldManager: FIELD_MANAGER, force: true, dryRun: false })
     .catch((error: unknown) => {
       throw describeKubernetesError(error, { ...context, verb: 'patch' });
     });

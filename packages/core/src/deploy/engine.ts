@@ -110,9 +110,11 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
   const objects = options.objects.map((object) => withChangeCause(object, options.changeCause));
   const deployments = objects.filter((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1');
   const namespaceOf = (o: Manifest) => o.metadata.namespace ?? 'default';
-  const leaseNamespace = deployments[0]
-    ? namespaceOf(deployments[0])
-    : namespaceOf(objects[0] ?? ({ metadata: {} } as Manifest));
+  // the lease lives beside the app: in its (first) Deployment's namespace
+  const leaseNamespace =
+    deployments[0]?.metadata.namespace ??
+    objects.find((o) => o.metadata.namespace)?.metadata.namespace ??
+    'default';
 
   // A first deploy creates its namespace before anything else: the lease and the dry-run live
   // there. If the deploy stops before applying, the namespace is removed again.

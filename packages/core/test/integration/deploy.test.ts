@@ -242,4 +242,33 @@ describe('deployObjects on the testbed', () => {
       }),
     ).rejects.toMatchObject({ code: 404 });
   });
+
+  it('stops cleanly when interrupted: reports the state, releases the lease, no rollback', async () => {
+    const t = await setup('interrupt');
+    await t.run(app(t.namespace, 'registry.local/web:1', { replicas: 1 }));
+    const controller = new AbortController();
+    const result = await t.run(
+      app(t.namespace, `registry.local/web:2-${IMAGE_MARKERS.slowReady}`, { replicas: 1 }),
+      {
+        lease: { holder: 'build-9' },
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'progress') controller.abort();
+        },
+      },
+    );
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      code: 'INTERRUPTED',
+      deployments: [{ verdict: 'interrupted' }],
+    });
+    expect(result.deployments[0]?.rollback).toBeUndefined();
+    await expect(
+      k8s.KubernetesObjectApi.makeApiClient(t.kc).read({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: 'kubeship-web', namespace: t.namespace },
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+  });
 });

@@ -1,6 +1,5 @@
-import { KubeshipError } from '@kubeship/core';
+import { UsageError } from '../args.ts';
 import type { CommandInput } from '../main.ts';
-import { openEnvironment, regionOf } from './_environment.ts';
 
 /** The EKS cluster named by flags, or by the environment of the config file. */
 export interface ClusterTarget {
@@ -14,14 +13,18 @@ export async function clusterTarget(input: CommandInput): Promise<ClusterTarget>
   const { values, env } = input;
   const flagRegion = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (typeof values['cluster-name'] === 'string') {
-    if (!flagRegion)
-      throw new KubeshipError('INVALID_INPUT', '--region (or AWS_REGION) is required with --cluster-name');
+    if (!flagRegion) throw new UsageError('--region (or AWS_REGION) is required with --cluster-name');
     return {
       clusterName: values['cluster-name'],
       region: flagRegion,
       ...(typeof values['role-arn'] === 'string' ? { roleArn: values['role-arn'] } : {}),
     };
   }
+  // loaded only without --cluster-name: `kubeship token` with flags stays small and fast
+  const [{ openEnvironment, regionOf }, { KubeshipError }] = await Promise.all([
+    import('./_environment.ts'),
+    import('@kubeship/core'),
+  ]);
   const opened = await openEnvironment(input);
   const cluster = opened.environment.cluster;
   if (!cluster)

@@ -55,7 +55,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
       file,
       ...chosen,
       build,
-      source: { app },
+      source: { app, file },
       app: spec.name,
       namespace: environment.namespace,
       ...(repository ? { repository } : {}),

@@ -1,4 +1,4 @@
-import { eksTokenFor } from '@kubeship/core';
+import { eksTokenFor } from '@kubeship/core/auth';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
 import { clusterTarget } from './_cluster-target.ts';

@@ -1,3 +1,5 @@
+// The EKS authentication part of @kubeship/core, also published alone as `@kubeship/core/auth`
+// (it never loads the Kubernetes client, so token-only tools start fast).
 export {
   type ClusterConnection,
   connectWithKubeconfig,

@@ -15,7 +15,11 @@ import type { Manifest } from './engine.ts';
 
 /** What to deploy: a typed app spec, or objects loaded from the team's YAML templates. */
 export type ReleaseSource =
-  | { readonly app: AppSpec }
+  | {
+      readonly app: AppSpec;
+      /** Where the spec came from (a config file), named in validation errors. */
+      readonly file?: string;
+    }
   | {
       /** Multi-document YAML templates with `${VAR}` placeholders. */
       readonly templates: ReadonlyArray<{ readonly file: string; readonly text: string }>;
@@ -87,7 +91,8 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Re
   const { namespace } = options;
   const { source } = options;
   const spec = 'app' in source ? source.app : undefined;
-  const app = spec ? manifestCall(() => validateApp(spec)).name : (source as { name: string }).name;
+  const file = 'app' in source ? source.file : undefined;
+  const app = spec ? manifestCall(() => validateApp(spec, file)).name : (source as { name: string }).name;
   const names = [...(spec ? manifestCall(() => ssmReferences(spec)) : []), ...(options.ssm?.names ?? [])];
   const paths = options.ssm?.paths ?? [];
   if (!options.ssm && !options.offline && names.length > 0) {

@@ -4,6 +4,8 @@ const packages = ['manifests', 'core', 'codebuild-runner', 'testbed'];
 
 export default defineConfig({
   resolve: { conditions: ['kubeship-source'] },
+  // Tests run in Vite's SSR environment, which takes its conditions from here, not from `resolve`.
+  ssr: { resolve: { conditions: ['kubeship-source'] } },
   test: {
     projects: [
       ...packages.map((name) => ({

@@ -1,18 +1,37 @@
 // What kubeship deploys for WordPress, per environment. The deploy buildspec runs
-//   npx kubeship deploy --env $DEPLOY_ENV --image $IMAGE_URI
+//   npx -y @kubeship/codebuild-runner@0.1.0 deploy --env $DEPLOY_ENV --image $IMAGE_URI
 // and the same file serves Test and Prod: only the cluster, SSM path and sizes differ.
-import { defineConfig } from '@kubeship/codebuild-runner';
-import { ssm } from '@kubeship/manifests';
+//
+// Only type imports: Node strips them, so this file loads even where npx installed the CLI in
+// its own cache and nothing of kubeship is resolvable from here (a CodeBuild checkout).
+import type { EnvironmentConfig, KubeshipConfig } from '@kubeship/codebuild-runner';
 
-const certificateArn = process.env.WORDPRESS_CERTIFICATE_ARN;
+const env = process.env;
+const certificateArn = env.WORDPRESS_CERTIFICATE_ARN;
 
-export default defineConfig({
-  app: ({ name }) => ({
+/** An SSM Parameter Store reference (what `ssm()` of @kubeship/manifests returns). */
+const ssm = (name: string) => ({ ssm: name });
+
+/**
+ * One environment: its EKS cluster and namespace can be overridden from the environment
+ * (WORDPRESS_<ENV>_CLUSTER, WORDPRESS_<ENV>_NAMESPACE), e.g. to run against a local testbed.
+ * The region is the build's AWS_REGION.
+ */
+const environment = (name: 'test' | 'prod', settings: Partial<EnvironmentConfig>): EnvironmentConfig => ({
+  cluster: { name: env[`WORDPRESS_${name.toUpperCase()}_CLUSTER`] ?? `wordpress-${name}` },
+  namespace: env[`WORDPRESS_${name.toUpperCase()}_NAMESPACE`] ?? 'wordpress',
+  ...settings,
+});
+
+export default {
+  app: ({ name, namespace }) => ({
     name: 'wordpress',
-    namespace: 'wordpress',
-    createNamespace: true,
+    namespace,
+    // The deploy role's EKS access entry is scoped to the namespace, so in CodeBuild the cluster
+    // admin creates it once (README) and the deploy buildspec sets WORDPRESS_CREATE_NAMESPACE=false.
+    createNamespace: env.WORDPRESS_CREATE_NAMESPACE !== 'false',
     // the build stage pushes commit-tagged images here; the deploy passes the exact one with --image
-    image: `${process.env.WORDPRESS_IMAGE_REPOSITORY ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com/wordpress'}:latest-build`,
+    image: `${env.WORDPRESS_IMAGE_REPOSITORY ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com/wordpress'}:latest-build`,
     ports: [{ name: 'http', containerPort: 8080 }],
     env: {
       WORDPRESS_DB_HOST: ssm(`/wordpress/${name}/DB_HOST`),
@@ -49,18 +68,7 @@ export default defineConfig({
     pdb: { maxUnavailable: 1 },
   }),
   environments: {
-    test: {
-      cluster: { name: 'wordpress-test', region: 'us-east-1' },
-      namespace: 'wordpress',
-      replicas: 3,
-      timeoutSeconds: 600,
-    },
-    prod: {
-      cluster: { name: 'wordpress-prod', region: 'us-east-1' },
-      namespace: 'wordpress',
-      replicas: 3,
-      timeoutSeconds: 900,
-      lockWaitSeconds: 600,
-    },
+    test: environment('test', { replicas: 3, timeoutSeconds: 600 }),
+    prod: environment('prod', { replicas: 3, timeoutSeconds: 900, lockWaitSeconds: 600 }),
   },
-});
+} satisfies KubeshipConfig;

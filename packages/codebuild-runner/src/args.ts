@@ -73,7 +73,7 @@ export function parseCommandArgs(
     const { values, positionals } = parseArgs({
       args: [...argv],
       options,
-      allowPositionals: true,
+      allowPositionals: false,
       strict: true,
     });
     return { values: values as Record<string, string | boolean | undefined>, positionals };

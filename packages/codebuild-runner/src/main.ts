@@ -58,9 +58,13 @@ export async function main(
     io.stdout(`${VERSION}\n`);
     return EXIT.ok;
   }
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    io.stderr(USAGE);
+    return EXIT.badInput;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(USAGE);
-    return name === undefined ? EXIT.badInput : EXIT.ok;
+    return EXIT.ok;
   }
   const spec = COMMAND_SPECS[name];
   const load = COMMANDS[name];

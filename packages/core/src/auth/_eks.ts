@@ -141,12 +141,14 @@ async function deployerCredentials(
   where: Where,
   now: () => number,
 ): Promise<{ credentials: AwsCredentialIdentityProvider; principal: () => Promise<string> }> {
-  const stsModule = await import('@aws-sdk/client-sts');
-  const base = options.credentials ?? (await import('@aws-sdk/credential-providers')).fromNodeProviderChain();
+  // The STS client is loaded only when it is used: `kubeship token` without a role never needs it.
+  const sts = () => import('@aws-sdk/client-sts');
+  const base = options.credentials ?? (await import('@aws-sdk/credential-provider-node')).defaultProvider();
   if (options.roleArn === undefined) {
     await resolveCredentials(base, where); // fail fast, before any AWS call
-    return { credentials: base, principal: () => callerArn(stsModule, base, where) };
+    return { credentials: base, principal: async () => callerArn(await sts(), base, where) };
   }
+  const stsModule = await sts();
   const role = {
     roleArn: options.roleArn,
     roleSessionName:

@@ -32,8 +32,10 @@ export interface DeployObjectsOptions {
   readonly objects: readonly Manifest[];
   /** Recorded as `kubernetes.io/change-cause` on each Deployment (commit, build). */
   readonly changeCause?: string;
-  /** Overall limit for rollout and rollback (default 10 minutes). */
+  /** How long the rollout may take (default 10 minutes). */
   readonly timeoutMs?: number;
+  /** How long verifying a rollback may take (default: `timeoutMs`). */
+  readonly rollbackTimeoutMs?: number;
   /** Roll failed Deployments back to their previous revision (default true). */
   readonly rollback?: boolean;
   /** Take over fields another field manager owns (default false). */
@@ -160,12 +162,12 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
       namespace: namespaceOf(d),
       name: d.metadata.name,
     }));
-    const track = (since: number, list: RolloutTarget[]) =>
+    const track = (since: number, list: RolloutTarget[], timeoutMs: number) =>
       trackRollouts({
         kubeConfig: kc,
         targets: list,
         startedAt: since,
-        timeoutMs: (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) - (since - appliedAt),
+        timeoutMs,
         clock,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.maxRestarts === undefined ? {} : { maxRestarts: options.maxRestarts }),
@@ -174,7 +176,10 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
           : { unschedulableGraceMs: options.unschedulableGraceMs }),
         onProgress: (p) => emit({ type: 'progress', at: clock.now(), ...p }),
       });
-    const verdicts = targets.length > 0 ? await phase('rollout', () => track(appliedAt, targets)) : [];
+    const verdicts =
+      targets.length > 0
+        ? await phase('rollout', () => track(appliedAt, targets, options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
+        : [];
     for (const verdict of verdicts) {
       if (verdict.outcome === 'complete')
         emit({ type: 'rollout-complete', at: verdict.at, target: verdict.target, counts: verdict.counts });
@@ -246,7 +251,11 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
           }
         }
         if (rolled.length === 0) return;
-        const results = await track(clock.now(), rolled);
+        const results = await track(
+          clock.now(),
+          rolled,
+          options.rollbackTimeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        );
         for (const result of results) {
           const healthy = result.outcome === 'complete';
           const entry = rollbacks.get(key(result.target));

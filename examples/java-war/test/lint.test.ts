@@ -1,0 +1,245 @@
+// The example's infrastructure files, checked by the tools a reviewer would run (cfn-lint, checkov,
+// shellcheck, the buildspec schema) and by the rules the README promises (least privilege,
+// encryption, approvals before UAT and PROD).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readYaml, runCfnLint, runCheckov, runShellcheck, validateBuildspec } from '../../tools/lint.ts';
+import { buildspecCommands, exampleDir, removeTemps, tempDir } from './_helpers.ts';
+
+afterAll(removeTemps);
+
+const templates = ['cfn/pipeline.yaml', 'cfn/lambda-deploy.yaml'].map((f) => join(exampleDir, f));
+const buildspecs = ['buildspec-build.yml', 'buildspec-promote.yml'].map((f) => join(exampleDir, f));
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+}
+
+const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+
+/** Every IAM policy statement of a template (roles' inline policies), with its resource's name; Fn::If branches included. */
+function iamStatements(template: Json): Array<{ resource: string; statement: Statement }> {
+  const resources = template.Resources as Record<string, { Type: string; Properties: Json }>;
+  const found: Array<{ resource: string; statement: Statement }> = [];
+  const visit = (resource: string, value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(resource, item);
+    } else if (value && typeof value === 'object') {
+      const object = value as Json;
+      if ('Fn::If' in object) {
+        const [, yes, no] = object['Fn::If'] as unknown[];
+        visit(resource, yes);
+        visit(resource, no);
+      } else if ('Effect' in object && 'Action' in object) {
+        found.push({ resource, statement: object as unknown as Statement });
+      }
+    }
+  };
+  for (const [name, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::IAM::Role') continue;
+    for (const policy of (resource.Properties.Policies ?? []) as Array<{
+      PolicyDocument: { Statement: unknown };
+    }>) {
+      visit(name, policy.PolicyDocument.Statement);
+    }
+  }
+  return found;
+}
+
+describe('CloudFormation templates', () => {
+  it('pass cfn-lint with no errors and no warnings', () => {
+    const result = runCfnLint(templates);
+    expect(result.output).toBe('');
+    expect(result.errors).toHaveLength(0);
+    expect(result.warnings).toHaveLength(0);
+  });
+
+  it('pass checkov: every finding fixed, or suppressed in the template with a reason', () => {
+    const result = runCheckov(join(exampleDir, 'cfn'));
+    expect(result.parsingErrors).toEqual([]);
+    expect(result.failed.map((f) => `${f.checkId} ${f.resource}`)).toEqual([]);
+    expect(result.passed).toBeGreaterThan(50);
+    for (const skipped of result.skipped) expect(skipped.comment?.length ?? 0).toBeGreaterThan(40);
+    expect(result.skipped.map((s) => s.checkId).sort()).toEqual(['CKV_AWS_117', 'CKV_AWS_18']);
+  });
+
+  it('grant no wildcard action and allow "*" resources only for actions that have no resource-level permissions', () => {
+    const allowedOnAnyResource = new Set([
+      'ecr:GetAuthorizationToken',
+      'codepipeline:PutJobSuccessResult',
+      'codepipeline:PutJobFailureResult',
+    ]);
+    for (const file of templates) {
+      const statements = iamStatements(readYaml(file) as Json);
+      expect(statements.length).toBeGreaterThan(5);
+      for (const { resource, statement } of statements) {
+        const where = `${file} ${resource} ${statement.Sid ?? ''}`;
+        for (const action of list(statement.Action)) {
+          expect(action, where).not.toBe('*');
+          expect(action.endsWith(':*'), `${where}: ${action}`).toBe(false);
+          if (statement.Resource === '*')
+            expect(allowedOnAnyResource.has(action), `${where}: ${action} on *`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('encrypt the artifacts, images, logs and approval topic with the pipeline key, and keep the bucket private and TLS-only', () => {
+    const template = readYaml(templates[0] as string) as Json;
+    const resources = template.Resources as Record<string, { Type: string; Properties: Json }>;
+    const byType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
+    const bucket = resources.ArtifactBucket?.Properties as Json;
+    expect(JSON.stringify(bucket.BucketEncryption)).toContain('aws:kms');
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(resources.ArtifactBucketPolicy?.Properties)).toContain(
+      '"aws:SecureTransport":"false"',
+    );
+    expect(resources.ApprovalTopic?.Properties.KmsMasterKeyId).toEqual({ Ref: 'PipelineKey' });
+    for (const group of byType('AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBeDefined();
+      expect(group.Properties.KmsKeyId).toBeDefined();
+    }
+    const pipeline = resources.Pipeline?.Properties as Json;
+    expect(JSON.stringify(pipeline.ArtifactStore)).toContain('"Type":"KMS"');
+  });
+
+  it('build a V2 pipeline: GitHub through CodeConnections, triggered by main and v* tags, approvals before UAT and PROD', () => {
+    const template = readYaml(templates[0] as string) as Json;
+    const parameters = template.Parameters as Record<string, Json>;
+    for (const name of ['ConnectionArn', 'DevClusterName', 'UatClusterName', 'ProdClusterName']) {
+      expect(parameters[name], name).toBeDefined();
+    }
+    const pipeline = (template.Resources as Record<string, { Properties: Json }>).Pipeline
+      ?.Properties as Json;
+    expect(pipeline.PipelineType).toBe('V2');
+    const [trigger] = pipeline.Triggers as Array<{ ProviderType: string; GitConfiguration: Json }>;
+    expect(trigger?.ProviderType).toBe('CodeStarSourceConnection');
+    expect(trigger?.GitConfiguration.Push).toEqual([
+      { Branches: { Includes: [{ Ref: 'BranchName' }] } },
+      { Tags: { Includes: [{ Ref: 'ReleaseTagPattern' }] } },
+    ]);
+    expect(parameters.BranchName?.Default).toBe('main');
+    expect(parameters.ReleaseTagPattern?.Default).toBe('v*');
+
+    const stages = pipeline.Stages as Array<{ Name: string; Actions: Json[] }>;
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'DEV', 'UAT', 'PROD']);
+    const source = stages[0]?.Actions[0] as Json;
+    expect((source.ActionTypeId as Json).Provider).toBe('CodeStarSourceConnection');
+    expect((source.Configuration as Json).ConnectionArn).toEqual({ Ref: 'ConnectionArn' });
+    for (const stage of stages.slice(3)) {
+      const [approve, promote] = stage.Actions as Array<{
+        ActionTypeId: Json;
+        Configuration: Json;
+        RunOrder: number;
+      }>;
+      expect(approve?.ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
+      expect(approve?.Configuration.NotificationArn).toEqual({ Ref: 'ApprovalTopic' });
+      expect(promote?.ActionTypeId).toMatchObject({ Category: 'Build', Provider: 'CodeBuild' });
+      expect(promote?.RunOrder).toBeGreaterThan(approve?.RunOrder ?? Number.POSITIVE_INFINITY);
+    }
+    // DEV: the Lambda invoke action when DevDeployFunctionName is set, else CodeBuild; both get the build's image.
+    const dev = JSON.stringify(stages[2]?.Actions);
+    expect(dev).toContain('"Provider":"Lambda"');
+    expect(dev).toContain('"Provider":"CodeBuild"');
+    expect(dev.match(/#\{BuildVariables\.IMAGE_URI\}/g)).toHaveLength(2);
+  });
+
+  it('give each deploy role an access entry with namespace-scoped access policies', () => {
+    const resources = (readYaml(templates[0] as string) as Json).Resources as Record<
+      string,
+      { Type: string; Properties: Json }
+    >;
+    const entries = Object.values(resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry');
+    expect(entries.length).toBe(5);
+    for (const entry of entries) {
+      const policies = JSON.stringify(entry.Properties.AccessPolicies);
+      expect(policies).toContain('"Type":"namespace"');
+      expect(policies).not.toContain('"Type":"cluster"');
+      expect(policies).not.toContain('ClusterAdmin');
+    }
+  });
+
+  it('run the Lambda on Node.js 22 with its role, log group and (cross-account) invoke permission', () => {
+    const resources = (readYaml(templates[1] as string) as Json).Resources as Record<
+      string,
+      { Type: string; Properties: Json }
+    >;
+    const types = Object.values(resources).map((r) => r.Type);
+    for (const type of [
+      'AWS::Lambda::Function',
+      'AWS::IAM::Role',
+      'AWS::Logs::LogGroup',
+      'AWS::Lambda::Permission',
+      'AWS::EKS::AccessEntry',
+    ]) {
+      expect(types).toContain(type);
+    }
+    expect(resources.Function?.Properties.Runtime).toBe('nodejs22.x');
+    expect(resources.Function?.Properties.Handler).toBe('index.handler');
+  });
+});
+
+describe('buildspecs', () => {
+  it('are valid CodeBuild buildspecs (schema)', () => {
+    for (const file of buildspecs) expect(validateBuildspec(file), file).toEqual([]);
+  });
+
+  it('pass shellcheck, as the scripts CodeBuild runs from them', () => {
+    const dir = tempDir('shellcheck');
+    const scripts = buildspecs.flatMap((file) =>
+      Object.entries(buildspecCommands(file).phases).map(([phase, commands]) => {
+        const script = join(dir, `${file.split('/').pop()}.${phase}.sh`);
+        writeFileSync(script, ['#!/usr/bin/env bash', ...commands, ''].join('\n'));
+        return script;
+      }),
+    );
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    const result = runShellcheck(scripts);
+    expect(result.output).toBe('');
+  });
+
+  it('build: mvn verify with JUnit reports, the Maven cache, a commit-tagged image, its digest exported', () => {
+    const spec = readYaml(buildspecs[0] as string) as Json;
+    const text = JSON.stringify(spec);
+    expect(text).toContain('mvn -B -ntp -f app/pom.xml');
+    expect(text).toContain('verify');
+    expect(text).toContain('IMAGE_TAG=\\"$' + '{CODEBUILD_RESOLVED_SOURCE_VERSION:0:7}');
+    expect(text).toContain('aws ecr get-login-password');
+    expect((spec.env as Json)['exported-variables']).toEqual(['IMAGE_TAG', 'IMAGE_DIGEST', 'IMAGE_URI']);
+    expect(spec.reports).toEqual({
+      'unit-tests': {
+        files: ['surefire-reports/TEST-*.xml', 'failsafe-reports/TEST-*.xml'],
+        'base-directory': 'app/target',
+        'file-format': 'JUNITXML',
+      },
+    });
+    expect(spec.cache).toEqual({ paths: ['/root/.m2/**/*'] });
+  });
+
+  it('promote: deploy for DEV, promote after that, the CLI pinned, a JUnit report and exported results', () => {
+    const spec = readYaml(buildspecs[1] as string) as Json;
+    const text = JSON.stringify(spec);
+    expect(text).toContain(
+      'npx -y @kubeship/codebuild-runner@0.1.0 deploy --env \\"$TARGET_ENV\\" --image \\"$IMAGE_URI\\"',
+    );
+    expect(text).toContain(
+      'npx -y @kubeship/codebuild-runner@0.1.0 promote --from \\"$FROM_ENV\\" --to \\"$TARGET_ENV\\"',
+    );
+    expect(spec.reports).toEqual({
+      'deploy-verification': { files: ['kubeship-junit.xml'], 'file-format': 'JUNITXML' },
+    });
+    expect((spec.env as Json)['exported-variables']).toContain('KUBESHIP_IMAGE_DIGEST');
+  });
+});

@@ -1,0 +1,228 @@
+// Static proof of the example's files: cfn-lint and checkov on the CloudFormation, shellcheck on
+// every script, hadolint on the Dockerfile, both buildspecs against our buildspec schema, and
+// the rules the issue sets that no linter knows (least privilege, pipeline shape, access scope).
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  readYaml,
+  readYamlDocuments,
+  runCfnLint,
+  runCheckov,
+  runHadolint,
+  runShellcheck,
+  validateBuildspec,
+} from '../../tools/lint.ts';
+
+const example = fileURLToPath(new URL('..', import.meta.url));
+const at = (...path: string[]) => join(example, ...path);
+
+/** Every file under `dir` whose name passes `keep`, skipping node_modules. */
+function files(dir: string, keep: (name: string) => boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : files(path, keep);
+    return keep(entry.name) ? [path] : [];
+  });
+}
+
+const templates = files(at('cfn'), (name) => name.endsWith('.yaml'));
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates, walked generically
+type Json = any;
+
+/** Every IAM policy statement of a template: inline role policies, managed policies, key and bucket policies. */
+function statements(template: Json): Array<{ resource: string; statement: Json }> {
+  const found: Array<{ resource: string; statement: Json }> = [];
+  const walk = (value: Json, resource: string) => {
+    if (Array.isArray(value)) for (const item of value) walk(item, resource);
+    else if (value && typeof value === 'object') {
+      if ('Effect' in value && ('Action' in value || 'NotAction' in value))
+        found.push({ resource, statement: value });
+      else if ('Fn::If' in value) walk((value['Fn::If'] as Json[]).slice(1), resource);
+      else for (const child of Object.values(value)) walk(child, resource);
+    }
+  };
+  for (const [name, resource] of Object.entries(template.Resources as Record<string, Json>)) {
+    walk(resource.Properties ?? {}, name);
+  }
+  return found;
+}
+
+const list = (value: Json): Json[] => (Array.isArray(value) ? value : [value]);
+
+describe('CloudFormation', () => {
+  it('has the three stacks the issue asks for', () => {
+    expect(templates.map((t) => relative(at('cfn'), t)).sort()).toEqual([
+      'cluster.yaml',
+      'data.yaml',
+      'pipeline.yaml',
+    ]);
+  });
+
+  it('passes cfn-lint with 0 errors and 0 warnings', () => {
+    const result = runCfnLint(templates);
+    expect(result.errors, result.output).toEqual([]);
+    expect(result.warnings, result.output).toEqual([]);
+  });
+
+  it("passes checkov's CloudFormation checks; each suppression is in the template with a reason", () => {
+    const result = runCheckov(at('cfn'));
+    expect(result.parsingErrors, result.output).toEqual([]);
+    expect(result.failed, result.output).toEqual([]);
+    expect(result.passed).toBeGreaterThan(100);
+    for (const skipped of result.skipped)
+      expect(skipped.comment ?? '', skipped.checkId).toMatch(/\w{3,}.{20,}/);
+    expect(result.skipped.map((s) => s.checkId).sort()).toEqual(['CKV_AWS_157', 'CKV_AWS_18']);
+  });
+
+  it('grants no "*" action on "*" resource, and every wildcard resource only to read-only or unscopable actions', () => {
+    const unscopable = new Set([
+      'ecr:GetAuthorizationToken',
+      'ec2:DescribeDhcpOptions',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeVpcs',
+      'ec2:GetSecurityGroupsForVpc',
+    ]);
+    const problems: string[] = [];
+    for (const file of templates) {
+      const template = readYaml(file) as Json;
+      for (const { resource, statement } of statements(template)) {
+        const actions = list(statement.Action ?? []).map(String);
+        const resources = list(statement.Resource ?? []);
+        const where = `${relative(example, file)} ${resource} ${statement.Sid ?? ''}`;
+        if (statement.NotAction) problems.push(`${where}: NotAction`);
+        if (statement.Effect !== 'Allow' || !resources.includes('*')) continue;
+        if (actions.includes('*')) problems.push(`${where}: "*" on "*"`);
+        // Key policies: "*" there means the key itself; only the account root may administer it.
+        if (template.Resources[resource].Type === 'AWS::KMS::Key') {
+          const principal = statement.Principal;
+          const isRoot = JSON.stringify(principal).includes(':root');
+          if (actions.includes('kms:*') && !isRoot)
+            problems.push(`${where}: kms:* for ${JSON.stringify(principal)}`);
+          continue;
+        }
+        for (const action of actions) {
+          const verb = action.split(':')[1] ?? '';
+          if (!/^(Describe|List|Get)/.test(verb) && !unscopable.has(action)) {
+            problems.push(`${where}: ${action} on "*"`);
+          }
+          if (verb.includes('*')) problems.push(`${where}: wildcard action ${action} on "*"`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('runs the pipeline as V2 in QUEUED mode: Source, Build, DeployTest, Approve (SNS), DeployProd', () => {
+    const pipeline = (readYaml(at('cfn', 'pipeline.yaml')) as Json).Resources.Pipeline.Properties;
+    expect(pipeline.PipelineType).toBe('V2');
+    expect(pipeline.ExecutionMode).toBe('QUEUED');
+    expect(pipeline.Stages.map((s: Json) => s.Name)).toEqual([
+      'Source',
+      'Build',
+      'DeployTest',
+      'Approve',
+      'DeployProd',
+    ]);
+    const approval = pipeline.Stages[3].Actions[0];
+    expect(approval.ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
+    expect(approval.Configuration.NotificationArn).toEqual({ Ref: 'ApprovalTopic' });
+    for (const stage of [pipeline.Stages[2], pipeline.Stages[4]]) {
+      expect(stage.Actions[0].Configuration.EnvironmentVariables).toContain('#{BuildVariables.IMAGE_URI}');
+    }
+  });
+
+  it('gives each deploy role an access entry scoped to the namespace deploy/namespace.yaml creates', () => {
+    const resources = (readYaml(at('cfn', 'pipeline.yaml')) as Json).Resources;
+    const namespace = (readYamlDocuments(at('deploy', 'namespace.yaml')) as Json[]).find(
+      (d) => d.kind === 'Namespace',
+    );
+    const binding = (readYamlDocuments(at('deploy', 'namespace.yaml')) as Json[]).find(
+      (d) => d.kind === 'RoleBinding',
+    );
+    for (const name of ['DeployTestAccess', 'DeployProdAccess']) {
+      const entry = resources[name].Properties;
+      expect(entry.AccessPolicies).toHaveLength(1);
+      expect(entry.AccessPolicies[0].AccessScope).toEqual({
+        Type: 'namespace',
+        Namespaces: [namespace.metadata.name],
+      });
+      expect(entry.KubernetesGroups).toEqual([binding.subjects[0].name]);
+    }
+  });
+
+  it('keeps the data private and encrypted', () => {
+    const resources = (readYaml(at('cfn', 'data.yaml')) as Json).Resources;
+    expect(resources.Database.Properties).toMatchObject({
+      StorageEncrypted: true,
+      PubliclyAccessible: false,
+      ManageMasterUserPassword: true,
+      DeletionProtection: { 'Fn::If': ['IsProd', true, false] },
+    });
+    expect(resources.Database.Properties.MasterUserPassword).toBeUndefined();
+    const cluster = (readYaml(at('cfn', 'cluster.yaml')) as Json).Resources.Cluster.Properties;
+    expect(cluster.AccessConfig.AuthenticationMode).toBe('API');
+    expect(cluster.EncryptionConfig[0].Resources).toEqual(['secrets']);
+  });
+});
+
+describe('scripts, Dockerfile and buildspecs', () => {
+  it('has shellcheck-clean shell scripts (every level, style included)', () => {
+    const scripts = files(example, (name) => name.endsWith('.sh'));
+    expect(scripts.map((s) => relative(example, s)).sort()).toEqual([
+      'build/docker-entrypoint.sh',
+      'scripts/put-parameters.sh',
+    ]);
+    const result = runShellcheck(scripts);
+    expect(result.problems, result.output).toEqual([]);
+  });
+
+  it('has a hadolint-clean Dockerfile on the pinned official image, running as uid 33 on 8080', () => {
+    const result = runHadolint([at('build', 'Dockerfile')]);
+    expect(result.problems, result.output).toEqual([]);
+  });
+
+  it('has buildspecs that are valid against the buildspec 0.2 schema', () => {
+    expect(validateBuildspec(at('build', 'buildspec.yml'))).toEqual([]);
+    expect(validateBuildspec(at('deploy', 'buildspec.yml'))).toEqual([]);
+  });
+
+  it('deploys with the pinned CLI, reports JUnit and exports what the pipeline reads', () => {
+    const deploy = readYaml(at('deploy', 'buildspec.yml')) as Json;
+    const commands: string[] = deploy.phases.build.commands;
+    expect(commands.filter((c) => c.includes('npx '))).toEqual([
+      expect.stringMatching(
+        /^npx -y @kubeship\/codebuild-runner@\d+\.\d+\.\d+ deploy --env "\$DEPLOY_ENV" --image "\$IMAGE_URI" --report-junit .*reports\/deploy\.xml" --exports .*kubeship\.env"$/,
+      ),
+    ]);
+    expect(deploy.reports['kubeship-deploy']).toMatchObject({
+      'file-format': 'JUNITXML',
+      'base-directory': 'reports',
+    });
+    expect(deploy.env['exported-variables']).toEqual(
+      expect.arrayContaining(['KUBESHIP_IMAGE', 'KUBESHIP_OUTCOME', 'KUBESHIP_REVISION']),
+    );
+    const build = readYaml(at('build', 'buildspec.yml')) as Json;
+    expect(build.env['exported-variables']).toEqual(expect.arrayContaining(['IMAGE_URI', 'IMAGE_DIGEST']));
+    expect(build.artifacts.files).toEqual(['imagedefinitions.json', 'image.json']);
+  });
+});
+
+describe('the buildspec schema', () => {
+  const broken = (name: string) => at('test', 'fixtures', 'buildspecs', name);
+
+  it.each([
+    ['post-build.yml', "'post-build' was unexpected"],
+    ['command-map.yml', 'is not of type'],
+    ['report-format.yml', 'is not one of'],
+    ['runtime-in-build.yml', "'runtime-versions' was unexpected"],
+    ['no-version.yml', "'version' is a required property"],
+    ['exported-name.yml', 'does not match'],
+  ])('rejects %s (%s)', (file, message) => {
+    const problems = validateBuildspec(broken(file));
+    expect(problems.join('\n')).toContain(message);
+  });
+});

@@ -1,0 +1,165 @@
+// The `--output json` contract, written from the outside: what a pipeline step can rely on when
+// it parses kubeship's stdout. Strict where a consumer branches (outcome, code, exit code,
+// verdicts), open where the library may add detail.
+import * as z from 'zod';
+
+const errorCode = z.enum([
+  'INVALID_INPUT',
+  'INVALID_MANIFEST',
+  'SSM_PARAMETERS_MISSING',
+  'CONFIG_COLLISION',
+  'CLUSTER_NOT_FOUND',
+  'CLUSTER_NOT_ACTIVE',
+  'AWS_CREDENTIALS',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'DRY_RUN_REJECTED',
+  'APPLY_CONFLICT',
+  'DEPLOY_LOCKED',
+  'ROLLOUT_FAILED',
+  'ROLLOUT_TIMEOUT',
+  'ROLLBACK_FAILED',
+  'INTERRUPTED',
+  'API_ERROR',
+]);
+const millis = z.number().int().nonnegative();
+const target = z.strictObject({ namespace: z.string().min(1), name: z.string().min(1) });
+const counts = z.strictObject({
+  desired: z.number().int(),
+  updated: z.number().int(),
+  ready: z.number().int(),
+  available: z.number().int(),
+  total: z.number().int(),
+});
+const doomed = z.strictObject({
+  pod: z.string(),
+  container: z.string().optional(),
+  reason: z.string(),
+  message: z.string(),
+  exitCode: z.number().int().optional(),
+  restartCount: z.number().int().optional(),
+});
+const waiting = z.strictObject({ pod: z.string(), reason: z.string() });
+const evidence = z.strictObject({
+  doomed: z.array(doomed),
+  events: z.array(
+    z.strictObject({
+      object: z.string(),
+      type: z.string(),
+      reason: z.string(),
+      message: z.string(),
+      count: z.number().int(),
+      lastSeen: z.string().optional(),
+    }),
+  ),
+  logs: z.array(
+    z.strictObject({
+      pod: z.string(),
+      container: z.string(),
+      lines: z.array(z.string()).optional(),
+      unavailable: z.string().optional(),
+    }),
+  ),
+});
+const phase = z.enum([
+  'config',
+  'lock',
+  'plan',
+  'dry-run',
+  'apply',
+  'rollout',
+  'diagnose',
+  'rollback',
+  'release',
+]);
+const changes = z.array(
+  z.strictObject({
+    id: z.string().min(1),
+    action: z.enum(['create', 'update', 'unchanged']),
+    fields: z.array(z.string()),
+  }),
+);
+
+const event = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('phase-started'), phase, at: millis }),
+  z.strictObject({ type: z.literal('phase-finished'), phase, at: millis, durationMs: millis }),
+  z.strictObject({ type: z.literal('plan'), at: millis, changes }),
+  z.strictObject({ type: z.literal('progress'), at: millis, target, counts, waiting: z.array(waiting) }),
+  z.strictObject({ type: z.literal('rollout-complete'), at: millis, target, counts }),
+  z.strictObject({
+    type: z.literal('rollout-failed'),
+    at: millis,
+    target,
+    reason: z.string(),
+    doomed: z.array(doomed),
+  }),
+  z.strictObject({ type: z.literal('rollout-timeout'), at: millis, target, waiting: z.array(waiting) }),
+  z.strictObject({ type: z.literal('evidence'), at: millis, target, evidence }),
+  z.strictObject({ type: z.literal('rollback-started'), at: millis, target, toRevision: z.number().int() }),
+  z.strictObject({ type: z.literal('rolled-back'), at: millis, target, healthy: z.boolean() }),
+  z.strictObject({ type: z.literal('warning'), at: millis, message: z.string() }),
+]);
+
+const deployment = z.strictObject({
+  namespace: z.string().min(1),
+  name: z.string().min(1),
+  revisionBefore: z.number().int().nonnegative(),
+  revisionAfter: z.number().int().nonnegative(),
+  images: z.array(z.string().min(1)),
+  verdict: z.enum(['complete', 'failed', 'timeout', 'interrupted']),
+  reason: z.string().optional(),
+  evidence: evidence.optional(),
+  rollback: z
+    .strictObject({
+      toRevision: z.number().int().nonnegative(),
+      images: z.array(z.string()),
+      healthy: z.boolean(),
+      error: z.string().optional(),
+    })
+    .optional(),
+});
+
+const outcome = z.enum(['deployed', 'rolled-back', 'failed']);
+
+/** The report of a command that changed the cluster (deploy, set-image, promote, rollback). */
+export const deployReportSchema = z
+  .strictObject({
+    command: z.enum(['deploy', 'set-image', 'promote', 'rollback']),
+    environment: z.string().min(1),
+    exitCode: z.number().int().min(0).max(5),
+    image: z.string().min(1).optional(),
+    outcome,
+    code: errorCode.nullable(),
+    message: z.string().min(1),
+    result: z.strictObject({
+      outcome,
+      code: errorCode.optional(),
+      message: z.string().min(1),
+      changes,
+      deployments: z.array(deployment),
+      durationsMs: z.partialRecord(phase, millis),
+      startedAt: millis,
+      finishedAt: millis,
+    }),
+    events: z.array(event),
+  })
+  .refine((r) => r.outcome === r.result.outcome && (r.code ?? undefined) === r.result.code, {
+    error: 'the summary must agree with the result',
+  })
+  .refine((r) => (r.exitCode === 0) === (r.outcome === 'deployed' && r.code === null), {
+    error: 'exit code 0 exactly when deployed without an error code',
+  })
+  .refine((r) => r.result.finishedAt >= r.result.startedAt, { error: 'finishedAt before startedAt' });
+
+/** The report of a command that failed before any rollout (bad input, auth, API errors). */
+export const errorReportSchema = z.strictObject({
+  command: z.string().min(1),
+  outcome: z.literal('error'),
+  code: z.union([errorCode, z.literal('INTERNAL_ERROR')]),
+  exitCode: z.number().int().min(1).max(5),
+  message: z.string().min(1),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type DeployReport = z.infer<typeof deployReportSchema>;
+export type ErrorReport = z.infer<typeof errorReportSchema>;

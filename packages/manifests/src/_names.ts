@@ -95,3 +95,15 @@ export const intOrPercent = z.union(
   [z.int().min(0), z.string().regex(/^(100|[1-9]?\d)%$/, { error: "must be a percentage such as '25%'" })],
   { error: "must be a non-negative integer or a percentage such as '25%'" },
 );
+
+/** The shape every Kubernetes object has: apiVersion, kind and metadata (name required); other fields pass through. */
+export const kubeObjectShape = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: dns1123Label.optional(),
+    labels: labels.optional(),
+    annotations: annotations.optional(),
+  }),
+});

@@ -10,6 +10,7 @@ import {
   dns1123Label,
   dns1123Subdomain,
   envName,
+  kubeObjectShape,
   labels,
   portName,
   portNumber,
@@ -48,16 +49,7 @@ const nameFor = (kind: string) =>
         ? dns1123Subdomain
         : z.string().min(1);
 
-const base = z.looseObject({
-  apiVersion: z.string().min(1),
-  kind: z.string().min(1),
-  metadata: z.looseObject({
-    name: z.string().min(1),
-    namespace: dns1123Label.optional(),
-    labels: labels.optional(),
-    annotations: annotations.optional(),
-  }),
-});
+const base = kubeObjectShape;
 
 const probe = z
   .looseObject({

@@ -7,6 +7,7 @@ import {
   dns1123Label,
   dns1123Subdomain,
   intOrPercent,
+  kubeObjectShape,
   labels,
   labelValue,
   portNumber,
@@ -126,16 +127,7 @@ const volume = z.union(
 );
 
 // Typed as KubeObject (input and output) so specs and rendered objects share one type.
-const kubeObject = z.looseObject({
-  apiVersion: z.string().min(1),
-  kind: z.string().min(1),
-  metadata: z.looseObject({
-    name: z.string().min(1),
-    namespace: dns1123Label.optional(),
-    labels: labels.optional(),
-    annotations: annotations.optional(),
-  }),
-}) as unknown as z.ZodType<KubeObject, KubeObject>;
+const kubeObject = kubeObjectShape as unknown as z.ZodType<KubeObject, KubeObject>;
 
 const pointer = z
   .string()

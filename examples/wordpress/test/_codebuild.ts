@@ -3,12 +3,11 @@
 // directory carry over between commands and phases), env.variables set, a failing command ends
 // its phase, post_build runs even after a failed build, and env.exported-variables are read from
 // the shell at the end.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readYaml } from '../../tools/lint.ts';
+import { run } from './_run.ts';
 
 /** The parts of a buildspec this runner reads. */
 export interface Buildspec {
@@ -87,25 +86,11 @@ export async function runBuildspec(
   const variables = Object.fromEntries(
     Object.entries(spec.env?.variables ?? {}).map(([key, value]) => [key, String(value)]),
   );
-  const child = spawn('bash', ['-c', lines.join('\n')], {
+  const { stdout, stderr } = await run('bash', ['-c', lines.join('\n')], {
     cwd: options.cwd,
     env: { ...options.env, ...variables },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: options.timeoutMs ?? 300_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 300_000);
-  try {
-    await once(child, 'close');
-  } finally {
-    clearTimeout(timer);
-  }
   try {
     const [status = '1', failedPhase = ''] = readFileSync(statusFile, 'utf8').split(' ');
     const exported = Object.fromEntries(

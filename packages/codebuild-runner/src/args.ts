@@ -16,7 +16,7 @@ export interface CommandSpec {
 }
 
 /** Options every command that reads the config file understands. */
-export const CONFIG_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+export const CONFIG_OPTIONS = {
   config: {
     type: 'string',
     placeholder: 'file',
@@ -32,10 +32,10 @@ export const CONFIG_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     placeholder: 'human|json',
     description: 'human lines (default) or one JSON report on stdout',
   },
-};
+} satisfies Record<string, OptionSpec>;
 
 /** Options of commands that change the cluster and wait for the result. */
-export const ROLLOUT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+export const ROLLOUT_OPTIONS = {
   timeout: {
     type: 'string',
     placeholder: 'seconds',
@@ -52,7 +52,7 @@ export const ROLLOUT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     placeholder: 'file',
     description: 'write KEY=value lines (image, digest, revision, outcome) for exported-variables',
   },
-};
+} satisfies Record<string, OptionSpec>;
 
 /** Thrown for an argument problem; the CLI exits 2. */
 export class UsageError extends Error {

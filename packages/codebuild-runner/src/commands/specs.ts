@@ -14,6 +14,8 @@ const IMAGE_OPTIONS = {
 } as const;
 
 const AUTH_OPTIONS = {
+  config: CONFIG_OPTIONS.config,
+  env: CONFIG_OPTIONS.env,
   'cluster-name': {
     type: 'string',
     placeholder: 'name',
@@ -106,8 +108,6 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     usage: 'kubeship token --cluster-name <name> [--region <region>] [--role-arn <arn>]',
     options: {
       ...AUTH_OPTIONS,
-      config: CONFIG_OPTIONS.config as CommandSpec['options'][string],
-      env: CONFIG_OPTIONS.env as CommandSpec['options'][string],
     },
   },
   kubeconfig: {
@@ -115,8 +115,6 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     usage: 'kubeship kubeconfig --cluster-name <name> [--region <region>] [--out <file>]',
     options: {
       ...AUTH_OPTIONS,
-      config: CONFIG_OPTIONS.config as CommandSpec['options'][string],
-      env: CONFIG_OPTIONS.env as CommandSpec['options'][string],
       out: {
         type: 'string',
         placeholder: 'file',

@@ -6,9 +6,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isKubeshipError, type KubeshipError } from '../errors.ts';
 import { answers, concurrencyLimit, readParameters } from './_read.ts';
-import { awsError, expectNoValues } from './_test-fixtures.ts';
+import { awsError, expectNoValues, rejection } from './_test-fixtures.ts';
 
 const client = new SSMClient({
   region: 'eu-west-1',
@@ -24,16 +23,6 @@ const param = (name: string, value: string, extra: Partial<Parameter> = {}): Par
   Version: 1,
   ...extra,
 });
-
-async function rejection(promise: Promise<unknown>): Promise<KubeshipError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKubeshipError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('readParameters by path', () => {
   it('follows NextToken through empty pages until it is absent', async () => {

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
+import { isKubeshipError, type KubeshipError } from '../errors.ts';
 
 /** An error shaped like an AWS SDK service exception. */
 export function awsError(name: string, message = `${name} happened`, fault: 'client' | 'server' = 'client') {
@@ -20,4 +21,15 @@ export function expectNoValues(thing: unknown, values: readonly string[]): void 
       expect(rendering).not.toContain(Buffer.from(value).toString('base64'));
     }
   }
+}
+
+/** The KubeshipError `promise` rejects with (anything else fails the test). */
+export async function rejection(promise: Promise<unknown>): Promise<KubeshipError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isKubeshipError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
 }

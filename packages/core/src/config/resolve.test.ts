@@ -1,8 +1,7 @@
 import { GetParametersByPathCommand, GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isKubeshipError, type KubeshipError } from '../errors.ts';
-import { awsError, expectNoValues } from './_test-fixtures.ts';
+import { awsError, expectNoValues, rejection } from './_test-fixtures.ts';
 import { resolveConfig } from './index.ts';
 
 const ssmClient = new SSMClient({
@@ -14,16 +13,6 @@ beforeEach(() => ssm.reset());
 
 const SECRETS = ['s3cr3t-db-pass', 'sm-rotating-token', 'info-level'];
 const base = { app: 'shop', namespace: 'prod', region: 'eu-west-1', ssmClient };
-
-async function rejection(promise: Promise<unknown>): Promise<KubeshipError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKubeshipError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('resolveConfig', () => {
   it('reads paths and names and builds objects, bindings and checksum without leaking values', async () => {

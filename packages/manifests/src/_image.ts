@@ -1,4 +1,5 @@
 // Image references as the distribution/reference grammar defines them.
+import { IMAGE_DIGEST_PATTERN } from './_aws-patterns.ts';
 import { ManifestError } from './_errors.ts';
 
 /** The parts of an image reference `[registry/]repository[:tag][@digest]`. */
@@ -16,7 +17,6 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[a-fA-F0-9:]+\])(?::\d{1,5})?$/;
 const TAG = /^\w[\w.-]{0,127}$/;
-const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const MAX_NAME_LENGTH = 255;
 
 type Parsed = { reference: ImageReference } | { problem: string };
@@ -27,7 +27,7 @@ function parse(reference: string): Parsed {
   const at = reference.indexOf('@');
   const digest = at === -1 ? undefined : reference.slice(at + 1);
   const nameAndTag = at === -1 ? reference : reference.slice(0, at);
-  if (digest !== undefined && !DIGEST.test(digest))
+  if (digest !== undefined && !IMAGE_DIGEST_PATTERN.test(digest))
     return { problem: 'the digest must be sha256:<64 lowercase hex> or sha512:<128 lowercase hex>' };
   const colon = nameAndTag.lastIndexOf(':');
   const hasTag = colon > nameAndTag.lastIndexOf('/');

@@ -1,5 +1,12 @@
 // The public API of @kubeship/manifests: every export is listed here by name.
 export {
+  AWS_REGION_PATTERN,
+  IAM_ROLE_ARN_PATTERN,
+  IMAGE_DIGEST_PATTERN,
+  imageDigestOf,
+  pinnedImageOf,
+} from './_aws-patterns.ts';
+export {
   ManifestError,
   type ManifestErrorCode,
   type ManifestErrorOptions,

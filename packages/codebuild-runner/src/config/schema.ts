@@ -1,15 +1,11 @@
-import type { AppSpec } from '@kubeship/manifests';
+import { type AppSpec, AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import * as z from 'zod';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
   error: 'must be a DNS-1123 label (lowercase letters, digits, -)',
 });
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as us-east-1' });
-const roleArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' });
+const region = z.string().regex(AWS_REGION_PATTERN, { error: 'must be an AWS region such as us-east-1' });
+const roleArn = z.string().regex(IAM_ROLE_ARN_PATTERN, { error: 'must be an IAM role ARN' });
 const ssmPath = z.string().regex(/^\/[\w.\-/]*$/, { error: 'must be an SSM path starting with /' });
 
 const environment = z

@@ -1,4 +1,5 @@
 import type { DeployResult } from '@kubeship/core';
+import { imageDigestOf } from '@kubeship/manifests';
 
 /**
  * Pure: `KEY=value` lines for buildspec `exported-variables` and CodePipeline variables:
@@ -8,7 +9,7 @@ import type { DeployResult } from '@kubeship/core';
 export function exportsFile(result: DeployResult, context: { image?: string; exitCode: number }): string {
   const main = result.deployments[0];
   const image = context.image ?? main?.images[0] ?? '';
-  const digest = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? '';
+  const digest = imageDigestOf(image) ?? '';
   const values: Record<string, string> = {
     KUBESHIP_IMAGE: image,
     KUBESHIP_IMAGE_DIGEST: digest,

@@ -1,3 +1,4 @@
+import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import { KubeshipError } from '../errors.ts';
 import { type ClusterConnection, clusterConnection, eksKubeConfig } from './_connection.ts';
 import { assertRoleSessionName, defaultRoleSessionName } from './_session-name.ts';
@@ -73,10 +74,7 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
   assertRegion(region);
   const refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? DEFAULT_REFRESH_BEFORE_EXPIRY_MS;
   assertRefreshMargin(refreshBeforeExpiryMs);
-  if (
-    options.roleArn !== undefined &&
-    !/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(options.roleArn)
-  ) {
+  if (options.roleArn !== undefined && !IAM_ROLE_ARN_PATTERN.test(options.roleArn)) {
     throw new KubeshipError('INVALID_INPUT', `"${options.roleArn}" is not an IAM role ARN`, {
       details: { field: 'roleArn' },
     });

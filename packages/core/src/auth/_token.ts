@@ -1,3 +1,4 @@
+import { AWS_REGION_PATTERN } from '@kubeship/manifests';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -103,7 +104,7 @@ export function stsHost(region: string): string {
 
 /** Throws INVALID_INPUT unless `region` looks like an AWS region (e.g. `eu-west-1`). */
 export function assertRegion(region: string): void {
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
+  if (!AWS_REGION_PATTERN.test(region)) {
     throw new KubeshipError('INVALID_INPUT', `"${region}" is not an AWS region name (e.g. us-east-1)`, {
       details: { field: 'region' },
     });

@@ -1,5 +1,6 @@
 // The application spec: one zod schema, whose input type is AppSpec and output type (defaults applied) ValidApp.
 import * as z from 'zod';
+import { IAM_ROLE_ARN_PATTERN } from '../_aws-patterns.ts';
 import type { KubeObject } from '../_kube-object.ts';
 import {
   annotations,
@@ -70,7 +71,7 @@ const serviceAccount = z.strictObject({
   /** IAM role for service accounts (IRSA): becomes the `eks.amazonaws.com/role-arn` annotation. */
   roleArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+    .regex(IAM_ROLE_ARN_PATTERN, {
       error: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
     })
     .optional(),

@@ -22,8 +22,12 @@ export interface TestbedPki {
   readonly ca: CertifiedKey;
   readonly apiserver: CertifiedKey;
   readonly webhook: CertifiedKey;
-  /** Client certificates by component; all are in system:masters except where noted. */
-  readonly clients: Readonly<Record<'admin' | 'controllerManager' | 'scheduler' | 'kwok', CertifiedKey>>;
+  /** The serving certificate of the testbed's kubelet endpoint (container logs). */
+  readonly kubelet: CertifiedKey;
+  /** Client certificates by component; all are in system:masters except the scheduler and the apiserver's kubelet client. */
+  readonly clients: Readonly<
+    Record<'admin' | 'controllerManager' | 'scheduler' | 'kwok' | 'apiserverKubelet', CertifiedKey>
+  >;
   /** The service-account token signing key pair. */
   readonly serviceAccount: { readonly publicKey: string; readonly privateKey: string };
 }
@@ -88,30 +92,34 @@ export async function generatePki(): Promise<TestbedPki> {
 
   const loopback = { dns: ['localhost'], ips: ['127.0.0.1', '::1'] };
   const serviceAccountKeys = await generateKeys();
-  const [apiserver, webhook, admin, controllerManager, scheduler, kwok] = await Promise.all([
-    issue({
-      kind: 'server',
-      subject: 'CN=kube-apiserver',
-      dns: [
-        ...loopback.dns,
-        'kubernetes',
-        'kubernetes.default',
-        'kubernetes.default.svc',
-        'kubernetes.default.svc.cluster.local',
-      ],
-      ips: [...loopback.ips, '10.96.0.1'],
-    }),
-    issue({ kind: 'server', subject: 'CN=kubeship-testbed-webhook', ...loopback }),
-    issue({ kind: 'client', subject: 'CN=kubeship-testbed-admin, O=system:masters' }),
-    issue({ kind: 'client', subject: 'CN=system:kube-controller-manager, O=system:masters' }),
-    issue({ kind: 'client', subject: 'CN=system:kube-scheduler' }),
-    issue({ kind: 'client', subject: 'CN=kwok, O=system:masters' }),
-  ]);
+  const [apiserver, webhook, kubelet, admin, controllerManager, scheduler, kwok, apiserverKubelet] =
+    await Promise.all([
+      issue({
+        kind: 'server',
+        subject: 'CN=kube-apiserver',
+        dns: [
+          ...loopback.dns,
+          'kubernetes',
+          'kubernetes.default',
+          'kubernetes.default.svc',
+          'kubernetes.default.svc.cluster.local',
+        ],
+        ips: [...loopback.ips, '10.96.0.1'],
+      }),
+      issue({ kind: 'server', subject: 'CN=kubeship-testbed-webhook', ...loopback }),
+      issue({ kind: 'server', subject: 'CN=kubeship-testbed-kubelet', ...loopback }),
+      issue({ kind: 'client', subject: 'CN=kubeship-testbed-admin, O=system:masters' }),
+      issue({ kind: 'client', subject: 'CN=system:kube-controller-manager, O=system:masters' }),
+      issue({ kind: 'client', subject: 'CN=system:kube-scheduler' }),
+      issue({ kind: 'client', subject: 'CN=kwok, O=system:masters' }),
+      issue({ kind: 'client', subject: 'CN=kube-apiserver-kubelet-client' }),
+    ]);
   return {
     ca: { cert: caCert.toString('pem'), key: privatePem(caKeys.privateKey) },
     apiserver,
     webhook,
-    clients: { admin, controllerManager, scheduler, kwok },
+    kubelet,
+    clients: { admin, controllerManager, scheduler, kwok, apiserverKubelet },
     serviceAccount: {
       publicKey: KeyObject.from(serviceAccountKeys.publicKey)
         .export({ type: 'spki', format: 'pem' })

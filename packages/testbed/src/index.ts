@@ -1,6 +1,12 @@
 export { type TestCredentials, testbedAdmin } from './admin.ts';
 export { type AwsEnv, aws, awscliToken } from './awscli.ts';
-export { IMAGE_MARKERS, READY_AFTER_ANNOTATION, UNSCHEDULABLE_NODE_LABEL } from './markers.ts';
+export {
+  IMAGE_MARKERS,
+  LOG_ANNOTATION_PREFIX,
+  MARKER_LAST_LOG_LINES,
+  READY_AFTER_ANNOTATION,
+  UNSCHEDULABLE_NODE_LABEL,
+} from './markers.ts';
 export {
   CLUSTER_ADMIN_GROUP,
   startTestbed,

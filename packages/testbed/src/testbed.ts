@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { KnownCredentials } from './_eks-token.ts';
 import { httpsRequest } from './_https.ts';
 import { clientCertKubeconfig } from './_kubeconfig.ts';
+import { type KubeletServer, startKubelet } from './_kubelet.ts';
 import { kwokStagesYaml } from './_kwok-stages.ts';
 import { generatePki } from './_pki.ts';
 import { freePorts } from './_ports.ts';
@@ -92,9 +93,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
   const processes: ManagedProcess[] = [];
   let webhook: WebhookServer | undefined;
+  let kubelet: KubeletServer | undefined;
   const stop = async () => {
     for (const child of [...processes].reverse()) await child.stop();
     await webhook?.close();
+    await kubelet?.close();
     if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
@@ -148,6 +151,14 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       initialCredentials: [credentials],
     });
     const webhookUrl = `https://127.0.0.1:${webhook.port}`;
+    const adminTls = { ca: pki.ca.cert, cert: pki.clients.admin.cert, key: pki.clients.admin.key };
+    const kubeletServer = await startKubelet({
+      tls: pki.kubelet,
+      caPem: pki.ca.cert,
+      apiserver: { endpoint, tls: adminTls },
+      logFile: logFile('kubelet'),
+    });
+    kubelet = kubeletServer;
 
     const etcd = startProcess(
       'etcd',
@@ -169,6 +180,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
 
     const paths = {
       ca: file('ca.crt', pki.ca.cert),
+      caKey: file('ca.key', pki.ca.key),
+      kubeletClientCert: file('apiserver-kubelet-client.crt', pki.clients.apiserverKubelet.cert),
+      kubeletClientKey: file('apiserver-kubelet-client.key', pki.clients.apiserverKubelet.key),
       apiCert: file('apiserver.crt', pki.apiserver.cert),
       apiKey: file('apiserver.key', pki.apiserver.key),
       saPub: file('sa.pub', pki.serviceAccount.publicKey),
@@ -210,12 +224,16 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       '--authentication-token-webhook-cache-ttl=10s',
       '--anonymous-auth=false',
       '--allow-privileged=true',
+      // container logs: the apiserver dials the node's InternalIP (loopback) and the testbed's kubelet endpoint
+      '--kubelet-preferred-address-types=InternalIP',
+      `--kubelet-client-certificate=${paths.kubeletClientCert}`,
+      `--kubelet-client-key=${paths.kubeletClientKey}`,
+      `--kubelet-certificate-authority=${paths.ca}`,
       '--profiling=false',
       '--event-ttl=1h',
       '--watch-cache=true',
       '--v=1',
     ];
-    const adminTls = { ca: pki.ca.cert, cert: pki.clients.admin.cert, key: pki.clients.admin.key };
     const startApiserver = async () => {
       const apiserver = startProcess('kube-apiserver', join(bin, 'kube-apiserver'), apiserverArgs, {
         logFile: logFile('kube-apiserver'),
@@ -238,13 +256,20 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       join(bin, 'kube-controller-manager'),
       [
         `--kubeconfig=${kubeconfigFor('controller-manager', pki.clients.controllerManager)}`,
-        '--controllers=deployment-controller,replicaset-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,disruption-controller,root-ca-certificate-publisher-controller,endpointslice-controller,clusterrole-aggregation-controller',
+        // every controller a real control plane runs (StatefulSet, DaemonSet, Job, CronJob, HPA,
+        // ResourceQuota, PV binder, node lifecycle, pod GC, TTL-after-finished, CSR signing, ...)
+        '--controllers=*',
         `--service-account-private-key-file=${paths.saKey}`,
         `--root-ca-file=${paths.ca}`,
+        `--cluster-signing-cert-file=${paths.ca}`,
+        `--cluster-signing-key-file=${paths.caKey}`,
         '--leader-elect=false',
         '--secure-port=0',
         '--concurrent-deployment-syncs=10',
         '--concurrent-replicaset-syncs=10',
+        '--concurrent-statefulset-syncs=10',
+        '--concurrent-job-syncs=10',
+        '--horizontal-pod-autoscaler-sync-period=5s',
         '--v=1',
       ],
       { logFile: logFile('kube-controller-manager') },
@@ -273,9 +298,12 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
             readyDelayMs: options.readyDelayMs ?? 500,
             slowReadyDelayMs: options.slowReadyDelayMs ?? 8000,
             crashLoopIntervalMs: options.crashLoopIntervalMs ?? 2000,
+            kubeletPort: kubeletServer.port,
           }),
         )}`,
         '--cidr=10.244.0.0/16',
+        // nodes renew their Lease like kubelets, so the node lifecycle controller keeps them Ready
+        '--node-lease-duration-seconds=40',
         // the apiserver dials a node's IP for logs and exec: keep that on loopback
         '--node-ip=127.0.0.1',
       ],

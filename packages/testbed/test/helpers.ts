@@ -77,3 +77,38 @@ export async function watchUntil<T extends k8s.KubernetesObject>(
 function summary(object: k8s.KubernetesObject & { status?: unknown }) {
   return { name: object.metadata?.name, status: object.status };
 }
+
+/**
+ * Makes the namespace enforce Pod Security `restricted`: a pod that runs as root (or asks for
+ * privileges) is then refused at admission, so its ReplicaSet reports `FailedCreate`.
+ */
+export async function enforceRestrictedPodSecurity(kc: k8s.KubeConfig, namespace: string): Promise<void> {
+  await kc.makeApiClient(k8s.CoreV1Api).patchNamespace(
+    {
+      name: namespace,
+      body: {
+        metadata: {
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+          },
+        },
+      },
+    },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+}
+
+/**
+ * Gives the namespace a ResourceQuota of `pods: "0"` and waits until the quota controller has
+ * computed its usage (admission only enforces a quota with status), so no pod can be created.
+ */
+export async function forbidPodsByQuota(kc: k8s.KubeConfig, namespace: string): Promise<void> {
+  await kc.makeApiClient(k8s.CoreV1Api).createNamespacedResourceQuota({
+    namespace,
+    body: { metadata: { name: 'no-pods' }, spec: { hard: { pods: '0' } } },
+  });
+  await watchUntil<k8s.V1ResourceQuota>(kc, `/api/v1/namespaces/${namespace}/resourcequotas`, (quotas) =>
+    quotas.some((q) => q.metadata?.name === 'no-pods' && q.status?.hard?.pods === '0'),
+  );
+}

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { IMAGE_MARKERS } from '@kubeship/testbed';
+import { IMAGE_MARKERS, MARKER_LAST_LOG_LINES } from '@kubeship/testbed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
 import { type DeployObjectsOptions, deployObjects, type Manifest } from '../../src/deploy/engine.ts';
@@ -126,7 +126,9 @@ describe('deployObjects on the testbed', () => {
     expect(
       evidence?.events.some((e) => e.reason === 'ScalingReplicaSet' || e.reason === 'SuccessfulCreate'),
     ).toBe(true);
-    expect(evidence?.logs[0]?.unavailable).toMatch(/logs unavailable/);
+    // the failing container's own last words, read through the real pods/log API
+    expect(evidence?.logs[0]?.unavailable).toBeUndefined();
+    expect(evidence?.logs[0]?.lines?.at(-1)).toBe(MARKER_LAST_LOG_LINES.crashloop);
 
     const live = await t.apps.readNamespacedDeployment({ name: 'web', namespace: t.namespace });
     expect(live.spec?.template.spec?.containers[0]?.image).toBe('registry.local/web:1');

@@ -1,9 +1,19 @@
 // The public API of @kubeship/core: every export is listed here by name.
 export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
-export { FIELD_MANAGER, readLive } from './apply/server.ts';
 export {
+  type ApplyWarning,
+  assertWithinApiLimits,
+  FIELD_MANAGER,
+  MAX_CONFIG_DATA_BYTES,
+  MAX_OBJECT_BYTES,
+  missingNamespaces,
+  readLive,
+} from './apply/server.ts';
+export {
+  AWS_REQUEST_DEFAULTS,
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
+  type AwsRequestLimits,
   type ClusterConnection,
   connectToEks,
   connectWithKubeconfig,
@@ -21,6 +31,7 @@ export { type Clock, systemClock } from './clock.ts';
 export {
   CONFIG_CHECKSUM_ANNOTATION,
   type ConfigParameter,
+  configObjectNames,
   createSsmClient,
   type ResolveConfigOptions,
   type ResolvedConfig,

@@ -3,6 +3,30 @@ import * as k8s from '@kubernetes/client-node';
 
 type Action = 'read' | 'patch' | 'delete';
 type PathResolver = { specUriPath(spec: k8s.KubernetesObject, action: Action): Promise<string> };
+type Response = { status: number; body: unknown; headers: Record<string, string>; warnings: string[] };
+
+/** No answer from the API server to one request in this long is an error. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/** The cluster serves no such apiVersion and kind (discovery does not know it; a CRD is missing). */
+export class UnservedKindError extends Error {
+  override readonly name = 'UnservedKindError';
+}
+
+/**
+ * The texts of the `Warning` headers of a response (RFC 7234: `299 - "text"`), as the API server
+ * sends them for deprecated APIs, unknown fields it dropped, and admission webhooks' warnings.
+ */
+export function warningsOf(rawHeaders: readonly string[]): string[] {
+  const warnings: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] ?? '').toLowerCase() !== 'warning') continue;
+    const value = rawHeaders[i + 1] ?? '';
+    const quoted = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(value);
+    warnings.push(quoted ? (quoted[1] ?? '').replace(/\\(.)/g, '$1') : value);
+  }
+  return warnings;
+}
 
 /**
  * Requests to the Kubernetes API that send and receive objects as plain JSON. client-node's
@@ -27,26 +51,42 @@ export class RawObjectClient {
     return this.#expectOk(response) as k8s.KubernetesObject;
   }
 
-  /** Server-side apply as `fieldManager`, optionally as a dry-run. */
+  /**
+   * Server-side apply as `fieldManager`, optionally as a dry-run; the response's `Warning`
+   * headers go to `onWarnings`.
+   */
   async apply(
     object: k8s.KubernetesObject,
-    options: { fieldManager: string; force: boolean; dryRun: boolean },
+    options: {
+      fieldManager: string;
+      force: boolean;
+      dryRun: boolean;
+      onWarnings?: (warnings: readonly string[]) => void;
+    },
   ): Promise<k8s.KubernetesObject> {
     const query = new URLSearchParams({ fieldManager: options.fieldManager, fieldValidation: 'Strict' });
     if (options.force) query.set('force', 'true');
     if (options.dryRun) query.set('dryRun', 'All');
     const path = `${await this.#path(object, 'patch')}?${query}`;
-    return this.#expectOk(
-      await this.#send('PATCH', path, JSON.stringify(object), 'application/apply-patch+yaml'),
-    ) as k8s.KubernetesObject;
+    const response = await this.#send('PATCH', path, JSON.stringify(object), 'application/apply-patch+yaml');
+    if (response.warnings.length > 0) options.onWarnings?.(response.warnings);
+    return this.#expectOk(response) as k8s.KubernetesObject;
   }
 
   async #path(object: k8s.KubernetesObject, action: Action): Promise<string> {
-    // specUriPath fills in missing fields of its argument: give it a copy
-    return this.#paths.specUriPath({ ...object, metadata: { ...object.metadata } }, action);
+    try {
+      // specUriPath fills in missing fields of its argument: give it a copy
+      return await this.#paths.specUriPath({ ...object, metadata: { ...object.metadata } }, action);
+    } catch (error) {
+      // discovery: an unknown group/version is a 404, an unknown kind in a known one a plain Error
+      const unknownGroup = error instanceof k8s.ApiException && error.code === 404;
+      if (unknownGroup || (error instanceof Error && /Unrecognized API version and kind/.test(error.message)))
+        throw new UnservedKindError(`the cluster does not serve ${object.apiVersion} ${object.kind}`);
+      throw error;
+    }
   }
 
-  #expectOk(response: { status: number; body: unknown; headers: Record<string, string> }): unknown {
+  #expectOk(response: Response): unknown {
     if (response.status >= 200 && response.status < 300) return response.body;
     const status = response.body as { message?: string } | undefined;
     throw new k8s.ApiException(
@@ -62,7 +102,7 @@ export class RawObjectClient {
     path: string,
     body?: string,
     contentType = 'application/json',
-  ): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
+  ): Promise<Response> {
     const cluster = this.#kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(`${cluster.server.replace(/\/$/, '')}${path}`);
@@ -88,9 +128,17 @@ export class RawObjectClient {
             status: res.statusCode ?? 0,
             body: parsed,
             headers: res.headers as Record<string, string>,
+            warnings: warningsOf(res.rawHeaders),
           });
         });
       });
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(
+          new Error(
+            `${method} ${url.origin}${url.pathname}: no answer from the Kubernetes API in ${REQUEST_TIMEOUT_MS / 1000} s`,
+          ),
+        ),
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
-import { RawObjectClient } from './_raw.ts';
+import { RawObjectClient, UnservedKindError } from './_raw.ts';
 import { type ObjectRef, objectId } from './plan.ts';
 
 /** The field manager of every write kubeship makes. */
@@ -9,7 +9,17 @@ export const FIELD_MANAGER = 'kubeship';
 
 type Manifest = ObjectRef;
 
-/** Reads the live counterpart of each object (absent ones are left out), keyed by `objectId`. */
+/** A `Warning` header the API server sent while (dry-)applying an object. */
+export interface ApplyWarning {
+  /** `Kind namespace/name` */
+  readonly object: string;
+  readonly message: string;
+}
+
+/**
+ * Reads the live counterpart of each object (absent ones are left out), keyed by `objectId`. An
+ * object of a kind the cluster does not serve counts as absent: the dry-run names it.
+ */
 export async function readLive(
   kc: k8s.KubeConfig,
   objects: readonly Manifest[],
@@ -21,6 +31,7 @@ export async function readLive(
         const live = await client.read(object as k8s.KubernetesObject);
         return live === undefined ? undefined : ([objectId(object), live] as const);
       } catch (error) {
+        if (error instanceof UnservedKindError) return undefined;
         throw describeKubernetesError(error, verbFor('get', object));
       }
     }),
@@ -30,19 +41,22 @@ export async function readLive(
 
 /**
  * Server-side dry-run of the whole set (server-side apply, dryRun=All). Every rejection is
- * collected, and one DRY_RUN_REJECTED error lists them all; nothing is changed either way.
+ * collected, and one error lists them all: APPLY_CONFLICT when every rejection is a field-manager
+ * conflict, DRY_RUN_REJECTED otherwise (an unknown kind, a namespace that does not exist and an
+ * invalid field are among them); nothing is changed either way. Returns the `Warning` headers.
  */
 export async function dryRunAll(
   kc: k8s.KubeConfig,
   objects: readonly Manifest[],
   options: { force: boolean },
-): Promise<void> {
+): Promise<{ warnings: ApplyWarning[] }> {
   const client = new RawObjectClient(kc);
+  const warnings: ApplyWarning[] = [];
   const rejections = (
     await Promise.all(
       objects.map(async (object) => {
         try {
-          await serverSideApply(client, object, { dryRun: true, force: options.force });
+          await serverSideApply(client, object, { dryRun: true, force: options.force, warnings });
           return undefined;
         } catch (error) {
           return { id: objectId(object), error: asApplyError(error, object) };
@@ -50,11 +64,12 @@ export async function dryRunAll(
       }),
     )
   ).filter((rejection) => rejection !== undefined);
-  if (rejections.length === 0) return;
+  if (rejections.length === 0) return { warnings };
   const access = rejections.find((r) => r.error.code === 'FORBIDDEN' || r.error.code === 'UNAUTHORIZED');
   if (access) throw access.error;
+  const conflicts = rejections.every((r) => r.error.code === 'APPLY_CONFLICT');
   throw new KubeshipError(
-    'DRY_RUN_REJECTED',
+    conflicts ? 'APPLY_CONFLICT' : 'DRY_RUN_REJECTED',
     `the server-side dry-run rejected ${rejections.length} of ${objects.length} objects; nothing was applied:\n${rejections
       .map((r) => `  - ${r.id}: ${r.error.message}`)
       .join('\n')}`,
@@ -66,30 +81,40 @@ export async function dryRunAll(
   );
 }
 
-/** Server-side applies each object in order with field manager `kubeship`; returns the applied objects. */
+/**
+ * Server-side applies each object in order with field manager `kubeship`; returns the applied
+ * objects, with the API server's `Warning` headers as `warnings`.
+ */
 export async function applyAll(
   kc: k8s.KubeConfig,
   objects: readonly Manifest[],
   options: { force: boolean },
-): Promise<k8s.KubernetesObject[]> {
+): Promise<k8s.KubernetesObject[] & { warnings: ApplyWarning[] }> {
   const client = new RawObjectClient(kc);
+  const warnings: ApplyWarning[] = [];
   const applied: k8s.KubernetesObject[] = [];
   for (const object of objects) {
     try {
-      applied.push(await serverSideApply(client, object, { dryRun: false, force: options.force }));
+      applied.push(await serverSideApply(client, object, { dryRun: false, force: options.force, warnings }));
     } catch (error) {
       throw asApplyError(error, object);
     }
   }
-  return applied;
+  return Object.assign(applied, { warnings });
 }
 
 function serverSideApply(
   client: RawObjectClient,
   object: Manifest,
-  options: { dryRun: boolean; force: boolean },
+  options: { dryRun: boolean; force: boolean; warnings: ApplyWarning[] },
 ): Promise<k8s.KubernetesObject> {
-  return client.apply(object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, ...options });
+  return client.apply(object as k8s.KubernetesObject, {
+    fieldManager: FIELD_MANAGER,
+    dryRun: options.dryRun,
+    force: options.force,
+    onWarnings: (texts) =>
+      options.warnings.push(...texts.map((message) => ({ object: objectId(object), message }))),
+  });
 }
 
 /** Deletes objects kubeship created moments ago (best effort: they are empty namespaces). */
@@ -121,16 +146,21 @@ function asApplyError(error: unknown, object: Manifest): KubeshipError {
     });
   }
   if (
-    !(error instanceof k8s.ApiException) &&
-    error instanceof Error &&
-    /Unrecognized API version and kind/.test(error.message)
+    error instanceof UnservedKindError ||
+    (statusOf(error) === 404 && /no matches for kind/.test(bodyOf(error)?.message ?? ''))
   ) {
     return new KubeshipError(
       'DRY_RUN_REJECTED',
-      `the cluster does not serve ${object.apiVersion} ${object.kind} (is its CRD installed?)`,
-      {
-        details: { object: objectId(object) },
-      },
+      `the cluster does not serve ${object.apiVersion} ${object.kind} (a typo in apiVersion or kind, or its CRD is not installed)`,
+      { details: { object: objectId(object), apiVersion: object.apiVersion, kind: object.kind } },
+    );
+  }
+  const missing = bodyOf(error)?.details;
+  if (statusOf(error) === 404 && missing?.kind === 'namespaces') {
+    return new KubeshipError(
+      'DRY_RUN_REJECTED',
+      `namespace "${missing.name}" does not exist: create it first, or add a Namespace object to the templates`,
+      { details: { object: objectId(object), namespace: missing.name } },
     );
   }
   return describeKubernetesError(error, verbFor('patch', object));
@@ -145,15 +175,105 @@ function statusOf(error: unknown): number | undefined {
   return error instanceof k8s.ApiException ? error.code : undefined;
 }
 
-function bodyOf(error: unknown): { message?: string; details?: { causes?: unknown[] } } | undefined {
+type StatusBody = { message?: string; details?: { causes?: unknown[]; kind?: string; name?: string } };
+
+function bodyOf(error: unknown): StatusBody | undefined {
   if (!(error instanceof k8s.ApiException)) return undefined;
   const body: unknown = error.body;
   if (typeof body === 'string') {
     try {
-      return JSON.parse(body) as { message?: string };
+      return JSON.parse(body) as StatusBody;
     } catch {
       return { message: body };
     }
   }
-  return body as { message?: string };
+  return body as StatusBody;
+}
+
+/** The most an object may weigh, as JSON: etcd refuses values over 1.5 MiB. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+/** The most a ConfigMap's or Secret's data may weigh (the API server's own rule). */
+export const MAX_CONFIG_DATA_BYTES = 1024 * 1024;
+
+/**
+ * Pure: refuses, before anything is sent, objects the API server would refuse for their size (or
+ * fail on with a reset connection): INVALID_INPUT listing each with its size.
+ */
+export function assertWithinApiLimits(objects: readonly Manifest[]): void {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+  const problems = objects.flatMap((object) => {
+    const bytes = Buffer.byteLength(JSON.stringify(object), 'utf8');
+    if (bytes > MAX_OBJECT_BYTES)
+      return [
+        `${objectId(object)} is ${mib(bytes)}; the API server stores at most ${mib(MAX_OBJECT_BYTES)} per object`,
+      ];
+    if (object.kind !== 'ConfigMap' && object.kind !== 'Secret') return [];
+    const { data, binaryData, stringData } = object as {
+      data?: unknown;
+      binaryData?: unknown;
+      stringData?: unknown;
+    };
+    const dataBytes = [data, binaryData, stringData].reduce<number>(
+      (sum, part) =>
+        sum +
+        Object.entries((part ?? {}) as Record<string, unknown>).reduce(
+          (n, [key, value]) => n + key.length + (typeof value === 'string' ? Buffer.byteLength(value) : 0),
+          0,
+        ),
+      0,
+    );
+    return dataBytes > MAX_CONFIG_DATA_BYTES
+      ? [
+          `${objectId(object)} holds ${mib(dataBytes)} of data; a ${object.kind} may hold at most ${mib(MAX_CONFIG_DATA_BYTES)}`,
+        ]
+      : [];
+  });
+  if (problems.length > 0)
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `objects too large for the Kubernetes API; nothing was sent:\n  - ${problems.join('\n  - ')}`,
+      {
+        details: { problems },
+      },
+    );
+}
+
+/**
+ * The namespaces the objects go to that do not exist and that no Namespace object of the set
+ * creates, each with the objects bound for it. A principal that may not read namespaces gets
+ * no answer (an empty list): the dry-run then says what is wrong.
+ */
+export async function missingNamespaces(
+  kc: k8s.KubeConfig,
+  objects: readonly Manifest[],
+): Promise<Array<{ namespace: string; objects: string[] }>> {
+  const created = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  const wanted = new Map<string, string[]>();
+  for (const object of objects) {
+    const namespace = object.metadata.namespace;
+    if (!namespace || created.has(namespace)) continue;
+    wanted.set(namespace, [...(wanted.get(namespace) ?? []), objectId(object)]);
+  }
+  const client = new RawObjectClient(kc);
+  const missing = await Promise.all(
+    [...wanted].map(async ([namespace, ids]) => {
+      try {
+        const live = await client.read({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: namespace },
+        });
+        return live === undefined ? [{ namespace, objects: ids }] : [];
+      } catch (error) {
+        const mapped = describeKubernetesError(error, {
+          verb: 'get',
+          resource: 'namespaces',
+          name: namespace,
+        });
+        if (mapped.code === 'FORBIDDEN') return [];
+        throw mapped;
+      }
+    }),
+  );
+  return missing.flat();
 }

@@ -223,7 +223,7 @@ describe('connectToEks', () => {
       }),
     ).rejects.toMatchObject({
       code: 'AWS_CREDENTIALS',
-      message: expect.stringContaining('no usable AWS credentials'),
+      message: expect.stringContaining('no AWS credentials were found'),
     });
 
     sts

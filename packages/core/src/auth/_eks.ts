@@ -1,5 +1,6 @@
 import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import { KubeshipError } from '../errors.ts';
+import { type AwsRequestLimits, awsClientSettings, networkCause, recordEndpoint } from './_aws-requests.ts';
 import { type ClusterConnection, clusterConnection, eksKubeConfig } from './_connection.ts';
 import { assertRoleSessionName, defaultRoleSessionName } from './_session-name.ts';
 import {
@@ -36,6 +37,8 @@ export interface EksConnectionOptions {
    * Must be more than 0 and less than 15 minutes.
    */
   refreshBeforeExpiryMs?: number;
+  /** Timeouts and attempts of the STS and EKS calls (default 5 s to connect, 20 s to answer, 3 attempts). */
+  limits?: AwsRequestLimits;
 }
 
 /** Where DescribeCluster says the cluster's apiserver is. */
@@ -87,7 +90,7 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
   }
   const now = options.now ?? Date.now;
 
-  const where = { clusterName, region };
+  const where: Where = { clusterName, region, ...(options.limits ? { limits: options.limits } : {}) };
   const [{ EKSClient, DescribeClusterCommand }, deployer] = await Promise.all([
     import('@aws-sdk/client-eks'),
     deployerCredentials(options, where, now),
@@ -95,12 +98,13 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
   const { credentials } = deployer;
   const principal = deployer.principal();
 
-  const eks = new EKSClient({ region, credentials });
+  const eks = new EKSClient({ region, credentials, ...awsClientSettings(options.limits) });
+  const eksEndpoint = recordEndpoint(eks, `EKS in ${region}`);
   let access: ClusterAccess;
   try {
     const [described] = await Promise.all([
       eks.send(new DescribeClusterCommand({ name: clusterName })).catch((error: unknown) => {
-        throw describeAwsError(error, { action: 'EKS DescribeCluster', ...where });
+        throw describeAwsError(error, { action: 'EKS DescribeCluster', endpoint: eksEndpoint(), ...where });
       }),
       principal,
     ]);
@@ -165,15 +169,24 @@ async function deployerCredentials(
 export async function eksTokenFor(
   options: Pick<
     EksConnectionOptions,
-    'clusterName' | 'region' | 'roleArn' | 'roleSessionName' | 'credentials' | 'now'
+    'clusterName' | 'region' | 'roleArn' | 'roleSessionName' | 'credentials' | 'now' | 'limits'
   >,
 ): Promise<EksToken> {
   assertClusterName(options.clusterName);
   assertRegion(options.region);
   const now = options.now ?? Date.now;
-  const where = { clusterName: options.clusterName, region: options.region };
+  const where: Where = {
+    clusterName: options.clusterName,
+    region: options.region,
+    ...(options.limits ? { limits: options.limits } : {}),
+  };
   const { credentials } = await deployerCredentials(options, where, now);
-  return mintEksToken({ ...where, credentials: await resolveCredentials(credentials, where), now });
+  return mintEksToken({
+    clusterName: where.clusterName,
+    region: where.region,
+    credentials: await resolveCredentials(credentials, where),
+    now,
+  });
 }
 
 /**
@@ -240,7 +253,7 @@ const CREDENTIAL_ERRORS = new Set([
  */
 export function describeAwsError(
   error: unknown,
-  context: { action: string; clusterName: string; region: string },
+  context: { action: string; clusterName: string; region: string; endpoint?: string },
 ): KubeshipError {
   if (error instanceof KubeshipError) return error;
   const shape = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -254,6 +267,7 @@ export function describeAwsError(
     action: context.action,
     clusterName: context.clusterName,
     region: context.region,
+    ...(context.endpoint ? { endpoint: context.endpoint } : {}),
     awsError: name,
   };
   if (name === 'ResourceNotFoundException') {
@@ -263,25 +277,29 @@ export function describeAwsError(
       { details, cause: error },
     );
   }
-  if (CREDENTIAL_ERRORS.has(name) || shape.$metadata?.httpStatusCode === 403) {
-    const what =
-      name === 'CredentialsProviderError' || name === 'TokenProviderError'
-        ? 'no usable AWS credentials were found (environment, profile, web identity, container or instance role)'
-        : `AWS refused ${context.action}`;
-    return new KubeshipError('AWS_CREDENTIALS', `${what}: ${name}: ${message}`, { details, cause: error });
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
+    return new KubeshipError(
+      'AWS_CREDENTIALS',
+      `no AWS credentials were found (looked in the environment, profiles, web identity, container and instance role): ${message}`,
+      { details, cause: error },
+    );
   }
-  return new KubeshipError(
-    'API_ERROR',
-    `${context.action} failed in ${context.region}: ${name}: ${message}`,
-    {
+  if (CREDENTIAL_ERRORS.has(name) || shape.$metadata?.httpStatusCode === 403) {
+    return new KubeshipError('AWS_CREDENTIALS', `AWS refused ${context.action}: ${name}: ${message}`, {
       details,
       cause: error,
-    },
-  );
+    });
+  }
+  const at = context.endpoint ? ` at ${context.endpoint}` : '';
+  const cause = networkCause(error) ?? `${name}: ${message}`;
+  return new KubeshipError('API_ERROR', `${context.action} in ${context.region}${at} failed: ${cause}`, {
+    details,
+    cause: error,
+  });
 }
 
 type StsModule = typeof import('@aws-sdk/client-sts');
-type Where = { clusterName: string; region: string };
+type Where = { clusterName: string; region: string; limits?: AwsRequestLimits };
 
 /** The caller's ARN, for messages; an STS that cannot be reached does not stop the deploy. */
 async function callerArn(
@@ -289,12 +307,17 @@ async function callerArn(
   credentials: AwsCredentialIdentityProvider,
   where: Where,
 ): Promise<string> {
-  const client = new sts.STSClient({ region: where.region, credentials });
+  const client = new sts.STSClient({ region: where.region, credentials, ...awsClientSettings(where.limits) });
+  const endpoint = recordEndpoint(client, `STS in ${where.region}`);
   try {
     return (await client.send(new sts.GetCallerIdentityCommand({}))).Arn ?? UNIDENTIFIED;
   } catch (error) {
     // Tokens are minted offline, so a build without a route to STS can still deploy.
-    const mapped = describeAwsError(error, { action: 'STS GetCallerIdentity', ...where });
+    const mapped = describeAwsError(error, {
+      action: 'STS GetCallerIdentity',
+      endpoint: endpoint(),
+      ...where,
+    });
     if (mapped.code === 'AWS_CREDENTIALS') throw mapped;
     return UNIDENTIFIED;
   } finally {
@@ -309,7 +332,12 @@ async function assumeRole(
   role: { roleArn: string; roleSessionName: string; externalId?: string },
   where: Where,
 ): Promise<{ credentials: AwsCredentialIdentity; arn: string }> {
-  const client = new sts.STSClient({ region: where.region, credentials: base });
+  const client = new sts.STSClient({
+    region: where.region,
+    credentials: base,
+    ...awsClientSettings(where.limits),
+  });
+  const endpoint = recordEndpoint(client, `STS in ${where.region}`);
   try {
     const out = await client.send(
       new sts.AssumeRoleCommand({
@@ -330,7 +358,11 @@ async function assumeRole(
       arn: out.AssumedRoleUser?.Arn ?? `${role.roleArn} (session ${role.roleSessionName})`,
     };
   } catch (error) {
-    throw describeAwsError(error, { action: `STS AssumeRole of ${role.roleArn}`, ...where });
+    throw describeAwsError(error, {
+      action: `STS AssumeRole of ${role.roleArn}`,
+      endpoint: endpoint(),
+      ...where,
+    });
   } finally {
     client.destroy();
   }

@@ -1,5 +1,7 @@
 // The EKS authentication part of @kubeship/core, also published alone as `@kubeship/core/auth`
 // (it never loads the Kubernetes client, so token-only tools start fast).
+export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from '../errors.ts';
+export { AWS_REQUEST_DEFAULTS, type AwsRequestLimits } from './_aws-requests.ts';
 export {
   type ClusterConnection,
   connectWithKubeconfig,

@@ -5,6 +5,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { SecretValue } from '../_secret-value.ts';
+import { networkCause, recordEndpoint } from '../auth/_aws-requests.ts';
 import { KubeshipError } from '../errors.ts';
 import { isSecretsManagerReference, SECRETS_MANAGER_PREFIX, splitSelector } from './_names.ts';
 import type { ParameterProblem, PathParameters, SsmParameterType, SsmParameterValue } from './_types.ts';
@@ -161,8 +162,9 @@ export function answers(requested: string, parameter: Parameter): boolean {
 export async function readParameters(client: SSMClient, request: ReadRequest): Promise<ReadResult> {
   const limit = concurrencyLimit(request.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
   const signal = request.signal;
+  const endpoint = recordEndpoint(client, 'the SSM endpoint');
   const problems: ParameterProblem[] = [];
-  const failures: Array<{ error: unknown; what: string }> = [];
+  const failures: Array<{ error: unknown; what: string; operation: string }> = [];
   const call = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>) =>
     limit(async () => {
       signal?.throwIfAborted();
@@ -210,7 +212,7 @@ export async function readParameters(client: SSMClient, request: ReadRequest): P
       if (found.length === 0) problems.push({ name: path, kind: 'path', reason: 'empty-path' });
     } catch (error) {
       if (attributable(classify(error))) problems.push(problemFor(path, 'path', error));
-      else failures.push({ error, what: `path ${path}` });
+      else failures.push({ error, what: `path ${path}`, operation: 'GetParametersByPath' });
     }
     return { path, parameters: found };
   }
@@ -235,7 +237,7 @@ export async function readParameters(client: SSMClient, request: ReadRequest): P
       } else if (attributable(kind)) {
         problems.push(problemFor(names[0] ?? '', 'parameter', error));
       } else {
-        failures.push({ error, what: `parameters ${names.join(', ')}` });
+        failures.push({ error, what: `parameters ${names.join(', ')}`, operation: 'GetParameters' });
       }
     }
   }
@@ -250,7 +252,7 @@ export async function readParameters(client: SSMClient, request: ReadRequest): P
   ]);
 
   const failure = failures[0];
-  if (failure) throw fatalError(failure.error, failure.what, signal);
+  if (failure) throw fatalError(failure, endpoint(), signal);
   if (problems.length > 0) throw problemsError(problems);
   return {
     byPath,
@@ -261,23 +263,40 @@ export async function readParameters(client: SSMClient, request: ReadRequest): P
   };
 }
 
-function fatalError(error: unknown, what: string, signal: AbortSignal | undefined): KubeshipError {
+function fatalError(
+  failure: { error: unknown; what: string; operation: string },
+  endpoint: string,
+  signal: AbortSignal | undefined,
+): KubeshipError {
+  const { error, what, operation } = failure;
   if (error instanceof KubeshipError) return error;
+  const call = `SSM ${operation} (${what}) at ${endpoint}`;
+  const details = { service: 'SSM', operation, endpoint, awsError: errorName(error) };
+  const deadline = signal?.aborted
+    ? (signal.reason as { name?: unknown; message?: unknown } | undefined)
+    : undefined;
+  if (deadline?.name === 'TimeoutError') {
+    return new KubeshipError('API_ERROR', `${call} failed: ${String(deadline.message)}`, { details });
+  }
   const kind = classify(error);
   if (kind === 'aborted' || signal?.aborted) {
     return new KubeshipError('INTERRUPTED', `Reading SSM ${what} was interrupted`);
   }
   const description = describe(error);
-  if (kind === 'credentials') {
+  if (errorName(error) === 'CredentialsProviderError') {
     return new KubeshipError(
       'AWS_CREDENTIALS',
-      `AWS refused the credentials while reading SSM ${what} (${description})`,
-      { details: { awsError: errorName(error) } },
+      `no AWS credentials were found to read SSM ${what} (looked in the environment, profiles, web identity, container and instance role)`,
+      { details },
     );
   }
-  return new KubeshipError('API_ERROR', `Reading SSM ${what} failed (${description})`, {
-    details: { awsError: errorName(error) },
-  });
+  if (kind === 'credentials') {
+    return new KubeshipError('AWS_CREDENTIALS', `AWS refused the credentials for ${call} (${description})`, {
+      details,
+    });
+  }
+  const cause = networkCause(error) ?? description;
+  return new KubeshipError('API_ERROR', `${call} failed: ${cause}`, { details });
 }
 
 const REASONS: Record<ParameterProblem['reason'], string> = {

@@ -54,9 +54,15 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
       await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec() } });
       return { acquired: true };
     } catch (error) {
+      if (status(error) === 404) throw namespaceMissing(namespace, error);
       if (status(error) !== 409) throw describeKubernetesError(error, context);
     }
-    const lease = await api.readNamespacedLease({ name, namespace });
+    let lease: k8s.V1Lease;
+    try {
+      lease = await api.readNamespacedLease({ name, namespace });
+    } catch (error) {
+      throw describeKubernetesError(error, { ...context, verb: 'get' });
+    }
     const held = lease.spec?.holderIdentity;
     const renewed = new Date(lease.spec?.renewTime ?? 0).getTime();
     const expired = renewed + (lease.spec?.leaseDurationSeconds ?? duration) * 1000 < clock.now();
@@ -134,6 +140,14 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
       }
     },
   };
+}
+
+function namespaceMissing(namespace: string, cause: unknown): KubeshipError {
+  return new KubeshipError(
+    'INVALID_INPUT',
+    `namespace "${namespace}" does not exist, so the deploy lease cannot be taken there: create the namespace, or deploy a Namespace object with the app`,
+    { details: { namespace }, cause },
+  );
 }
 
 /** Resolves when the lease changes (watched from `resourceVersion`) or after `timeoutMs`. */

@@ -1,0 +1,115 @@
+// Time bounds, retries and failure messages shared by every AWS SDK client kubeship creates
+// (SSM, STS, EKS): no call waits forever, and a failure names service, operation, endpoint and cause.
+
+/** How long AWS calls may take and how often they are tried. */
+export interface AwsRequestLimits {
+  /** Give up connecting after this long (default 5 s). */
+  readonly connectTimeoutMs?: number;
+  /** Give up waiting for an answer after this long (default 20 s); the attempt is then retried. */
+  readonly requestTimeoutMs?: number;
+  /** Attempts per call, the first included (default 3). */
+  readonly maxAttempts?: number;
+}
+
+/** Defaults of {@link AwsRequestLimits}. */
+export const AWS_REQUEST_DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  requestTimeoutMs: 20_000,
+  maxAttempts: 3,
+} as const satisfies Required<AwsRequestLimits>;
+
+/** The client settings for `limits`: a NodeHttpHandler with both timeouts (throwing), and maxAttempts. */
+export function awsClientSettings(limits: AwsRequestLimits = {}): {
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
+  maxAttempts: number;
+} {
+  const requestTimeout = limits.requestTimeoutMs ?? AWS_REQUEST_DEFAULTS.requestTimeoutMs;
+  return {
+    requestHandler: {
+      connectionTimeout: Math.min(
+        limits.connectTimeoutMs ?? AWS_REQUEST_DEFAULTS.connectTimeoutMs,
+        requestTimeout,
+      ),
+      requestTimeout,
+      throwOnRequestTimeout: true,
+    },
+    maxAttempts: limits.maxAttempts ?? AWS_REQUEST_DEFAULTS.maxAttempts,
+  };
+}
+
+const recorders = new WeakMap<object, () => string | undefined>();
+
+type Middleware = (
+  next: (args: { request: unknown }) => Promise<unknown>,
+) => (args: { request: unknown }) => Promise<unknown>;
+type Stack = {
+  middlewareStack: { add(middleware: Middleware, options: { step: string; name: string }): void };
+};
+
+/**
+ * Records where a client sends its requests (`https://ssm.us-east-1.amazonaws.com`,
+ * `http://127.0.0.1:5000`), for messages; the endpoint comes from the SDK's own resolution
+ * (region, AWS_ENDPOINT_URL*, profiles).
+ */
+export function recordEndpoint(sdkClient: { middlewareStack: object }, fallback: string): () => string {
+  const client = sdkClient as Stack;
+  const known = recorders.get(client);
+  if (known) return () => known() ?? fallback;
+  let endpoint: string | undefined;
+  recorders.set(client, () => endpoint);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+      if (request?.hostname)
+        endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'kubeshipRecordEndpoint' },
+  );
+  return () => endpoint ?? fallback;
+}
+
+/**
+ * Why a call never got an AWS answer, for messages: `connection refused (ECONNREFUSED
+ * 127.0.0.1:1)`, `no answer within 20 s (timeout)`, `host not found (ENOTFOUND ...)`; undefined
+ * for errors AWS itself returned. Never quotes response bodies.
+ */
+export function networkCause(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const shape = error as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    $fault?: unknown;
+    $metadata?: { attempts?: unknown };
+  };
+  if (shape.$fault !== undefined && shape.name !== 'TimeoutError') return undefined;
+  const attempts =
+    typeof shape.$metadata?.attempts === 'number' && shape.$metadata.attempts > 1
+      ? `, after ${shape.$metadata.attempts} attempts`
+      : '';
+  const message = typeof shape.message === 'string' ? (shape.message.split('\n', 1)[0] ?? '') : '';
+  const code = typeof shape.code === 'string' ? shape.code : undefined;
+  if (shape.name === 'TimeoutError' || code === 'ETIMEDOUT') {
+    const ms = /(\d+) ?ms/.exec(message)?.[1];
+    const within = ms ? ` within ${Number(ms) / 1000} s` : '';
+    const what = /establishing a connection/.test(message)
+      ? `could not connect${within}`
+      : `no answer${within}`;
+    return `${what} (timeout${attempts})`;
+  }
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    EPIPE: 'connection closed',
+    CERT_HAS_EXPIRED: 'TLS certificate expired',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+  };
+  if (code && known[code]) return `${known[code]} (${message || code}${attempts})`;
+  if (code && /^E[A-Z]+$/.test(code)) return `${message || code}${attempts ? ` (${attempts.slice(2)})` : ''}`;
+  return undefined;
+}

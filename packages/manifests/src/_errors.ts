@@ -37,6 +37,8 @@ export interface ManifestIssue {
   readonly line?: number;
   /** The object the problem is in, as `Kind/name`. */
   readonly object?: string;
+  /** The file the problem is in, for problems of several files reported together. */
+  readonly file?: string;
 }
 
 /** Options of a {@link ManifestError}. */
@@ -80,6 +82,7 @@ const MAX_VALUE_CHARS = 80;
 
 function formatIssue(issue: ManifestIssue): string {
   const where = [
+    issue.file,
     issue.document === undefined ? undefined : `document ${issue.document}`,
     issue.line === undefined ? undefined : `line ${issue.line}`,
     issue.object,

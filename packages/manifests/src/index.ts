@@ -12,8 +12,13 @@ export {
   type ManifestErrorOptions,
   type ManifestIssue,
 } from './_errors.ts';
-export { formatImageReference, type ImageReference, parseImageReference } from './_image.ts';
-export type { KubeMetadata, KubeObject } from './_kube-object.ts';
+export {
+  formatImageReference,
+  type ImageReference,
+  imageProblem,
+  parseImageReference,
+} from './_image.ts';
+export { type KubeMetadata, type KubeObject, objectIdentity } from './_kube-object.ts';
 export { isSsmReference, type SsmReference, ssm } from './_ssm.ts';
 export type { Patch, PatchOperation } from './objects/patch.ts';
 export { replaceImage } from './objects/replace-image.ts';
@@ -22,5 +27,6 @@ export type { SsmBinding } from './render/pod.ts';
 export { type RenderOptions, render } from './render/render.ts';
 export type { AppSpec, ValidApp } from './spec/app.ts';
 export { defineApp, ssmReferences, validateApp } from './spec/validate.ts';
+export { type LoadTemplatesOptions, loadTemplates, type TemplateFile } from './yaml/load-templates.ts';
 export { type LoadYamlOptions, loadYaml } from './yaml/load-yaml.ts';
 export { REDACTED, type ToYamlOptions, toYaml } from './yaml/to-yaml.ts';

@@ -64,6 +64,12 @@ export function loadYaml(text: string, options: LoadYamlOptions = {}): KubeObjec
       line: lineCounter.linePos(error.pos[0]).line,
     })),
   );
+  if (syntax.length > 0) {
+    // `{ value: ${DB} }`: in flow style `{` and `}` are syntax, and the tokenizer's dozens of
+    // errors all come from the placeholder; say that once instead.
+    const hints = flowPlaceholders(text);
+    if (hints.length > 0) throwIfAny('INVALID_YAML', 'not valid YAML', hints, { file });
+  }
   throwIfAny('INVALID_YAML', 'not valid YAML', syntax, { file });
 
   const unresolved = variables
@@ -103,4 +109,40 @@ export function loadYaml(text: string, options: LoadYamlOptions = {}): KubeObjec
   const items = loaded.map(({ value, document }) => ({ object: value as KubeObject, document }));
   throwIfAny('INVALID_OBJECT', 'invalid Kubernetes objects', crossObjectIssues(items), { file });
   return items.map(({ object }) => object);
+}
+
+/**
+ * Unquoted `${NAME}` placeholders inside flow collections (`[...]`, `{...}`), one issue per line:
+ * the braces of the placeholder break the flow syntax. Quotes and comments are followed along
+ * the line; a flow collection left open on an earlier line counts.
+ */
+export function flowPlaceholders(text: string): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  let depth = 0;
+  text.split(/\r?\n/).forEach((line, index) => {
+    let quote: string | undefined;
+    let found: string | undefined;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i] as string;
+      if (quote) {
+        if (c === quote && !(quote === '"' && line[i - 1] === '\\')) quote = undefined;
+        continue;
+      }
+      if (c === '#' && (i === 0 || /\s/.test(line[i - 1] ?? ''))) break;
+      if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(line[i - 1] ?? ''))) quote = c;
+      else if (c === '$' && line[i + 1] === '{') {
+        const placeholder = /^\$\{[^}\s]*\}?/.exec(line.slice(i))?.[0] ?? '${';
+        if (depth > 0 && line[i - 1] !== '$') found ??= placeholder;
+        i += placeholder.length - 1;
+      } else if (c === '[' || c === '{') depth++;
+      else if ((c === ']' || c === '}') && depth > 0) depth--;
+    }
+    if (found !== undefined)
+      issues.push({
+        path: '',
+        line: index + 1,
+        message: `the placeholder ${found} is inside flow-style YAML ([...] or {...}), where { and } are syntax: quote it ("${found}") or write that part in block style`,
+      });
+  });
+  return issues;
 }

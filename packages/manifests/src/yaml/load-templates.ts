@@ -1,0 +1,67 @@
+import { duplicates } from '../_duplicates.ts';
+import { ManifestError, type ManifestIssue, manifestError } from '../_errors.ts';
+import { type KubeObject, objectIdentity } from '../_kube-object.ts';
+import { type LoadYamlOptions, loadYaml } from './load-yaml.ts';
+
+/** One template file: its name (for errors) and its text. */
+export interface TemplateFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** Options of {@link loadTemplates}. */
+export interface LoadTemplatesOptions extends Pick<LoadYamlOptions, 'variables'> {
+  /** The namespace objects without one are deployed to: two such objects in two files are the same object. */
+  readonly defaultNamespace?: string;
+}
+
+/**
+ * Loads several template files as {@link loadYaml} does, and checks them as one set: the same
+ * object (group, kind, namespace, name) in two files is an error naming both files, since
+ * whichever came last would silently win. Every file is loaded before anything is thrown, so
+ * the one `ManifestError` lists the problems of all of them, each issue naming its file.
+ */
+export function loadTemplates(
+  templates: readonly TemplateFile[],
+  options: LoadTemplatesOptions = {},
+): Array<{ file: string; objects: KubeObject[] }> {
+  const loaded: Array<{ file: string; objects: KubeObject[] }> = [];
+  const failures: ManifestError[] = [];
+  for (const { file, text } of templates) {
+    try {
+      loaded.push({
+        file,
+        objects: loadYaml(text, { file, ...(options.variables ? { variables: options.variables } : {}) }),
+      });
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      failures.push(error);
+    }
+  }
+  const [first, ...more] = failures;
+  if (first && more.length === 0) throw first;
+  if (first) {
+    const issues = failures.flatMap((failure) =>
+      failure.issues.map((issue) => ({ ...issue, ...(failure.file ? { file: failure.file } : {}) })),
+    );
+    throw manifestError(first.code, `${failures.length} template files have problems`, issues);
+  }
+
+  const withNamespace = (object: KubeObject): KubeObject =>
+    object.metadata.namespace || !options.defaultNamespace
+      ? object
+      : { ...object, metadata: { ...object.metadata, namespace: options.defaultNamespace } };
+  const all = loaded.flatMap(({ file, objects }) => objects.map((object) => ({ file, object })));
+  const twice: ManifestIssue[] = duplicates(
+    all,
+    (item) => objectIdentity(withNamespace(item.object)),
+    (item, firstSeen) => ({
+      path: '',
+      message: `the same object is ${firstSeen.file === item.file ? 'twice in this file' : `also in ${firstSeen.file}`}: define it once`,
+      object: `${item.object.kind}/${item.object.metadata.name}`,
+      file: item.file,
+    }),
+  );
+  if (twice.length > 0) throw manifestError('INVALID_OBJECT', 'objects defined in two template files', twice);
+  return loaded;
+}

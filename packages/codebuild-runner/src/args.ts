@@ -70,12 +70,17 @@ export function parseCommandArgs(
     ),
   );
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: [...argv],
       options,
       allowPositionals: false,
       strict: true,
+      tokens: true,
     });
+    const given = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+    const repeated = [...new Set(given.filter((name, i) => given.indexOf(name) !== i))];
+    if (repeated.length > 0)
+      throw new Error(`${repeated.map((n) => `--${n}`).join(', ')} given more than once`);
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
@@ -89,14 +94,4 @@ export function helpText(name: string, spec: CommandSpec): string {
     return `  ${flag.padEnd(28)} ${o.description}`;
   });
   return `kubeship ${name}: ${spec.summary}\n\nusage: ${spec.usage}\n\noptions:\n${rows.join('\n')}\n  ${'--help'.padEnd(28)} show this help\n`;
-}
-
-/** A positive whole number of seconds from an option, or a UsageError naming it. */
-export function secondsOption(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds <= 0)
-    throw new UsageError(`--${name} must be a whole number of seconds, not ${JSON.stringify(raw)}`);
-  return seconds;
 }

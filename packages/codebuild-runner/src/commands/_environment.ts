@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type ClusterConnection,
@@ -9,11 +8,14 @@ import {
   type Release,
   type ReleaseSource,
 } from '@kubeship/core';
-import { type AppSpec, parseImageReference } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
+import { appFromConfig } from '../config/app-source.ts';
 import { type BuildContext, buildContext, selectEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load.ts';
+import { checkRelease } from '../config/release-checks.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
+import { readTemplates } from '../config/templates.ts';
+import { awsLimits } from '../input/limits.ts';
 import type { CommandInput } from '../main.ts';
 
 /** One environment of the config file, ready to use: nothing has been contacted yet. */
@@ -36,43 +38,35 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     cwd: input.io.cwd,
     ...(typeof input.values.config === 'string' ? { file: input.values.config } : {}),
   });
-  const chosen = selectEnvironment(
-    config,
-    file,
-    name ?? (input.values.env as string | undefined) ?? input.env.KUBESHIP_ENV,
-  );
+  const chosen = selectEnvironment(config, file, name ?? input.options.environment);
   const { environment } = chosen;
   const variables = { ...config.templates?.variables, ...environment.variables };
   const build = buildContext(input.env);
   if (config.app !== undefined) {
-    const app =
-      typeof config.app === 'function'
-        ? config.app({ name: chosen.name, namespace: environment.namespace, variables })
-        : config.app;
-    const spec = app as AppSpec & { name: string; image?: string };
-    const repository = typeof spec.image === 'string' ? repositoryOf(spec.image) : undefined;
+    const app = appFromConfig(config, file, {
+      name: chosen.name,
+      namespace: environment.namespace,
+      variables,
+    });
     return {
       file,
       ...chosen,
       build,
-      source: { app, file },
-      app: spec.name,
+      source: { app: app.spec, file },
+      app: app.name,
       namespace: environment.namespace,
-      ...(repository ? { repository } : {}),
+      ...(app.repository ? { repository: app.repository } : {}),
     };
   }
   const templates = config.templates as NonNullable<typeof config.templates>;
-  const texts = templates.files.map((template) => {
-    const path = resolve(input.io.cwd, template);
-    try {
-      return { file: path, text: readFileSync(path, 'utf8') };
-    } catch (error) {
-      throw new KubeshipError(
-        'INVALID_INPUT',
-        `${file}: templates.files: cannot read ${path}: ${(error as Error).message}`,
-        { details: { file: path } },
-      );
-    }
+  const texts = readTemplates({
+    configFile: file,
+    cwd: input.io.cwd,
+    files: templates.files,
+    variables,
+    app: templates.name,
+    namespace: environment.namespace,
+    readsSsm: (environment.ssm?.paths?.length ?? 0) + (environment.ssm?.names?.length ?? 0) > 0,
   });
   return {
     file,
@@ -100,9 +94,8 @@ export function chooseImage(
   input: CommandInput,
   options: { required?: boolean } = {},
 ): string | undefined {
-  const image = input.values.image as string | undefined;
-  const tag = (input.values.tag as string | undefined) ?? opened.build.sourceVersion;
-  if (image && input.values.tag) throw new UsageError('give --image or --tag, not both');
+  const { image } = input.options;
+  const tag = input.options.tag ?? opened.build.sourceVersion;
   if (image) return image;
   if (tag) {
     if (!opened.repository)
@@ -132,27 +125,53 @@ export async function connect(opened: OpenedEnvironment, input: CommandInput): P
     clusterName: target.name,
     region: regionOf(opened),
     ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+    limits: awsLimits(input.options.awsTimeoutSeconds),
   });
+}
+
+/** Aborts after `ms` with a TimeoutError saying so; the timer never keeps the process alive. */
+function deadline(ms: number, message: string): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    const reason = new Error(message);
+    reason.name = 'TimeoutError';
+    controller.abort(reason);
+  }, ms);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /**
  * The objects this environment would get with `image`: spec or templates validated, SSM read
  * (or, `offline`, bound to placeholders). Nothing in the cluster is contacted.
  */
-export function releaseFor(
+export async function releaseFor(
   opened: OpenedEnvironment,
   input: CommandInput,
   options: { image?: string | undefined; offline?: boolean } = {},
 ): Promise<Release> {
   const ssm = ssmOptions(opened);
-  return prepareRelease({
-    source: opened.source,
-    namespace: opened.namespace,
-    ...(options.image ? { image: options.image } : {}),
-    ...(opened.environment.replicas === undefined ? {} : { replicas: opened.environment.replicas }),
-    ...(!options.offline && ssm ? { ssm } : { offline: Boolean(options.offline) }),
-    ...(input.io.signal ? { signal: input.io.signal } : {}),
-  });
+  const seconds = input.options.awsTimeoutSeconds;
+  const limit = deadline(seconds * 1000, `no answer within ${seconds} s (KUBESHIP_AWS_TIMEOUT)`);
+  try {
+    const release = await prepareRelease({
+      source: opened.source,
+      namespace: opened.namespace,
+      ...(options.image ? { image: options.image } : {}),
+      ...(opened.environment.replicas === undefined ? {} : { replicas: opened.environment.replicas }),
+      ...(!options.offline && ssm ? { ssm } : { offline: Boolean(options.offline) }),
+      signal: input.io.signal ? AbortSignal.any([input.io.signal, limit.signal]) : limit.signal,
+    });
+    checkRelease(release, {
+      file: opened.file,
+      ...('app' in opened.source
+        ? { env: (opened.source.app as { env?: Record<string, unknown> }).env ?? {} }
+        : {}),
+    });
+    return release;
+  } finally {
+    limit.clear();
+  }
 }
 
 /**
@@ -178,9 +197,4 @@ export function regionOf(opened: OpenedEnvironment): string {
       `${opened.file}: environments.${opened.name}: no region (set cluster.region or AWS_REGION)`,
     );
   return region;
-}
-
-function repositoryOf(image: string): string {
-  const reference = parseImageReference(image);
-  return reference.registry ? `${reference.registry}/${reference.repository}` : reference.repository;
 }

@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { DeployResult } from '@kubeship/core';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
+import { writeOutputFile } from '../input/output-files.ts';
 import type { CommandInput } from '../main.ts';
 import { exportsFile } from '../output/exports.ts';
 import { junitReport } from '../output/junit.ts';
@@ -13,16 +12,12 @@ export function finishDeploy(
   context: { input: CommandInput; reporter: Reporter; command: string; environment: string; image?: string },
 ): number {
   const exitCode = result.code ? EXIT_CODE_OF[result.code] : EXIT.ok;
-  const { values, io } = context.input;
-  if (typeof values['report-junit'] === 'string') {
-    writeFileSync(
-      resolve(io.cwd, values['report-junit']),
-      junitReport(result, { environment: context.environment }),
-    );
-  }
-  if (typeof values.exports === 'string') {
-    writeFileSync(
-      resolve(io.cwd, values.exports),
+  const { files } = context.input.options;
+  if (files.reportJunit)
+    writeOutputFile(files.reportJunit, junitReport(result, { environment: context.environment }));
+  if (files.exports) {
+    writeOutputFile(
+      files.exports,
       exportsFile(result, { exitCode, ...(context.image ? { image: context.image } : {}) }),
     );
   }

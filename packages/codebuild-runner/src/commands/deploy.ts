@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
-import { deployObjects, type Manifest } from '@kubeship/core';
-import { secondsOption } from '../args.ts';
+import { deployObjects, KubeshipError, type Manifest, missingNamespaces } from '@kubeship/core';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
 import { createReporter } from '../output/reporter.ts';
@@ -30,10 +29,9 @@ export async function deployEnvironment(
 ): Promise<number> {
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
   const image = options.image ?? chooseImage(opened, input, { required: options.onlyDeployments });
-  const timeoutSeconds = secondsOption(input.values, 'timeout') ?? opened.environment.timeoutSeconds ?? 600;
-  const lockWaitSeconds =
-    secondsOption(input.values, 'wait-for-lock') ?? opened.environment.lockWaitSeconds ?? 0;
-  const reporter = createReporter({ io: input.io, env: input.env, json: input.values.output === 'json' });
+  const timeoutSeconds = input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600;
+  const lockWaitSeconds = input.options.lockWaitSeconds ?? opened.environment.lockWaitSeconds ?? 0;
+  const reporter = createReporter(input);
   reporter.note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
   );
@@ -49,6 +47,14 @@ export async function deployEnvironment(
     : release.objects;
   const connection = await connect(opened, input);
   reporter.note(`connected: ${connection.description}`);
+  const missing = await missingNamespaces(connection.kubeConfig, objects);
+  if (missing.length > 0) {
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `${missing.map((m) => `namespace "${m.namespace}" does not exist (it is the namespace of ${m.objects.join(', ')})`).join('; ')}: create it first, or deploy a Namespace object with the app`,
+      { details: { missing } },
+    );
+  }
   const result = await deployObjects({
     kubeConfig: connection.kubeConfig,
     app: release.app,

@@ -10,7 +10,7 @@ export async function run(input: CommandInput): Promise<number> {
   const release = await releaseFor(opened, input, { image });
   const connection = await connect(opened, input);
   const plan = planChanges(release.objects, await readLive(connection.kubeConfig, release.objects));
-  if (input.values.output === 'json') {
+  if (input.options.output === 'json') {
     input.io.stdout(
       `${JSON.stringify({ environment: opened.name, changes: plan.map((p) => ({ id: p.id, action: p.action, changes: p.changes })) }, null, 2)}\n`,
     );

@@ -1,8 +1,8 @@
-import { chmodSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { connectToEks } from '@kubeship/core';
 import { stringify } from 'yaml';
 import { EXIT } from '../exit-codes.ts';
+import { awsLimits } from '../input/limits.ts';
+import { writeOutputFile } from '../input/output-files.ts';
 import type { CommandInput } from '../main.ts';
 import { clusterTarget } from './_cluster-target.ts';
 
@@ -12,7 +12,7 @@ import { clusterTarget } from './_cluster-target.ts';
  */
 export async function run(input: CommandInput): Promise<number> {
   const target = await clusterTarget(input);
-  const connection = await connectToEks(target);
+  const connection = await connectToEks({ ...target, limits: awsLimits(input.options.awsTimeoutSeconds) });
   const cluster = connection.kubeConfig.getCurrentCluster();
   const name = (input.values.alias as string | undefined) ?? target.clusterName;
   const args = [
@@ -46,10 +46,9 @@ export async function run(input: CommandInput): Promise<number> {
     contexts: [{ name, context: { cluster: name, user: name } }],
     'current-context': name,
   });
-  if (typeof input.values.out === 'string') {
-    const file = resolve(input.io.cwd, input.values.out);
-    writeFileSync(file, kubeconfig, { mode: 0o600 });
-    chmodSync(file, 0o600); // an existing file keeps its mode on write
+  const file = input.options.files.out;
+  if (file) {
+    writeOutputFile(file, kubeconfig, { secret: true });
     input.io.stderr(`wrote ${file}\n`);
   } else {
     input.io.stdout(kubeconfig);

@@ -142,7 +142,7 @@ describe('kubeship render', () => {
     const run = await runMain(['render', '--reveal-secrets'], { cwd: templateConfig() });
     expect(run.code).toBe(EXIT.badInput);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('--reveal-secrets needs --resolve-ssm');
+    expect(run.stderr).toContain('--reveal-secrets: needs --resolve-ssm');
   });
 
   it('--out writes the file instead of stdout', async () => {

@@ -1,8 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { toYaml } from '@kubeship/manifests';
-import { UsageError } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
+import { writeOutputFile } from '../input/output-files.ts';
 import type { CommandInput } from '../main.ts';
 import { chooseImage, openEnvironment, releaseFor } from './_environment.ts';
 
@@ -13,14 +11,13 @@ import { chooseImage, openEnvironment, releaseFor } from './_environment.ts';
  */
 export async function run(input: CommandInput): Promise<number> {
   const { values } = input;
-  if (values['reveal-secrets'] && !values['resolve-ssm'])
-    throw new UsageError('--reveal-secrets needs --resolve-ssm');
+  const revealSecrets = values['reveal-secrets'] === true;
   const opened = await openEnvironment(input);
   const image = chooseImage(opened, input);
   const release = await releaseFor(opened, input, { image, offline: !values['resolve-ssm'] });
-  const yaml = toYaml(release.objects, { revealSecrets: Boolean(values['reveal-secrets']) });
-  if (typeof values.out === 'string') {
-    writeFileSync(resolve(input.io.cwd, values.out), yaml);
+  const yaml = toYaml(release.objects, { revealSecrets });
+  if (input.options.files.out) {
+    writeOutputFile(input.options.files.out, yaml, { secret: revealSecrets });
   } else {
     input.io.stdout(yaml);
   }

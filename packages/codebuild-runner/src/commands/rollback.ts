@@ -1,5 +1,4 @@
-import { type DeployResult, rollBack, trackRollouts } from '@kubeship/core';
-import { secondsOption, UsageError } from '../args.ts';
+import { type DeployResult, isKubeshipError, KubeshipError, rollBack, trackRollouts } from '@kubeship/core';
 import type { CommandInput } from '../main.ts';
 import { createReporter } from '../output/reporter.ts';
 import { connect, openEnvironment } from './_environment.ts';
@@ -8,12 +7,8 @@ import { finishDeploy } from './_finish.ts';
 /** `kubeship rollback`: back to the previous (or a given) revision, then verified like a deploy. */
 export async function run(input: CommandInput): Promise<number> {
   const opened = await openEnvironment(input);
-  const raw = input.values['to-revision'];
-  const toRevision = raw === undefined ? undefined : Number(raw);
-  if (toRevision !== undefined && (!Number.isInteger(toRevision) || toRevision < 1)) {
-    throw new UsageError(`--to-revision must be a revision number, not ${JSON.stringify(raw)}`);
-  }
-  const reporter = createReporter({ io: input.io, env: input.env, json: input.values.output === 'json' });
+  const { toRevision } = input.options;
+  const reporter = createReporter(input);
   const connection = await connect(opened, input);
   const startedAt = Date.now();
   const target = { namespace: opened.namespace, name: opened.app };
@@ -21,6 +16,8 @@ export async function run(input: CommandInput): Promise<number> {
     ...target,
     ...(toRevision ? { toRevision } : {}),
     changeCause: 'kubeship rollback',
+  }).catch((error: unknown) => {
+    throw asInputError(error, { ...target, ...(toRevision ? { toRevision } : {}) });
   });
   reporter.note(
     `rolling ${opened.app} back from revision ${back.fromRevision} to ${back.toRevision} (${back.images.join(', ')})`,
@@ -29,7 +26,7 @@ export async function run(input: CommandInput): Promise<number> {
     kubeConfig: connection.kubeConfig,
     targets: [target],
     startedAt,
-    timeoutMs: (secondsOption(input.values, 'timeout') ?? opened.environment.timeoutSeconds ?? 600) * 1000,
+    timeoutMs: (input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600) * 1000,
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onProgress: (p) => reporter.listener({ type: 'progress', at: Date.now(), ...p }),
   });
@@ -56,4 +53,32 @@ export async function run(input: CommandInput): Promise<number> {
     finishedAt: Date.now(),
   };
   return finishDeploy(result, { input, reporter, command: 'rollback', environment: opened.name });
+}
+
+/**
+ * Nothing was changed when the revision asked for (or any earlier one) does not exist, or the
+ * Deployment itself does not: that is bad input (exit 2), not a failed rollback.
+ */
+function asInputError(
+  error: unknown,
+  target: { namespace: string; name: string; toRevision?: number },
+): unknown {
+  const where = `deployment ${target.namespace}/${target.name}`;
+  if (isKubeshipError(error, 'ROLLBACK_FAILED'))
+    return new KubeshipError(
+      'INVALID_INPUT',
+      target.toRevision === undefined
+        ? `${error.message}; nothing was changed`
+        : `--to-revision ${target.toRevision}: ${where} has no revision ${target.toRevision}; nothing was changed`,
+      {
+        details: { ...error.details, ...(target.toRevision === undefined ? {} : { key: '--to-revision' }) },
+        cause: error,
+      },
+    );
+  if (isKubeshipError(error, 'API_ERROR') && error.details.status === 404)
+    return new KubeshipError('INVALID_INPUT', `${where} does not exist: nothing to roll back`, {
+      details: error.details,
+      cause: error,
+    });
+  return error;
 }

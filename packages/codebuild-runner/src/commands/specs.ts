@@ -25,6 +25,11 @@ const AUTH_OPTIONS = {
   'role-arn': { type: 'string', placeholder: 'arn', description: 'IAM role to assume first' },
 } as const;
 
+// rollback has nothing to roll back to when its own rollback fails, and render prints only YAML:
+// options they would ignore are not accepted at all.
+const { 'no-rollback': _noRollback, ...ROLLBACK_OPTIONS } = ROLLOUT_OPTIONS;
+const { output: _output, ...RENDER_CONFIG_OPTIONS } = CONFIG_OPTIONS;
+
 /** Every command's options and help, kept apart from the code so `--help` loads nothing heavy. */
 export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   deploy: {
@@ -53,9 +58,13 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     summary: 'print the manifests a deploy would apply (Secret data redacted unless --reveal-secrets)',
     usage: 'kubeship render [--env <name>] [--image <uri> | --tag <tag>] [--out <file>]',
     options: {
-      ...CONFIG_OPTIONS,
+      ...RENDER_CONFIG_OPTIONS,
       ...IMAGE_OPTIONS,
-      out: { type: 'string', placeholder: 'file', description: 'write to this file instead of stdout' },
+      out: {
+        type: 'string',
+        placeholder: 'file',
+        description: 'write to this file instead of stdout (mode 0600 with --reveal-secrets)',
+      },
       'resolve-ssm': {
         type: 'boolean',
         description: 'read SSM (needs AWS credentials) instead of rendering references as placeholders',
@@ -81,7 +90,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     usage: 'kubeship rollback [--env <name>] [--to-revision <n>]',
     options: {
       ...CONFIG_OPTIONS,
-      ...ROLLOUT_OPTIONS,
+      ...ROLLBACK_OPTIONS,
       'to-revision': {
         type: 'string',
         placeholder: 'n',

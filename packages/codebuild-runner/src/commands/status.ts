@@ -8,7 +8,7 @@ export async function run(input: CommandInput): Promise<number> {
   const opened = await openEnvironment(input);
   const connection = await connect(opened, input);
   const state = await readDeploymentState(connection.kubeConfig, opened.namespace, opened.app);
-  if (input.values.output === 'json') {
+  if (input.options.output === 'json') {
     input.io.stdout(`${JSON.stringify({ environment: opened.name, ...state }, null, 2)}\n`);
     return EXIT.ok;
   }

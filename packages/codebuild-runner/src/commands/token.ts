@@ -1,5 +1,6 @@
 import { eksTokenFor } from '@kubeship/core/auth';
 import { EXIT } from '../exit-codes.ts';
+import { awsLimits } from '../input/limits.ts';
 import type { CommandInput } from '../main.ts';
 import { clusterTarget } from './_cluster-target.ts';
 
@@ -13,7 +14,7 @@ const EXPIRES_EARLY_MS = 60_000;
  */
 export async function run(input: CommandInput): Promise<number> {
   const target = await clusterTarget(input);
-  const token = await eksTokenFor(target);
+  const token = await eksTokenFor({ ...target, limits: awsLimits(input.options.awsTimeoutSeconds) });
   const info = parseExecInfo(input.env.KUBERNETES_EXEC_INFO);
   const credential = {
     kind: 'ExecCredential',

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KubeshipError } from '@kubeship/core';
 import { parse } from 'yaml';
+import { MAX_CONFIG_FILE_BYTES, readTextFile } from '../input/files.ts';
 import { configSchema, type KubeshipConfig } from './schema.ts';
 
 /** The names a config file may have, in the order they are looked for. */
@@ -56,14 +57,17 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
 
 async function readConfigFile(file: string): Promise<unknown> {
   const extension = extname(file);
+  // size and encoding first, for every kind of file: an import would turn bad bytes into U+FFFD
+  const text = readTextFile(file, { maxBytes: MAX_CONFIG_FILE_BYTES, what: 'config file' });
   try {
     if (['.ts', '.mts', '.mjs', '.js'].includes(extension)) {
       const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
       if (module.default === undefined)
         throw new Error('it has no default export (export default defineConfig({...}))');
+      if (isThenable(module.default))
+        throw new Error('its default export is a Promise: export the config object itself');
       return module.default;
     }
-    const text = readFileSync(file, 'utf8');
     return extension === '.json' ? JSON.parse(text) : parse(text, { prettyErrors: true });
   } catch (error) {
     throw new KubeshipError('INVALID_INPUT', `${file}: cannot load the config: ${(error as Error).message}`, {
@@ -71,4 +75,8 @@ async function readConfigFile(file: string): Promise<unknown> {
       cause: error,
     });
   }
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -1,11 +1,24 @@
 import { type AppSpec, AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import * as z from 'zod';
+import { ENVIRONMENT_NAME, LIMITS, type NumberLimit } from '../input/limits.ts';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
   error: 'must be a DNS-1123 label (lowercase letters, digits, -)',
 });
 const region = z.string().regex(AWS_REGION_PATTERN, { error: 'must be an AWS region such as us-east-1' });
 const roleArn = z.string().regex(IAM_ROLE_ARN_PATTERN, { error: 'must be an IAM role ARN' });
+/** A whole number within one of the shared {@link LIMITS}. */
+const bounded = (limit: NumberLimit) =>
+  z
+    .int()
+    .min(limit.min)
+    .max(limit.max, { error: `must be at most ${limit.max} ${limit.unit}` });
+
+const variables = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'variable names are letters, digits and _' }),
+  z.string(),
+);
+
 const ssmPath = z.string().regex(/^\/[\w.\-/]*$/, { error: 'must be an SSM path starting with /' });
 
 const environment = z
@@ -13,7 +26,9 @@ const environment = z
     /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
     cluster: z
       .strictObject({
-        name: z.string().min(1).max(100),
+        name: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, {
+          error: 'must be an EKS cluster name (1-100 letters, digits, - and _)',
+        }),
         region: region.optional(),
         roleArn: roleArn.optional(),
       })
@@ -30,18 +45,14 @@ const environment = z
       })
       .optional(),
     /** Values for `${VAR}` placeholders in templates, and for the app function. */
-    variables: z.record(z.string(), z.string()).optional(),
-    replicas: z.int().min(0).optional(),
-    timeoutSeconds: z
-      .int()
-      .min(1)
-      .max(6 * 3600)
-      .optional(),
+    variables: variables.optional(),
+    replicas: bounded(LIMITS.replicas).optional(),
+    timeoutSeconds: bounded(LIMITS.timeoutSeconds).optional(),
     rollback: z.boolean().optional(),
-    maxRestarts: z.int().min(1).optional(),
-    unschedulableGraceSeconds: z.int().min(0).optional(),
+    maxRestarts: bounded(LIMITS.maxRestarts).optional(),
+    unschedulableGraceSeconds: bounded(LIMITS.unschedulableGraceSeconds).optional(),
     /** Wait this long for another deploy of the app to finish (default 0: fail at once). */
-    lockWaitSeconds: z.int().min(0).optional(),
+    lockWaitSeconds: bounded(LIMITS.lockWaitSeconds).optional(),
   })
   .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
     error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',
@@ -60,11 +71,11 @@ export const configSchema = z
         name: dnsLabel,
         /** Containers whose image is this repository get the deployed tag or image. */
         imageRepository: z.string().min(1).optional(),
-        variables: z.record(z.string(), z.string()).optional(),
+        variables: variables.optional(),
       })
       .optional(),
     environments: z.record(
-      z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'environment names are lowercase words' }),
+      z.string().regex(ENVIRONMENT_NAME, { error: 'environment names are lowercase words' }),
       environment,
     ),
   })

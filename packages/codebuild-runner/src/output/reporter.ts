@@ -9,8 +9,7 @@ import {
   type RolloutProgress,
   stillWaitingLine,
 } from '@kubeship/core';
-import type { CliIo } from '../io.ts';
-import type { CliEnv } from '../main.ts';
+import type { CommandInput } from '../main.ts';
 
 /** What the closing report says besides the deploy result. */
 export interface ReportContext {
@@ -28,21 +27,17 @@ export interface Reporter {
   finish(result: DeployResult, context: ReportContext): void;
 }
 
-const DEFAULT_STALL_SECONDS = 20;
-
 /**
  * The reporter a command's flags ask for. Human mode prints one line per event with the elapsed
  * time, and a "still waiting" line for a rollout that has not moved for a while (20 s, or
  * KUBESHIP_PROGRESS_INTERVAL); JSON mode prints a single report on stdout when done.
  */
-export function createReporter(options: {
-  io: CliIo;
-  env: CliEnv;
-  json: boolean;
-  startedAt?: number;
-}): Reporter {
-  const { io, env } = options;
-  const startedAt = options.startedAt ?? Date.now();
+export function createReporter(
+  input: Pick<CommandInput, 'io' | 'env' | 'options'>,
+  startedAt = Date.now(),
+): Reporter {
+  const { io, env } = input;
+  const options = { json: input.options.output === 'json' };
   const style = { color: io.isTty && env.NO_COLOR === undefined && env.TERM !== 'dumb' };
   if (options.json) {
     const events: DeployEvent[] = [];
@@ -56,7 +51,7 @@ export function createReporter(options: {
       },
     };
   }
-  const stallMs = Number(env.KUBESHIP_PROGRESS_INTERVAL ?? DEFAULT_STALL_SECONDS) * 1000;
+  const stallMs = input.options.progressIntervalSeconds * 1000;
   const latest = new Map<string, { progress: RolloutProgress; at: number }>();
   const lastLine = new Map<string, string>();
   const print = (lines: readonly string[]) => {

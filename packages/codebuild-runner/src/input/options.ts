@@ -1,0 +1,182 @@
+import { resolve } from 'node:path';
+import { AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN, imageProblem } from '@kubeship/manifests';
+import {
+  ENVIRONMENT_NAME,
+  LIMITS,
+  NUMERIC_ENV,
+  NUMERIC_ENV_DEFAULTS,
+  NUMERIC_FLAGS,
+  parseWholeNumber,
+} from './limits.ts';
+import { checkOutputFiles, type OutputFiles } from './output-files.ts';
+import { InputError, type InputProblem } from './problems.ts';
+
+/** The values every command reads, parsed and checked once, before anything is contacted. */
+export interface CliOptions {
+  readonly output: 'human' | 'json';
+  readonly timeoutSeconds?: number;
+  readonly lockWaitSeconds?: number;
+  readonly toRevision?: number;
+  /** KUBESHIP_PROGRESS_INTERVAL: seconds without progress before a "still waiting" line. */
+  readonly progressIntervalSeconds: number;
+  /** KUBESHIP_AWS_TIMEOUT: the longest one AWS call, its retries included, may take (default 60 s). */
+  readonly awsTimeoutSeconds: number;
+  readonly image?: string;
+  /** `--tag` only; the CodeBuild commit is applied where the config says which repository it tags. */
+  readonly tag?: string;
+  /** `--env`, else KUBESHIP_ENV. */
+  readonly environment?: string;
+  /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
+  readonly region?: string;
+  /** Absolute output paths, their directories created and writability checked. */
+  readonly files: OutputFiles;
+}
+
+type Values = Readonly<Record<string, string | boolean | undefined>>;
+type Env = Readonly<Record<string, string | undefined>>;
+
+const OUTPUTS = ['human', 'json'] as const;
+const ENDPOINT_VARIABLES = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_SSM',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_EKS',
+];
+const FILE_FLAGS = { exports: 'exports', 'report-junit': 'reportJunit', out: 'out' } as const;
+
+/**
+ * Parses and checks a command's flags and the environment variables kubeship reads: enums,
+ * every number against its range, regions, ARNs, image references, environment names, and the
+ * output files (directories created, writability probed). Every problem is collected and thrown
+ * together as one INVALID_INPUT error naming each flag or variable.
+ */
+export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptions {
+  const problems: InputProblem[] = [];
+  const flag = (name: string): string | undefined => {
+    const value = values[name];
+    if (typeof value !== 'string') return undefined;
+    if (value.trim() === '') {
+      problems.push({ where: `--${name}`, message: 'must not be empty' });
+      return undefined;
+    }
+    return value;
+  };
+  const variable = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  };
+
+  const output = flag('output') ?? 'human';
+  if (!(OUTPUTS as readonly string[]).includes(output))
+    problems.push({ where: '--output', message: `must be human or json, not ${JSON.stringify(output)}` });
+
+  const numbers: Partial<Record<keyof typeof LIMITS, number>> = {};
+  for (const [name, meaning] of Object.entries(NUMERIC_FLAGS)) {
+    const raw = flag(name);
+    if (raw === undefined) continue;
+    const parsed = parseWholeNumber(raw, LIMITS[meaning]);
+    if (typeof parsed === 'number') numbers[meaning] = parsed;
+    else problems.push({ where: `--${name}`, message: parsed.problem });
+  }
+  for (const [name, meaning] of Object.entries(NUMERIC_ENV)) {
+    const raw = variable(name);
+    if (raw === undefined) continue;
+    const parsed = parseWholeNumber(raw, LIMITS[meaning]);
+    if (typeof parsed === 'number') numbers[meaning] = parsed;
+    else problems.push({ where: name, message: parsed.problem });
+  }
+
+  const image = flag('image');
+  if (image !== undefined) {
+    const problem = imageProblem(image);
+    if (problem) problems.push({ where: '--image', message: `${problem}, not ${JSON.stringify(image)}` });
+  }
+  const tag = flag('tag');
+  if (tag !== undefined && imageProblem(`tagged:${tag}`))
+    problems.push({ where: '--tag', message: tagProblem(tag) });
+  if (image !== undefined && tag !== undefined)
+    problems.push({ where: '--image/--tag', message: 'give --image or --tag, not both' });
+  const sourceVersion = variable('CODEBUILD_RESOLVED_SOURCE_VERSION');
+  if (image === undefined && tag === undefined && sourceVersion && imageProblem(`tagged:${sourceVersion}`)) {
+    problems.push({
+      where: 'CODEBUILD_RESOLVED_SOURCE_VERSION',
+      message: `${tagProblem(sourceVersion)}; pass --tag <tag> or --image <uri>`,
+    });
+  }
+
+  for (const name of ['env', 'from', 'to']) {
+    const value = flag(name);
+    if (value !== undefined && !ENVIRONMENT_NAME.test(value))
+      problems.push({ where: `--${name}`, message: environmentNameProblem(value) });
+  }
+  const kubeshipEnv = variable('KUBESHIP_ENV');
+  if (kubeshipEnv !== undefined && !ENVIRONMENT_NAME.test(kubeshipEnv))
+    problems.push({ where: 'KUBESHIP_ENV', message: environmentNameProblem(kubeshipEnv) });
+
+  const region = flag('region');
+  if (region !== undefined && !AWS_REGION_PATTERN.test(region))
+    problems.push({ where: '--region', message: regionProblem(region) });
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    const value = variable(name);
+    if (value !== undefined && !AWS_REGION_PATTERN.test(value))
+      problems.push({ where: name, message: regionProblem(value) });
+  }
+  for (const name of ENDPOINT_VARIABLES) {
+    const value = variable(name);
+    if (value !== undefined && !isHttpUrl(value))
+      problems.push({ where: name, message: `must be an http(s) URL, not ${JSON.stringify(value)}` });
+  }
+  const roleArn = flag('role-arn');
+  if (roleArn !== undefined && !IAM_ROLE_ARN_PATTERN.test(roleArn))
+    problems.push({
+      where: '--role-arn',
+      message: `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not ${JSON.stringify(roleArn)}`,
+    });
+  for (const name of ['config', 'cluster-name', 'alias']) flag(name);
+  if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
+    problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
+
+  const requested = Object.entries(FILE_FLAGS).flatMap(([name, key]) => {
+    const value = flag(name);
+    return value === undefined ? [] : [{ flag: `--${name}`, key, path: resolve(cwd, value) }];
+  });
+  // Files are probed only once everything else is right: a wrong flag creates no directory.
+  const files = problems.length === 0 ? checkOutputFiles(requested, problems) : {};
+  if (problems.length > 0) throw new InputError('invalid arguments or environment', problems);
+
+  const environment = flag('env') ?? kubeshipEnv;
+  const effectiveRegion = region ?? variable('AWS_REGION') ?? variable('AWS_DEFAULT_REGION');
+  return {
+    output: output as CliOptions['output'],
+    ...(numbers.timeoutSeconds === undefined ? {} : { timeoutSeconds: numbers.timeoutSeconds }),
+    ...(numbers.lockWaitSeconds === undefined ? {} : { lockWaitSeconds: numbers.lockWaitSeconds }),
+    ...(numbers.revision === undefined ? {} : { toRevision: numbers.revision }),
+    progressIntervalSeconds: numbers.progressIntervalSeconds ?? NUMERIC_ENV_DEFAULTS.progressIntervalSeconds,
+    awsTimeoutSeconds: numbers.awsTimeoutSeconds ?? NUMERIC_ENV_DEFAULTS.awsTimeoutSeconds,
+    ...(image === undefined ? {} : { image }),
+    ...(tag === undefined ? {} : { tag }),
+    ...(environment === undefined ? {} : { environment }),
+    ...(effectiveRegion === undefined ? {} : { region: effectiveRegion }),
+    files,
+  };
+}
+
+function tagProblem(tag: string): string {
+  return `must be an image tag (1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'), not ${JSON.stringify(tag)}`;
+}
+
+function environmentNameProblem(name: string): string {
+  return `must be an environment name (a lowercase word: letters, digits, '-'), not ${JSON.stringify(name)}`;
+}
+
+function regionProblem(region: string): string {
+  return `must be an AWS region such as us-east-1, not ${JSON.stringify(region)}`;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}

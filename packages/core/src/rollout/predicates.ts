@@ -1,4 +1,12 @@
-import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type {
+  V1ContainerStatus,
+  V1Deployment,
+  V1Pod,
+  V1ReplicaSet,
+  V1ReplicaSetCondition,
+} from '@kubernetes/client-node';
+import { isDefiniteCreateFailure, isDefinitePullFailure } from './_failure-kinds.ts';
+import { earliest, timeOf } from './_time.ts';
 
 /** The revision annotation the deployment controller stamps on a Deployment and its ReplicaSets. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -9,12 +17,28 @@ export interface FailureRules {
   readonly deployStartedAt: number;
   /** A container that restarted this many times is doomed even if it is running right now (default 3). */
   readonly maxRestarts: number;
-  /** How long a pod may stay Unschedulable before it is doomed. */
+  /**
+   * How long a pod may stay Unschedulable, or a controller fail to create pods for a reason that
+   * may clear up (a full quota, a webhook that could not be called), before it is doomed.
+   */
   readonly unschedulableGraceMs: number;
+  /**
+   * How long a transient image pull failure (timeout, 429, connection reset, 5xx) may last
+   * before the pod is doomed (default {@link DEFAULT_IMAGE_PULL_GRACE_MS}). Definite ones
+   * (not found, unauthorized, invalid name) doom the pod at once.
+   */
+  readonly imagePullGraceMs?: number;
 }
+
+/** The default of {@link FailureRules.imagePullGraceMs}: three or four of the kubelet's pull retries. */
+export const DEFAULT_IMAGE_PULL_GRACE_MS = 90_000;
 
 /** Why a pod of the new ReplicaSet can never become ready without a new deploy. */
 export interface DoomedPod {
+  /**
+   * The pod's name; `Kind/name` of its controller (e.g. `ReplicaSet/web-7c9d8`) when the failure
+   * is that the controller cannot create the pods at all.
+   */
   readonly pod: string;
   readonly container?: string;
   readonly reason: string;
@@ -76,15 +100,23 @@ export function revisionOf(object: { metadata?: { annotations?: Record<string, s
   return Number.isInteger(value) ? value : 0;
 }
 
+/** The objects among `items` that `owner` controls (by the uid of a controller owner reference). */
+export function controlledBy<
+  T extends { metadata?: { ownerReferences?: ReadonlyArray<{ uid: string; controller?: boolean }> } },
+>(owner: { metadata?: { uid?: string } }, items: readonly T[]): T[] {
+  const uid = owner.metadata?.uid;
+  if (uid === undefined) return [];
+  return items.filter((item) =>
+    item.metadata?.ownerReferences?.some((ref) => ref.controller && ref.uid === uid),
+  );
+}
+
 /** ReplicaSets owned by the Deployment (by owner uid). */
 export function ownedReplicaSets(
   deployment: V1Deployment,
   replicaSets: readonly V1ReplicaSet[],
 ): V1ReplicaSet[] {
-  const uid = deployment.metadata?.uid;
-  return replicaSets.filter((rs) =>
-    rs.metadata?.ownerReferences?.some((owner) => owner.controller && owner.uid === uid),
-  );
+  return controlledBy(deployment, replicaSets);
 }
 
 /** The ReplicaSet of the Deployment's current revision, if the controller has made it. */
@@ -99,25 +131,40 @@ export function newReplicaSetOf(
 
 /** Pods owned by the ReplicaSet (by owner uid). */
 export function podsOf(replicaSet: V1ReplicaSet, pods: readonly V1Pod[]): V1Pod[] {
-  const uid = replicaSet.metadata?.uid;
-  return pods.filter((pod) =>
-    pod.metadata?.ownerReferences?.some((owner) => owner.controller && owner.uid === uid),
-  );
+  return controlledBy(replicaSet, pods);
 }
+
+/** Options of {@link judgePod}. */
+export interface PodJudgeOptions {
+  /**
+   * The pod belongs to a Job, which retries failures: a Failed pod or a crash-looping container
+   * is an attempt, not doom by itself (restarts still count against `maxRestarts`).
+   */
+  readonly retriedByJob?: boolean;
+}
+
+/** What {@link judgePod} found. */
+export type PodVerdict = { doomed: DoomedPod } | { waiting?: WaitingPod; recheckAt?: number };
 
 /**
  * Whether a pod of the new ReplicaSet is doomed, and otherwise what it waits for. `recheckAt`
- * says when the verdict may change without any new event (an unschedulable grace running out).
+ * says when the verdict may change without any new event (an unschedulable grace or a transient
+ * image pull grace running out).
  */
 export function judgePod(
   pod: V1Pod,
   rules: FailureRules,
   now: number,
-): { doomed: DoomedPod } | { waiting?: WaitingPod; recheckAt?: number } {
+  options: PodJudgeOptions = {},
+): PodVerdict {
   const name = pod.metadata?.name ?? '';
   if (pod.metadata?.deletionTimestamp) return {};
   const status = pod.status ?? {};
-  if (status.phase === 'Failed' && !BENIGN_FAILED_PHASE_REASONS.has(status.reason ?? '')) {
+  if (
+    !options.retriedByJob &&
+    status.phase === 'Failed' &&
+    !BENIGN_FAILED_PHASE_REASONS.has(status.reason ?? '')
+  ) {
     return {
       doomed: {
         pod: name,
@@ -126,48 +173,22 @@ export function judgePod(
       },
     };
   }
+  const pullSince = Math.max(
+    rules.deployStartedAt,
+    timeOf(status.startTime) ??
+      timeOf(status.conditions?.find((c) => c.type === 'PodScheduled')?.lastTransitionTime) ??
+      rules.deployStartedAt,
+  );
+  let recheckAt: number | undefined;
+  let pulling: WaitingPod | undefined;
   for (const container of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
-    const waiting = container.state?.waiting;
-    const terminated = container.state?.terminated ?? container.lastState?.terminated;
-    const base = { pod: name, container: container.name, restartCount: container.restartCount };
-    const exit = terminated?.exitCode === undefined ? {} : { exitCode: terminated.exitCode };
-    if (waiting?.reason === 'CrashLoopBackOff') {
-      return {
-        doomed: {
-          ...base,
-          ...exit,
-          reason: 'CrashLoopBackOff',
-          message: describeCrash(terminated, waiting.message),
-        },
-      };
-    }
-    if (waiting?.reason && IMAGE_FAILURES.has(waiting.reason)) {
-      return { doomed: { ...base, reason: waiting.reason, message: waiting.message ?? waiting.reason } };
-    }
-    if (
-      waiting?.reason === 'CreateContainerConfigError' &&
-      !/failed to sync .*cache/i.test(waiting.message ?? '')
-    ) {
-      return { doomed: { ...base, reason: waiting.reason, message: waiting.message ?? waiting.reason } };
-    }
-    const startFailure = [waiting?.reason, container.state?.terminated?.reason].find(
-      (r) => r && START_FAILURES.has(r),
-    );
-    if (startFailure) {
-      const message = waiting?.message ?? container.state?.terminated?.message ?? startFailure;
-      return { doomed: { ...base, ...exit, reason: startFailure, message } };
-    }
-    if (container.restartCount >= rules.maxRestarts) {
-      return {
-        doomed: {
-          ...base,
-          ...exit,
-          reason: 'RestartLimit',
-          message: `restarted ${container.restartCount} times; ${describeCrash(terminated)}`,
-        },
-      };
-    }
+    const verdict = judgeContainer(name, container, pullSince, rules, now, options);
+    if (verdict === undefined) continue;
+    if ('doomed' in verdict) return verdict;
+    recheckAt = earliest(recheckAt, verdict.recheckAt);
+    pulling ??= verdict.waiting;
   }
+  const later = recheckAt === undefined ? {} : { recheckAt };
   const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
     const since = Math.max(timeOf(scheduled.lastTransitionTime) ?? now, rules.deployStartedAt);
@@ -187,11 +208,124 @@ export function judgePod(
     };
   }
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-  if (ready) return {};
+  if (ready) return later;
+  if (pulling) return { waiting: pulling, ...later };
   const waitingContainer = status.containerStatuses?.find((c) => c.state?.waiting?.reason);
   const reason =
     waitingContainer?.state?.waiting?.reason ?? (status.phase === 'Pending' ? 'Pending' : 'not ready');
-  return { waiting: { pod: name, reason } };
+  return { waiting: { pod: name, reason }, ...later };
+}
+
+function judgeContainer(
+  pod: string,
+  container: V1ContainerStatus,
+  pullSince: number,
+  rules: FailureRules,
+  now: number,
+  options: PodJudgeOptions,
+): { doomed: DoomedPod } | { waiting: WaitingPod; recheckAt: number } | undefined {
+  const waiting = container.state?.waiting;
+  const terminated = container.state?.terminated ?? container.lastState?.terminated;
+  const base = { pod, container: container.name, restartCount: container.restartCount };
+  const exit = terminated?.exitCode === undefined ? {} : { exitCode: terminated.exitCode };
+  if (waiting?.reason === 'CrashLoopBackOff' && !options.retriedByJob) {
+    return {
+      doomed: {
+        ...base,
+        ...exit,
+        reason: 'CrashLoopBackOff',
+        message: describeCrash(terminated, waiting.message),
+      },
+    };
+  }
+  if (waiting?.reason && IMAGE_FAILURES.has(waiting.reason)) {
+    const message = waiting.message ?? waiting.reason;
+    const deadline = pullSince + (rules.imagePullGraceMs ?? DEFAULT_IMAGE_PULL_GRACE_MS);
+    if (isDefinitePullFailure(waiting.reason, message)) {
+      return { doomed: { ...base, reason: waiting.reason, message } };
+    }
+    if (now >= deadline) {
+      const seconds = Math.round((now - pullSince) / 1000);
+      return {
+        doomed: { ...base, reason: waiting.reason, message: `still failing after ${seconds} s: ${message}` },
+      };
+    }
+    return { waiting: { pod, reason: `${waiting.reason}: ${message}` }, recheckAt: deadline };
+  }
+  if (
+    waiting?.reason === 'CreateContainerConfigError' &&
+    !/failed to sync .*cache/i.test(waiting.message ?? '')
+  ) {
+    return { doomed: { ...base, reason: waiting.reason, message: waiting.message ?? waiting.reason } };
+  }
+  const startFailure = [waiting?.reason, container.state?.terminated?.reason].find(
+    (r) => r && START_FAILURES.has(r),
+  );
+  if (startFailure) {
+    const message = waiting?.message ?? container.state?.terminated?.message ?? startFailure;
+    return { doomed: { ...base, ...exit, reason: startFailure, message } };
+  }
+  if (container.restartCount >= rules.maxRestarts) {
+    return {
+      doomed: {
+        ...base,
+        ...exit,
+        reason: 'RestartLimit',
+        message: `restarted ${container.restartCount} times; ${describeCrash(terminated)}`,
+      },
+    };
+  }
+  return undefined;
+}
+
+/** A controller's failure to create pods (FailedCreate), read from a condition or an event. */
+export interface CreateFailure {
+  /** `Kind/name` of the controller that reported it. */
+  readonly object: string;
+  readonly reason: string;
+  readonly message: string;
+  /** Since when the controller has been failing (ms since the epoch). */
+  readonly since: number;
+}
+
+/**
+ * Whether a controller's failure to create pods dooms the rollout: at once when no retry can fix
+ * it (Pod Security, LimitRange, a webhook that denied the request), after `unschedulableGraceMs`
+ * when it may clear up (a full quota, a webhook that timed out).
+ */
+export function judgeCreateFailure(
+  failure: CreateFailure,
+  rules: FailureRules,
+  now: number,
+): { doomed: DoomedPod } | { waiting: WaitingPod; recheckAt: number } {
+  const doomed = { pod: failure.object, reason: failure.reason, message: failure.message };
+  if (isDefiniteCreateFailure(failure.message)) return { doomed };
+  const deadline = Math.max(failure.since, rules.deployStartedAt) + rules.unschedulableGraceMs;
+  if (now >= deadline) return { doomed };
+  return {
+    waiting: { pod: failure.object, reason: `${failure.reason}: ${failure.message}` },
+    recheckAt: deadline,
+  };
+}
+
+/**
+ * The ReplicaFailure condition of this rollout (set since `deployStartedAt`, less a second of
+ * clock skew) among the conditions of `object` (`Kind/name`): its controller cannot create pods.
+ */
+export function replicaFailureIn(
+  object: string,
+  conditions: readonly V1ReplicaSetCondition[] | undefined,
+  rules: FailureRules,
+): CreateFailure | undefined {
+  const condition = conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+  const since = timeOf(condition?.lastTransitionTime) ?? rules.deployStartedAt;
+  if (!condition || since < rules.deployStartedAt - 1000) return undefined;
+  return {
+    object,
+    reason: condition.reason || 'FailedCreate',
+    message: condition.message ?? 'the controller cannot create pods',
+    since,
+  };
 }
 
 /**
@@ -227,9 +361,19 @@ export function judgeRollout(
       return { phase: 'failed', counts, reason: 'ProgressDeadlineExceeded', doomed: [] };
     }
   }
+  const replicaFailure = observed
+    ? (replicaFailureIn(
+        `ReplicaSet/${newReplicaSet?.metadata?.name}`,
+        newReplicaSet?.status?.conditions,
+        rules,
+      ) ?? replicaFailureIn(`Deployment/${deployment.metadata?.name}`, status.conditions, rules))
+    : undefined;
   const newPods = newReplicaSet ? podsOf(newReplicaSet, pods) : [];
-  const verdicts = newPods.map((pod) => judgePod(pod, rules, now));
-  const doomed = verdicts.flatMap((v) => ('doomed' in v ? [v.doomed] : []));
+  const verdicts = [
+    ...(replicaFailure ? [judgeCreateFailure(replicaFailure, rules, now)] : []),
+    ...newPods.map((pod) => judgePod(pod, rules, now)),
+  ];
+  const { doomed } = summarizeVerdicts(verdicts);
   if (doomed.length > 0) {
     return { phase: 'failed', counts, reason: doomed[0]?.reason ?? 'PodFailed', doomed };
   }
@@ -249,11 +393,23 @@ export function judgeRollout(
   ) {
     return { phase: 'complete', counts };
   }
+  const { waiting, recheckAt } = summarizeVerdicts(verdicts);
+  return { phase: 'progressing', counts, waiting, ...(recheckAt === undefined ? {} : { recheckAt }) };
+}
+
+/** Pod (and controller) verdicts gathered: every doomed pod, every waiting one, the earliest recheck. */
+export function summarizeVerdicts(verdicts: readonly PodVerdict[]): {
+  doomed: DoomedPod[];
+  waiting: WaitingPod[];
+  recheckAt?: number;
+} {
+  const doomed = verdicts.flatMap((v) => ('doomed' in v ? [v.doomed] : []));
   const waiting = verdicts.flatMap((v) => ('waiting' in v && v.waiting ? [v.waiting] : []));
-  const recheckAt = Math.min(
-    ...verdicts.flatMap((v) => ('recheckAt' in v && v.recheckAt ? [v.recheckAt] : [])),
+  const recheckAt = verdicts.reduce<number | undefined>(
+    (at, v) => earliest(at, 'recheckAt' in v ? v.recheckAt : undefined),
+    undefined,
   );
-  return { phase: 'progressing', counts, waiting, ...(Number.isFinite(recheckAt) ? { recheckAt } : {}) };
+  return { doomed, waiting, ...(recheckAt === undefined ? {} : { recheckAt }) };
 }
 
 function describeCrash(
@@ -265,10 +421,4 @@ function describeCrash(
   if (terminated.reason) parts.push(`reason ${terminated.reason}`);
   if (terminated.message) parts.push(terminated.message.trim());
   return parts.join(', ');
-}
-
-function timeOf(value: Date | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const time = new Date(value).getTime();
-  return Number.isNaN(time) ? undefined : time;
 }

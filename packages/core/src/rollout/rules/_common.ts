@@ -1,0 +1,184 @@
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import { timeOf } from '../_time.ts';
+import {
+  type CreateFailure,
+  type DoomedPod,
+  type FailureRules,
+  judgePod,
+  type PodJudgeOptions,
+  type PodVerdict,
+  type RolloutCounts,
+  summarizeVerdicts,
+  type WaitingPod,
+} from '../predicates.ts';
+import type { Health, JudgeContext, KubeObject } from './types.ts';
+
+/**
+ * The object as the client-node model of its kind. Rules receive plain JSON read from the API,
+ * which has the models' shape (timestamps stay strings; every time is read through `timeOf`).
+ */
+export const asModel = <T>(object: KubeObject): T => object as unknown as T;
+
+/** The pod failure rules with the object's apply time as the start of this rollout. */
+export const failureRulesOf = (context: JudgeContext): FailureRules => ({
+  ...context.rules,
+  deployStartedAt: context.appliedAt,
+});
+
+/** A plain (non-array, non-null) object. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether the controller has seen the current spec (`status.observedGeneration` caught up). */
+export function generationObserved(object: {
+  metadata?: { generation?: number };
+  status?: { observedGeneration?: number };
+}): boolean {
+  return (object.metadata?.generation ?? 0) <= (object.status?.observedGeneration ?? -1);
+}
+
+/** The progress report of an object whose controller has not caught up with its spec. */
+export const awaitingController = (object: { metadata?: { generation?: number } }): Health =>
+  progressing(`waiting for the controller to observe generation ${object.metadata?.generation ?? '?'}`);
+
+/** Pods still running their course (not being deleted). */
+export const live = (pod: V1Pod): boolean => !pod.metadata?.deletionTimestamp;
+
+/** Pod verdicts (and controller create failures) of a rule, gathered. */
+export function judgePods(
+  pods: readonly V1Pod[],
+  context: JudgeContext,
+  options: PodJudgeOptions = {},
+  extra: readonly PodVerdict[] = [],
+): { doomed: DoomedPod[]; waiting: WaitingPod[]; recheckAt?: number } {
+  const rules = failureRulesOf(context);
+  return summarizeVerdicts([...extra, ...pods.map((pod) => judgePod(pod, rules, context.now, options))]);
+}
+
+/** When an event was last seen (ms since the epoch; 0 when it carries no time). */
+export function eventLastSeen(event: CoreV1Event): number {
+  return (
+    timeOf(event.series?.lastObservedTime) ??
+    timeOf(event.lastTimestamp) ??
+    timeOf(event.eventTime) ??
+    timeOf(event.firstTimestamp) ??
+    timeOf(event.metadata?.creationTimestamp) ??
+    0
+  );
+}
+
+/** When an event was first seen (ms since the epoch; 0 when it carries no time). */
+export function eventFirstSeen(event: CoreV1Event): number {
+  return (
+    timeOf(event.firstTimestamp) ?? timeOf(event.eventTime) ?? timeOf(event.metadata?.creationTimestamp) ?? 0
+  );
+}
+
+/**
+ * Events about `object` with one of `reasons`, last seen since `since` (less a second of clock
+ * skew), newest first. Matched by uid, or by kind and name when the event carries no uid.
+ */
+export function eventsAbout(
+  object: KubeObject,
+  events: readonly CoreV1Event[],
+  reasons: readonly string[],
+  since: number,
+): CoreV1Event[] {
+  const uid = typeof object.metadata.uid === 'string' ? object.metadata.uid : undefined;
+  return events
+    .filter((event) => {
+      const about = event.involvedObject;
+      const same = about.uid
+        ? about.uid === uid
+        : about.kind === object.kind && about.name === object.metadata.name;
+      return same && reasons.includes(event.reason ?? '') && eventLastSeen(event) >= since - 1000;
+    })
+    .sort((a, b) => eventLastSeen(b) - eventLastSeen(a));
+}
+
+/**
+ * The controller's failure to create pods, from its newest FailedCreate event of this rollout,
+ * unless a pod was created after it (the failure may have cleared up; a persisting one repeats).
+ */
+export function createFailureFromEvents(
+  object: KubeObject,
+  events: readonly CoreV1Event[],
+  ownedPods: readonly V1Pod[],
+  appliedAt: number,
+): CreateFailure | undefined {
+  const lastCreated = Math.max(0, ...ownedPods.map((pod) => timeOf(pod.metadata?.creationTimestamp) ?? 0));
+  const event = eventsAbout(object, events, ['FailedCreate'], appliedAt).find(
+    (e) => eventLastSeen(e) > lastCreated,
+  );
+  if (!event) return undefined;
+  return {
+    object: `${object.kind}/${object.metadata.name}`,
+    reason: 'FailedCreate',
+    message: (event.message ?? 'the controller cannot create pods').trim(),
+    since: eventFirstSeen(event),
+  };
+}
+
+/** `; waiting on <first> (and N more)` for a progress summary; empty when nothing waits. */
+export function waitingNote(waiting: readonly WaitingPod[]): string {
+  const [first] = waiting;
+  if (!first) return '';
+  const more = waiting.length > 1 ? ` and ${waiting.length - 1} more` : '';
+  return `; waiting on ${first.pod} (${first.reason})${more}`;
+}
+
+/** One line about a doomed pod (or controller): `pod web-1 container app: Reason: message`. */
+export function describeDoom(doomed: DoomedPod): string {
+  const who = doomed.pod.includes('/') ? doomed.pod : `pod ${doomed.pod}`;
+  const container = doomed.container ? ` container ${doomed.container}` : '';
+  return `${who}${container}: ${doomed.reason}: ${doomed.message}`;
+}
+
+/** A healthy verdict. */
+export const healthy = (summary: string, counts?: RolloutCounts): Health => ({
+  status: 'healthy',
+  summary,
+  ...(counts ? { counts } : {}),
+});
+
+/** A progressing verdict. */
+export const progressing = (
+  summary: string,
+  more: { counts?: RolloutCounts; waiting?: readonly WaitingPod[]; recheckAt?: number | undefined } = {},
+): Health => ({
+  status: 'progressing',
+  summary,
+  waiting: more.waiting ?? [],
+  ...(more.counts ? { counts: more.counts } : {}),
+  ...(more.recheckAt === undefined ? {} : { recheckAt: more.recheckAt }),
+});
+
+/** A failed verdict. */
+export const failed = (
+  reason: string,
+  summary: string,
+  doomed: readonly DoomedPod[] = [],
+  counts?: RolloutCounts,
+): Health => ({ status: 'failed', reason, summary, doomed, ...(counts ? { counts } : {}) });
+
+/** The failed verdict of doomed pods: the first one's reason, all of them listed. */
+export function failedFromDoom(doomed: readonly DoomedPod[], counts?: RolloutCounts): Health | undefined {
+  const [first] = doomed;
+  if (!first) return undefined;
+  const more = doomed.length > 1 ? ` (and ${doomed.length - 1} more)` : '';
+  return failed(first.reason, `${describeDoom(first)}${more}`, doomed, counts);
+}
+
+/**
+ * A verdict that turns failed when a grace period started at `since` runs out, and until then
+ * is progressing with a recheck at its end.
+ */
+export function afterGrace(
+  since: number,
+  graceMs: number,
+  now: number,
+  verdicts: { failed: () => Health; progressing: (recheckAt: number) => Health },
+): Health {
+  const deadline = since + graceMs;
+  return now >= deadline ? verdicts.failed() : verdicts.progressing(deadline);
+}

@@ -1,0 +1,82 @@
+import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import { controlledBy, judgeCreateFailure, type RolloutCounts } from '../predicates.ts';
+import {
+  asModel,
+  awaitingController,
+  createFailureFromEvents,
+  failedFromDoom,
+  failureRulesOf,
+  generationObserved,
+  healthy,
+  judgePods,
+  live,
+  progressing,
+  waitingNote,
+} from './_common.ts';
+import type { HealthRule } from './types.ts';
+
+const GENERATION_LABEL = 'pod-template-generation';
+
+/**
+ * DaemonSets: every node that should run the daemon runs an updated, available pod and no pod of
+ * an older template is left (RollingUpdate; with `maxSurge` the old pod lingers until the new one
+ * is available, with `maxUnavailable` nodes go without one for a while: both only pace the
+ * rollout). OnDelete: available pods on every node suffice. New pods (label
+ * `pod-template-generation` = `metadata.generation`) are judged for doom; a FailedCreate event of
+ * this rollout fails it. No node to run it (`desiredNumberScheduled` 0) is healthy, and said so.
+ */
+export const daemonSetRule: HealthRule = {
+  name: 'DaemonSet',
+  needs: ['pods', 'events'],
+  judge(object, view, context) {
+    const set = asModel<V1DaemonSet>(object);
+    const status = set.status;
+    if (!status || !generationObserved(set)) return awaitingController(set);
+    const desired = status.desiredNumberScheduled;
+    const counts: RolloutCounts = {
+      desired,
+      updated: status.updatedNumberScheduled ?? 0,
+      ready: status.numberReady,
+      available: status.numberAvailable ?? 0,
+      total: status.currentNumberScheduled + status.numberMisscheduled,
+    };
+
+    const pods = controlledBy(set, view.pods()).filter(live);
+    const isNew = (pod: V1Pod) =>
+      pod.metadata?.labels?.[GENERATION_LABEL] === String(set.metadata?.generation);
+    const failure = createFailureFromEvents(object, view.events(), pods, context.appliedAt);
+    const extra = failure ? [judgeCreateFailure(failure, failureRulesOf(context), context.now)] : [];
+    const verdicts = judgePods(pods.filter(isNew), context, {}, extra);
+    const doom = failedFromDoom(verdicts.doomed, counts);
+    if (doom) return doom;
+
+    if (desired === 0) {
+      return healthy(
+        'no node runs it: desiredNumberScheduled is 0 (no node matches its nodeSelector, affinity and tolerations)',
+        counts,
+      );
+    }
+    const onDelete = set.spec?.updateStrategy?.type === 'OnDelete';
+    const oldPods = pods.filter((pod) => !isNew(pod)).length;
+    const available = counts.available >= desired && (status.numberUnavailable ?? 0) === 0;
+    if (available && onDelete) {
+      const note = oldPods > 0 ? `; ${oldPods} pod(s) keep the old template until deleted` : '';
+      return healthy(
+        `${desired}/${desired} nodes available; updateStrategy OnDelete: pods are not rolled${note}`,
+        counts,
+      );
+    }
+    if (available && counts.updated >= desired && counts.ready >= desired && oldPods === 0) {
+      return healthy(`${desired}/${desired} nodes run the updated pod, all available`, counts);
+    }
+    const rolling = set.spec?.updateStrategy?.rollingUpdate;
+    const pace = onDelete
+      ? 'OnDelete: pods are not rolled'
+      : `maxUnavailable ${rolling?.maxUnavailable ?? 1}, maxSurge ${rolling?.maxSurge ?? 0}`;
+    const old = oldPods > 0 ? `, ${oldPods} old pod(s) left` : '';
+    return progressing(
+      `${counts.updated}/${desired} nodes updated, ${counts.available} available (${pace})${old}${waitingNote(verdicts.waiting)}`,
+      { counts, waiting: verdicts.waiting, recheckAt: verdicts.recheckAt },
+    );
+  },
+};

@@ -1,13 +1,26 @@
 // What kubeship deploys for WordPress, per environment. The deploy buildspec runs
 //   npx -y @kubeship/codebuild-runner@0.1.0 deploy --env $DEPLOY_ENV --image $IMAGE_URI
-// and the same file serves Test and Prod: only the cluster, SSM path and sizes differ.
+// (or `node tools/kubeship.mjs deploy ...` with the vendored bundle), and the same file serves Test
+// and Prod: only the cluster, SSM path, sizes and who may reach the site differ.
+//
+// The site is HTTPS only (port 80 redirects to 443) and reachable only from
+// WORDPRESS_INBOUND_CIDRS: the deploy project sets both from the pipeline stack's parameters, and
+// the config refuses to render without them. The installer opens only with the install key from
+// SSM (build/install-guard.php).
 //
 // Only type imports: Node strips them, so this file loads even where npx installed the CLI in
 // its own cache and nothing of kubeship is resolvable from here (a CodeBuild checkout).
 import type { EnvironmentConfig, KubeshipConfig } from '@kubeship/codebuild-runner';
 
 const env = process.env;
-const certificateArn = env.WORDPRESS_CERTIFICATE_ARN;
+
+/** A variable the deploy project must set; a missing one stops the deploy before anything changes. */
+const required = (name: string, what: string): string => {
+  const value = env[name]?.trim();
+  if (!value)
+    throw new Error(`${name} is not set: ${what} (cfn/pipeline.yaml sets it on the deploy project)`);
+  return value;
+};
 
 /** An SSM Parameter Store reference (what `ssm()` of @kubeship/manifests returns). */
 const ssm = (name: string) => ({ ssm: name });
@@ -39,6 +52,7 @@ export default {
       WORDPRESS_DB_PASSWORD: ssm(`/wordpress/${name}/DB_PASSWORD`),
       WORDPRESS_DB_NAME: 'wordpress',
       MEMCACHED_ENDPOINT: ssm(`/wordpress/${name}/MEMCACHED_ENDPOINT`),
+      WORDPRESS_INSTALL_KEY: ssm(`/wordpress/${name}/INSTALL_KEY`),
     },
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
     probes: {
@@ -55,7 +69,19 @@ export default {
       alb: {
         scheme: 'internet-facing',
         targetType: 'instance',
-        ...(certificateArn ? { certificateArn, sslRedirect: 443 } : {}),
+        // HTTPS only: 80 answers with a redirect to 443, which serves the ACM certificate.
+        listenPorts: [
+          { protocol: 'HTTP', port: 80 },
+          { protocol: 'HTTPS', port: 443 },
+        ],
+        certificateArn: required('WORDPRESS_CERTIFICATE_ARN', 'the ACM certificate of the site'),
+        sslRedirect: 443,
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        // Who may reach the ALB at all (its security group): your office or VPN until the site is
+        // installed and ready, 0.0.0.0/0 when it is public.
+        inboundCidrs: required('WORDPRESS_INBOUND_CIDRS', 'the CIDRs that may reach the site')
+          .split(',')
+          .map((cidr) => cidr.trim()),
         healthcheck: {
           path: '/wp-login.php',
           successCodes: '200,302',

@@ -7,6 +7,11 @@
 #   WORDPRESS_DB_HOST, WORDPRESS_DB_USER, WORDPRESS_DB_PASSWORD (or *_FILE)   required
 #   WORDPRESS_DB_NAME            default wordpress
 #   WORDPRESS_DB_SSL             default true: connect with TLS (the RDS parameter group requires it)
+#                                and verify the server's certificate and host name against the
+#                                system trust store, to which the image adds the RDS CA bundle
+#   WORDPRESS_INSTALL_KEY        the key that opens wp-admin/install.php (build/install-guard.php);
+#                                without it the installer answers 403 to everyone
+#   KUBESHIP_INSTALL_GUARD       where install-guard.php is (default: where the Dockerfile puts it)
 #   MEMCACHED_ENDPOINT           host:port of ElastiCache memcached; its configuration endpoint is
 #                                asked for the node list (auto discovery), a plain memcached is used
 #                                as it is; empty: no object cache
@@ -99,11 +104,16 @@ extra=$'\n// kubeship-entrypoint.sh\n'
 extra+=$'define(\'WP_CACHE_KEY_SALT\', getenv(\'WORDPRESS_CACHE_KEY_SALT\') ?: \'\');\n'
 extra+=$'define(\'DISALLOW_FILE_EDIT\', true);\ndefine(\'DISALLOW_FILE_MODS\', true);\n'
 extra+=$'define(\'AUTOMATIC_UPDATER_DISABLED\', true);\n'
+guard=${KUBESHIP_INSTALL_GUARD:-/usr/local/share/kubeship/install-guard.php}
+[[ "$guard" =~ ^[A-Za-z0-9_./-]+$ ]] || { log "error: KUBESHIP_INSTALL_GUARD must be a plain path"; exit 64; }
+extra+="require_once '$guard';"$'\n'
 tls=off
 if [[ "${WORDPRESS_DB_SSL:-true}" != "false" ]]; then
-  extra+=$'define(\'MYSQL_CLIENT_FLAGS\', MYSQLI_CLIENT_SSL);\n'
-  tls=on
+  # TLS, and the server certificate verified (without the second flag PHP accepts any certificate).
+  extra+=$'define(\'MYSQL_CLIENT_FLAGS\', MYSQLI_CLIENT_SSL | MYSQLI_CLIENT_SSL_VERIFY_SERVER_CERT);\n'
+  tls="on, certificate verified"
 fi
+[[ -n "${WORDPRESS_INSTALL_KEY:-}" ]] || log "WORDPRESS_INSTALL_KEY not set: the installer stays closed"
 export WORDPRESS_CONFIG_EXTRA="${WORDPRESS_CONFIG_EXTRA:-}${extra}"
 
 log "database ${WORDPRESS_DB_NAME} at ${WORDPRESS_DB_HOST} as ${WORDPRESS_DB_USER} (TLS ${tls})"

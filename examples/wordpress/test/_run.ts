@@ -2,6 +2,7 @@
 // testbed's token webhook live in this process, so nothing may block it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 
 /** What a finished program printed, and how it ended. */
 export interface Finished {
@@ -39,4 +40,14 @@ export async function run(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }

@@ -3,21 +3,28 @@
 // workspace's CLI in place of `npx @kubeship/codebuild-runner`, and credentials of a deploy role
 // whose access is what cfn/pipeline.yaml and deploy/namespace.yaml give it: a group bound to
 // `edit` in the app's namespace (as the namespaced AmazonEKSEditPolicy) plus the lease Role.
+// A verified deploy tags the image in moto's ECR (deployed-<env>-<commit>); a failed one is
+// rolled back and tags nothing.
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { aws, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
+import { aws, IMAGE_MARKERS, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readJunit, readYamlDocuments } from '../../tools/lint.ts';
+import { awsCliDirectory, createImmutableRepository } from './_aws.ts';
 import { type BuildspecRun, loadBuildspec, runBuildspec } from './_codebuild.ts';
 import { adminKube } from './_kube.ts';
 
 const example = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(example, '..', '..');
 const cliSource = join(repo, 'packages', 'codebuild-runner', 'src', 'bin.ts');
-const NPX = 'npx -y @kubeship/codebuild-runner@0.1.0';
+// The buildspec's choice of the npm package; the workspace's CLI stands in for it.
+const NPX = 'KUBESHIP="npx -y $KUBESHIP_PACKAGE"';
+const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
+const INBOUND = '203.0.113.0/24';
 
 interface Environment {
   readonly name: 'test' | 'prod';
@@ -48,8 +55,14 @@ describe('the deploy buildspec on the testbed', () => {
   // The SSM paths are per environment name; a unique prefix per run would need a config change,
   // so this run owns /wordpress/{test,prod}/ in the shared moto (the demo uses its own testbed).
   const parameterNames = environments.flatMap((e) =>
-    ['DB_HOST', 'DB_USER', 'DB_PASSWORD', 'MEMCACHED_ENDPOINT'].map((p) => `/wordpress/${e.name}/${p}`),
+    ['DB_HOST', 'DB_USER', 'DB_PASSWORD', 'MEMCACHED_ENDPOINT', 'INSTALL_KEY'].map(
+      (p) => `/wordpress/${e.name}/${p}`,
+    ),
   );
+  // The pipeline's ECR repository, in moto: the deploy tags what it verified.
+  const repositoryName = `wordpress-${suffix}`;
+  const registry = `${info.accountId}.dkr.ecr.${info.region}.amazonaws.com`;
+
   let deployCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   // CodeBuild's checkout: the example's files without the workspace's node_modules, so the config
   // must load as it does where npx installed the CLI elsewhere.
@@ -59,13 +72,15 @@ describe('the deploy buildspec on the testbed', () => {
   }
 
   beforeAll(async () => {
-    // SSM, as scripts/put-parameters.sh leaves it: Strings, and the password a SecureString
-    // encrypted with the parameters' KMS key.
+    createImmutableRepository(info, repositoryName);
+    // SSM, as scripts/put-parameters.sh leaves it: Strings, and the password and install key
+    // SecureStrings encrypted with the parameters' KMS key.
     const key = run(['kms', 'create-key', '--description', `wordpress parameters ${suffix}`]) as {
       KeyMetadata: { KeyId: string };
     };
     for (const environment of environments) {
-      for (const [name, value] of Object.entries(environment.values)) {
+      const secure = { DB_PASSWORD: environment.password, INSTALL_KEY: `${environment.password}-install` };
+      for (const [name, value] of [...Object.entries(environment.values), ...Object.entries(secure)]) {
         run([
           'ssm',
           'put-parameter',
@@ -73,24 +88,12 @@ describe('the deploy buildspec on the testbed', () => {
           `/wordpress/${environment.name}/${name}`,
           '--value',
           value,
-          '--type',
-          'String',
           '--overwrite',
+          ...(name in secure
+            ? ['--type', 'SecureString', '--key-id', key.KeyMetadata.KeyId]
+            : ['--type', 'String']),
         ]);
       }
-      run([
-        'ssm',
-        'put-parameter',
-        '--name',
-        `/wordpress/${environment.name}/DB_PASSWORD`,
-        '--value',
-        environment.password,
-        '--type',
-        'SecureString',
-        '--key-id',
-        key.KeyMetadata.KeyId,
-        '--overwrite',
-      ]);
     }
 
     // The deploy project's role, as EKS sees a CodeBuild session of it.
@@ -139,16 +142,61 @@ describe('the deploy buildspec on the testbed', () => {
     for (const { namespace } of environments) await kube.call('DELETE', `/api/v1/namespaces/${namespace}`);
     rmSync(checkout, { recursive: true, force: true });
     run(['ssm', 'delete-parameters', '--names', ...parameterNames]);
+    run(['ecr', 'delete-repository', '--repository-name', repositoryName, '--force']);
   });
 
+  /** Puts an image for `tag` into moto's ECR, as the Build stage would have; returns its digest. */
+  const pushImage = (tag: string): string => {
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: `sha256:${randomBytes(32).toString('hex')}`,
+        size: 1,
+      },
+    });
+    return (
+      run([
+        'ecr',
+        'put-image',
+        '--repository-name',
+        repositoryName,
+        '--image-tag',
+        tag,
+        '--image-manifest',
+        manifest,
+      ]) as {
+        image: { imageId: { imageDigest: string } };
+      }
+    ).image.imageId.imageDigest;
+  };
+  /** The tags of the image `digest` in moto's ECR. */
+  const tagsOf = (digest: string): string[] =>
+    (
+      run([
+        'ecr',
+        'describe-images',
+        '--repository-name',
+        repositoryName,
+        '--image-ids',
+        `imageDigest=${digest}`,
+      ]) as { imageDetails: Array<{ imageTags?: string[] }> }
+    ).imageDetails[0]?.imageTags?.sort() ?? [];
+
   /** Runs deploy/buildspec.yml for one environment, as its CodeBuild project would. */
-  const deploy = async (environment: Environment, commit: string): Promise<BuildspecRun> => {
+  const deploy = async (
+    environment: Environment,
+    commit: string,
+    image = `registry.local/wordpress:${commit}`,
+  ): Promise<BuildspecRun> => {
     const buildspec = loadBuildspec(join(checkout, 'deploy', 'buildspec.yml'));
     const { AWS_PROFILE: _, AWS_ENDPOINT_URL: __, ...inherited } = process.env;
     return runBuildspec(buildspec, {
       cwd: checkout,
       env: {
         ...inherited,
+        PATH: `${awsCliDirectory()}:${process.env.PATH}`,
         // CodeBuild's own variables
         CODEBUILD_BUILD_ID: `wordpress-deploy-${environment.name}:${randomUUID()}`,
         CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
@@ -156,7 +204,10 @@ describe('the deploy buildspec on the testbed', () => {
         CODEBUILD_INITIATOR: `codepipeline/wordpress`,
         // the project's variables (cfn/pipeline.yaml) and the pipeline's (the Build stage's exports)
         DEPLOY_ENV: environment.name,
-        IMAGE_URI: `registry.local/wordpress:${commit}`,
+        IMAGE_URI: image,
+        RELEASE_TAG_REPOSITORY: repositoryName,
+        WORDPRESS_CERTIFICATE_ARN: CERTIFICATE,
+        WORDPRESS_INBOUND_CIDRS: INBOUND,
         // the project's role, and moto in place of AWS
         AWS_ACCESS_KEY_ID: deployCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: deployCredentials.secretAccessKey,
@@ -171,14 +222,18 @@ describe('the deploy buildspec on the testbed', () => {
         [`WORDPRESS_${environment.name.toUpperCase()}_NAMESPACE`]: environment.namespace,
       },
       rewrite: (command) =>
-        command.replace(NPX, `${JSON.stringify(process.execPath)} --conditions=kubeship-source ${cliSource}`),
+        command.replace(NPX, `KUBESHIP="${process.execPath} --conditions=kubeship-source ${cliSource}"`),
     });
   };
 
-  const expectDeployed = async (environment: Environment, commit: string, result: BuildspecRun) => {
+  const expectDeployed = async (
+    environment: Environment,
+    commit: string,
+    result: BuildspecRun,
+    image = `registry.local/wordpress:${commit}`,
+  ) => {
     const output = `${result.stdout}\n${result.stderr}`;
     expect(result.status, output).toBe(0);
-    const image = `registry.local/wordpress:${commit}`;
 
     // the Deployment rolled out, healthy, with the image
     const deployment = await kube.ok(
@@ -241,6 +296,9 @@ describe('the deploy buildspec on the testbed', () => {
       'alb.ingress.kubernetes.io/scheme': 'internet-facing',
       'alb.ingress.kubernetes.io/target-type': 'instance',
       'alb.ingress.kubernetes.io/group.name': `wordpress-${environment.name}`,
+      'alb.ingress.kubernetes.io/certificate-arn': CERTIFICATE,
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/inbound-cidrs': INBOUND,
     });
 
     // the JUnit report CodeBuild reads, and the exported variables CodePipeline gets
@@ -260,6 +318,7 @@ describe('the deploy buildspec on the testbed', () => {
     for (const text of [output, readFileSync(join(checkout, 'reports', 'deploy.xml'), 'utf8')]) {
       expect(text).not.toContain(environment.password);
     }
+    expect(output).toContain(`DATABASE_SECRET_ARN not set`);
   };
 
   it('deploys WordPress to test with the test parameters, verified, reported and exported', async () => {
@@ -267,7 +326,7 @@ describe('the deploy buildspec on the testbed', () => {
     const commit = randomBytes(20).toString('hex');
     const result = await deploy(test, commit);
     await expectDeployed(test, commit, result);
-    expect(result.stderr).toContain(`[codebuild] running: ${JSON.stringify(process.execPath)}`);
+    expect(result.stdout).toContain(`kubeship 0.1.0 (${process.execPath} --conditions=kubeship-source`);
   });
 
   it('then deploys to prod with the prod parameters, and a second commit rolls out over the first', async () => {
@@ -278,5 +337,34 @@ describe('the deploy buildspec on the testbed', () => {
     const result = await deploy(prod, second);
     await expectDeployed(prod, second, result);
     expect(result.exported.KUBESHIP_REVISION).toBe('2');
+  });
+
+  it('tags the image it verified deployed-<env>-<commit> in ECR; a failed deploy is rolled back and tags nothing', async () => {
+    const [, prod] = environments as [Environment, Environment];
+    const good = randomBytes(20).toString('hex');
+    const goodDigest = pushImage(good);
+    const goodImage = `${registry}/${repositoryName}:${good}`;
+    const result = await deploy(prod, good, goodImage);
+    await expectDeployed(prod, good, result, goodImage);
+    expect(result.stdout).toContain(`tagged ${repositoryName}:${good} as deployed-prod-${good}`);
+    expect(tagsOf(goodDigest)).toEqual([good, `deployed-prod-${good}`].sort());
+
+    // The same commit again (a rollback-stage to that execution): the tag is there already.
+    const again = await deploy(prod, good, goodImage);
+    expect(again.status, again.stderr).toBe(0);
+    expect(tagsOf(goodDigest)).toEqual([good, `deployed-prod-${good}`].sort());
+
+    // A commit whose pods crash: rolled back to the good image, exit 1, no tag.
+    const bad = `${randomBytes(16).toString('hex')}-${IMAGE_MARKERS.crashLoop}`;
+    const badDigest = pushImage(bad);
+    const failed = await deploy(prod, bad, `${registry}/${repositoryName}:${bad}`);
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(failed.exported).toMatchObject({ KUBESHIP_OUTCOME: 'rolled-back', KUBESHIP_ROLLED_BACK: 'true' });
+    expect(tagsOf(badDigest)).toEqual([bad]);
+    const deployment = await kube.ok(
+      'GET',
+      `/apis/apps/v1/namespaces/${prod.namespace}/deployments/wordpress`,
+    );
+    expect(deployment.spec.template.spec.containers[0].image).toBe(goodImage);
   });
 });

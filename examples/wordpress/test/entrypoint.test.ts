@@ -88,11 +88,16 @@ describe('build/docker-entrypoint.sh', () => {
     );
     expect(result.env.WORDPRESS_DB_NAME).toBe('wordpress');
     expect(result.env.WORDPRESS_DB_PASSWORD).toBe(PASSWORD);
-    expect(result.env.WORDPRESS_CONFIG_EXTRA).toContain("define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL);");
+    expect(result.env.WORDPRESS_CONFIG_EXTRA).toContain(
+      "define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL | MYSQLI_CLIENT_SSL_VERIFY_SERVER_CERT);",
+    );
+    expect(result.env.WORDPRESS_CONFIG_EXTRA).toContain(
+      "require_once '/usr/local/share/kubeship/install-guard.php';",
+    );
     expect(result.env.WORDPRESS_CONFIG_EXTRA).toContain("define('DISALLOW_FILE_MODS', true);");
     expect(result.env.WORDPRESS_CACHE_KEY_SALT).toMatch(/^[0-9a-f]{12}:$/);
     expect(result.stderr).toContain('memcached: auto discovery found');
-    expect(result.stderr).toContain('(TLS on)');
+    expect(result.stderr).toContain('(TLS on, certificate verified)');
     expect(result.stderr).not.toContain(PASSWORD);
   });
 

@@ -1,7 +1,7 @@
 // Static proof of the example's files: cfn-lint and checkov on the CloudFormation, shellcheck on
 // every script, hadolint on the Dockerfile, both buildspecs against our buildspec schema, and
 // the rules the issue sets that no linter knows (least privilege, pipeline shape, access scope).
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +154,32 @@ describe('CloudFormation', () => {
     }
   });
 
+  it('never expires an image an environment ran: deployed-<env>- prefix rules come before the count rule', () => {
+    const repository = (readYaml(at('cfn', 'pipeline.yaml')) as Json).Resources.Repository.Properties;
+    expect(repository.ImageTagMutability).toBe('IMMUTABLE');
+    const rules = JSON.parse(repository.LifecyclePolicy.LifecyclePolicyText).rules as Json[];
+    expect(rules.map((r) => r.rulePriority)).toEqual([1, 2, 3, 4]);
+    expect(rules.slice(0, 2).map((r) => r.selection)).toEqual([
+      expect.objectContaining({ tagStatus: 'tagged', tagPrefixList: ['deployed-prod-'] }),
+      expect.objectContaining({ tagStatus: 'tagged', tagPrefixList: ['deployed-test-'] }),
+    ]);
+    expect(rules.at(-1).selection.tagStatus).toBe('any');
+    // the tag the deploy adds is the one the rules keep
+    const deploy = readFileSync(at('deploy', 'buildspec.yml'), 'utf8');
+    expect(deploy).toContain('release_tag="deployed-$DEPLOY_ENV-$source_tag"');
+  });
+
+  it('pins the Load Balancer Controller chart to the version its IAM policy was written for', () => {
+    const cluster = readFileSync(at('cfn', 'cluster.yaml'), 'utf8');
+    const pinned = /pinned: chart (\d+\.\d+\.\d+) of/.exec(cluster)?.[1];
+    expect(pinned).toBeDefined();
+    const readme = readFileSync(at('README.md'), 'utf8');
+    const installs =
+      readme.match(/helm upgrade --install aws-load-balancer-controller[^\n]*(\n\s+[^\n]*)*/g) ?? [];
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install).toContain(`--version ${pinned}`);
+  });
+
   it('keeps the data private and encrypted', () => {
     const resources = (readYaml(at('cfn', 'data.yaml')) as Json).Resources;
     expect(resources.Database.Properties).toMatchObject({
@@ -174,6 +200,7 @@ describe('scripts, Dockerfile and buildspecs', () => {
     const scripts = files(example, (name) => name.endsWith('.sh'));
     expect(scripts.map((s) => relative(example, s)).sort()).toEqual([
       'build/docker-entrypoint.sh',
+      'scripts/db-user.sh',
       'scripts/put-parameters.sh',
     ]);
     const result = runShellcheck(scripts);
@@ -190,12 +217,17 @@ describe('scripts, Dockerfile and buildspecs', () => {
     expect(validateBuildspec(at('deploy', 'buildspec.yml'))).toEqual([]);
   });
 
-  it('deploys with the pinned CLI, reports JUnit and exports what the pipeline reads', () => {
+  it('deploys with the pinned CLI or the checksum-verified bundle, reports JUnit and exports what the pipeline reads', () => {
     const deploy = readYaml(at('deploy', 'buildspec.yml')) as Json;
-    const commands: string[] = deploy.phases.build.commands;
-    expect(commands.filter((c) => c.includes('npx '))).toEqual([
+    expect(deploy.env.variables.KUBESHIP_PACKAGE).toMatch(/^@kubeship\/codebuild-runner@\d+\.\d+\.\d+$/);
+    const choose: string = deploy.phases.pre_build.commands.find((c: string) =>
+      c.includes('KUBESHIP_BUNDLE'),
+    );
+    expect(choose).toContain('sha256sum --check --strict');
+    expect(choose).toContain('KUBESHIP="npx -y $KUBESHIP_PACKAGE"');
+    expect(deploy.phases.build.commands).toEqual([
       expect.stringMatching(
-        /^npx -y @kubeship\/codebuild-runner@\d+\.\d+\.\d+ deploy --env "\$DEPLOY_ENV" --image "\$IMAGE_URI" --report-junit .*reports\/deploy\.xml" --exports .*kubeship\.env"$/,
+        /^\$KUBESHIP deploy --env "\$DEPLOY_ENV" --image "\$IMAGE_URI" --report-junit .*reports\/deploy\.xml" --exports .*kubeship\.env"$/,
       ),
     ]);
     expect(deploy.reports['kubeship-deploy']).toMatchObject({

@@ -3,10 +3,9 @@
 // `memcached` server on PATH (Debian: apt-get install php-cli php-memcached memcached); `./dev`
 // installs them. Where they are missing the tests fail and say so: a skipped check proves nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from './_run.ts';
+import { freePort, run } from './_run.ts';
 
 const dropIn = fileURLToPath(new URL('../build/object-cache.php', import.meta.url));
 const check = fileURLToPath(new URL('fixtures/object-cache-check.php', import.meta.url));
@@ -15,15 +14,6 @@ const has = (command: string, args: string[], output?: RegExp) => {
   return result.status === 0 && (output === undefined || output.test(result.stdout));
 };
 const available = has('php', ['-m'], /^memcached$/m) && has('memcached', ['-h']);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('build/object-cache.php (php + memcached on this machine)', () => {
   beforeAll(() => {

@@ -1,16 +1,15 @@
-// scripts/put-parameters.sh against moto: a stand-in data stack (the outputs cfn/data.yaml has),
-// an RDS-style managed secret and a KMS key; the script runs with the testbed's AWS CLI.
-import { execFileSync } from 'node:child_process';
+// scripts/put-parameters.sh against moto: a stand-in data stack (the outputs cfn/data.yaml has) and
+// a KMS key; the script runs with the testbed's AWS CLI.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { aws, type TestbedInfo } from '@kubeship/testbed';
+import type { TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { motoCli, motoEnv } from './_aws.ts';
 import { type Finished, run } from './_run.ts';
 
 const example = fileURLToPath(new URL('..', import.meta.url));
 const script = join(example, 'scripts', 'put-parameters.sh');
-const ensureVenv = join(example, '..', '..', 'packages', 'testbed', 'scripts', 'ensure-venv.sh');
 
 interface Parameter {
   Name: string;
@@ -24,44 +23,18 @@ describe('scripts/put-parameters.sh', () => {
   const suffix = randomBytes(3).toString('hex');
   const stack = `wordpress-test-data-${suffix}`;
   const prefix = `/wordpress-${suffix}/test`;
-  const secretName = `rds!db-${suffix}`;
-  const passwords = [
-    `Rds-${randomBytes(12).toString('base64url')}`,
-    `Rds-${randomBytes(12).toString('base64url')}`,
-  ];
-  const awsJson = (args: string[]) =>
-    aws([...args, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
+  const NAMES = ['DB_HOST', 'DB_USER', 'DB_PASSWORD', 'MEMCACHED_ENDPOINT', 'INSTALL_KEY'];
+  const awsJson = motoCli(info);
   let keyArn = '';
   let env: NodeJS.ProcessEnv = {};
 
   beforeAll(() => {
-    const venv = execFileSync('bash', [ensureVenv], { stdio: ['ignore', 'pipe', 'inherit'] })
-      .toString()
-      .trim();
-    const { AWS_PROFILE: _, ...inherited } = process.env;
-    env = {
-      ...inherited,
-      PATH: `${join(venv, 'bin')}:${process.env.PATH}`,
-      AWS_ACCESS_KEY_ID: info.aws.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: info.aws.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL: info.aws.endpointUrl,
-      AWS_REGION: info.region,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
+    env = motoEnv(info);
     keyArn = (
       awsJson(['kms', 'create-key', '--description', `parameters ${suffix}`]) as {
         KeyMetadata: { Arn: string };
       }
     ).KeyMetadata.Arn;
-    const secret = awsJson([
-      'secretsmanager',
-      'create-secret',
-      '--name',
-      secretName,
-      '--secret-string',
-      JSON.stringify({ username: 'wordpress', password: passwords[0] }),
-    ]) as { ARN: string };
     const template = {
       AWSTemplateFormatVersion: '2010-09-09',
       Resources: {
@@ -69,8 +42,6 @@ describe('scripts/put-parameters.sh', () => {
       },
       Outputs: {
         DatabaseEndpoint: { Value: 'wordpress-test.c1abcdefghij.us-east-1.rds.amazonaws.com' },
-        DatabaseUser: { Value: 'wordpress' },
-        DatabaseSecretArn: { Value: secret.ARN },
         MemcachedEndpoint: { Value: 'wordpress-test.abc123.cfg.use1.cache.amazonaws.com:11211' },
         ParametersKeyArn: { Value: keyArn },
       },
@@ -87,19 +58,7 @@ describe('scripts/put-parameters.sh', () => {
 
   afterAll(() => {
     awsJson(['cloudformation', 'delete-stack', '--stack-name', stack]);
-    awsJson([
-      'secretsmanager',
-      'delete-secret',
-      '--secret-id',
-      secretName,
-      '--force-delete-without-recovery',
-    ]);
-    awsJson([
-      'ssm',
-      'delete-parameters',
-      '--names',
-      ...['DB_HOST', 'DB_USER', 'DB_PASSWORD', 'MEMCACHED_ENDPOINT'].map((n) => `${prefix}/${n}`),
-    ]);
+    awsJson(['ssm', 'delete-parameters', '--names', ...NAMES.map((n) => `${prefix}/${n}`)]);
   });
 
   const putParameters = (...args: string[]) =>
@@ -116,14 +75,19 @@ describe('scripts/put-parameters.sh', () => {
     };
     return Object.fromEntries(Parameters.map((p) => [p.Name.slice(prefix.length + 1), p]));
   };
-  const expectNoPassword = (result: Finished) => {
-    for (const password of passwords) expect(`${result.stdout}${result.stderr}`).not.toContain(password);
+  /** Neither secret appears in what the script printed. */
+  const expectNoSecrets = (result: Finished) => {
+    const written = parameters();
+    for (const name of ['DB_PASSWORD', 'INSTALL_KEY']) {
+      const value = written[name]?.Value ?? 'none';
+      expect(`${result.stdout}${result.stderr}`).not.toContain(value);
+    }
   };
 
-  it('writes the four parameters, the password as a SecureString with the stack’s key', async () => {
+  it('writes the five parameters: WordPress’s own user, generated secrets as SecureStrings with the stack’s key', async () => {
     const result = await putParameters();
     expect(result.status, result.stderr).toBe(0);
-    expectNoPassword(result);
+    expectNoSecrets(result);
     const written = parameters();
     expect(written).toMatchObject({
       DB_HOST: {
@@ -131,42 +95,49 @@ describe('scripts/put-parameters.sh', () => {
         Value: 'wordpress-test.c1abcdefghij.us-east-1.rds.amazonaws.com',
         Version: 1,
       },
-      DB_USER: { Type: 'String', Value: 'wordpress', Version: 1 },
-      DB_PASSWORD: { Type: 'SecureString', Value: passwords[0], Version: 1 },
+      DB_USER: { Type: 'String', Value: 'wordpress_app', Version: 1 },
+      DB_PASSWORD: { Type: 'SecureString', Version: 1 },
       MEMCACHED_ENDPOINT: {
         Type: 'String',
         Value: 'wordpress-test.abc123.cfg.use1.cache.amazonaws.com:11211',
       },
+      INSTALL_KEY: { Type: 'SecureString', Version: 1 },
     });
-    const { Parameters } = awsJson([
-      'ssm',
-      'describe-parameters',
-      '--parameter-filters',
-      `Key=Name,Values=${prefix}/DB_PASSWORD`,
-    ]) as { Parameters: Array<{ KeyId?: string }> };
-    expect(keyArn).toContain(Parameters[0]?.KeyId ?? 'no key id');
+    // 32 random bytes each, in the alphabet scripts/db-user.sh accepts
+    expect(written.DB_PASSWORD?.Value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(written.INSTALL_KEY?.Value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(written.INSTALL_KEY?.Value).not.toBe(written.DB_PASSWORD?.Value);
+    for (const name of ['DB_PASSWORD', 'INSTALL_KEY']) {
+      const { Parameters } = awsJson([
+        'ssm',
+        'describe-parameters',
+        '--parameter-filters',
+        `Key=Name,Values=${prefix}/${name}`,
+      ]) as { Parameters: Array<{ KeyId?: string }> };
+      expect(keyArn).toContain(Parameters[0]?.KeyId ?? 'no key id');
+    }
   });
 
-  it('is idempotent, and rewrites only the password after a rotation', async () => {
+  it('is idempotent: the generated secrets are kept, nothing gets a new version', async () => {
+    const before = parameters();
     const again = await putParameters();
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stderr.match(/unchanged/g)).toHaveLength(4);
-    expect(Object.values(parameters()).map((p) => p.Version)).toEqual([1, 1, 1, 1]);
+    expect(again.stderr.match(/unchanged/g)).toHaveLength(5);
+    expect(Object.values(parameters()).map((p) => p.Version)).toEqual([1, 1, 1, 1, 1]);
+    expect(parameters()).toEqual(before);
+  });
 
-    awsJson([
-      'secretsmanager',
-      'put-secret-value',
-      '--secret-id',
-      secretName,
-      '--secret-string',
-      JSON.stringify({ username: 'wordpress', password: passwords[1] }),
-    ]);
-    const rotated = await putParameters();
+  it('rewrites only the password with --rotate-password', async () => {
+    const before = parameters();
+    const rotated = await putParameters('--rotate-password');
     expect(rotated.status, rotated.stderr).toBe(0);
     expect(rotated.stderr).toContain(`wrote ${prefix}/DB_PASSWORD (SecureString)`);
-    expect(rotated.stderr.match(/unchanged/g)).toHaveLength(3);
-    expectNoPassword(rotated);
-    expect(parameters().DB_PASSWORD).toMatchObject({ Value: passwords[1], Version: 2 });
+    expect(rotated.stderr.match(/unchanged/g)).toHaveLength(4);
+    expectNoSecrets(rotated);
+    const after = parameters();
+    expect(after.DB_PASSWORD).toMatchObject({ Version: 2 });
+    expect(after.DB_PASSWORD?.Value).not.toBe(before.DB_PASSWORD?.Value);
+    expect(after.INSTALL_KEY).toEqual(before.INSTALL_KEY);
   });
 
   it('refuses a wrong environment or stack with a message, writing nothing', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { type FailureRules, judgeRollout, newReplicaSetOf, revisionOf } from './predicates.ts';
+import { type FailureRules, judgePod, judgeRollout, newReplicaSetOf, revisionOf } from './predicates.ts';
 
 interface Fixture {
   deployment: V1Deployment;
@@ -38,5 +38,28 @@ describe('revisions', () => {
     expect(newReplicaSetOf(f.deployment, f.replicaSets)?.metadata?.name).toBe('web-new');
     const foreign = f.replicaSets.map((rs) => ({ ...rs, metadata: { ...rs.metadata, ownerReferences: [] } }));
     expect(newReplicaSetOf(f.deployment, foreign)).toBeUndefined();
+  });
+});
+
+describe('judgePod for Job pods (retriedByJob)', () => {
+  const pick = (name: string) => {
+    const [, f] = fixtures.find(([n]) => n === name) ?? [];
+    const pod = f?.pods.find((p) => p.metadata?.name === 'web-new-0');
+    if (!f || !pod) throw new Error(`fixture ${name} has no pod web-new-0`);
+    return { f, pod };
+  };
+
+  it('a Failed pod is an attempt the Job retries, not doom', () => {
+    const { f, pod } = pick('pod-failed');
+    expect(judgePod(pod, f.rules, f.now)).toHaveProperty('doomed');
+    expect(judgePod(pod, f.rules, f.now, { retriedByJob: true })).not.toHaveProperty('doomed');
+  });
+
+  it('a crash back-off below maxRestarts is a retry; at maxRestarts it is doom', () => {
+    const { f, pod } = pick('crashloop');
+    expect(judgePod(pod, f.rules, f.now, { retriedByJob: true })).not.toHaveProperty('doomed');
+    expect(judgePod(pod, { ...f.rules, maxRestarts: 1 }, f.now, { retriedByJob: true })).toMatchObject({
+      doomed: { reason: 'RestartLimit', restartCount: 1 },
+    });
   });
 });

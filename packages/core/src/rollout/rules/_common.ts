@@ -2,16 +2,17 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { timeOf } from '../_time.ts';
 import {
   type CreateFailure,
+  controlledBy,
   type DoomedPod,
   type FailureRules,
+  judgeCreateFailure,
   judgePod,
   type PodJudgeOptions,
-  type PodVerdict,
   type RolloutCounts,
   summarizeVerdicts,
   type WaitingPod,
 } from '../predicates.ts';
-import type { Health, JudgeContext, KubeObject } from './types.ts';
+import type { Health, JudgeContext, KubeObject, NamespaceView } from './types.ts';
 
 /**
  * The object as the client-node model of its kind. Rules receive plain JSON read from the API,
@@ -44,16 +45,42 @@ export const awaitingController = (object: { metadata?: { generation?: number } 
 /** Pods still running their course (not being deleted). */
 export const live = (pod: V1Pod): boolean => !pod.metadata?.deletionTimestamp;
 
-/** Pod verdicts (and controller create failures) of a rule, gathered. */
+/** What the pods of a workload (and its controller) say: a failed verdict if any is doomed. */
+export interface PodsVerdict {
+  readonly doom?: Health;
+  readonly waiting: readonly WaitingPod[];
+  readonly recheckAt?: number;
+}
+
+/**
+ * Judges the pods a rule is responsible for, with the controller's failure to create pods when
+ * there is one; `doom` fails on the first doomed one and lists them all.
+ */
 export function judgePods(
   pods: readonly V1Pod[],
   context: JudgeContext,
-  options: PodJudgeOptions = {},
-  extra: readonly PodVerdict[] = [],
-): { doomed: DoomedPod[]; waiting: WaitingPod[]; recheckAt?: number } {
+  more: { failure?: CreateFailure | undefined; counts?: RolloutCounts; options?: PodJudgeOptions } = {},
+): PodsVerdict {
   const rules = failureRulesOf(context);
-  return summarizeVerdicts([...extra, ...pods.map((pod) => judgePod(pod, rules, context.now, options))]);
+  const { doomed, waiting, recheckAt } = summarizeVerdicts([
+    ...(more.failure ? [judgeCreateFailure(more.failure, rules, context.now)] : []),
+    ...pods.map((pod) => judgePod(pod, rules, context.now, more.options)),
+  ]);
+  const doom = failedFromDoom(doomed, more.counts);
+  return { waiting, ...(doom ? { doom } : {}), ...(recheckAt === undefined ? {} : { recheckAt }) };
 }
+
+/** Progressing on what the pods wait for: `summary; waiting on <first pod> (reason)`. */
+export const progressingOn = (
+  summary: string,
+  pods: Pick<PodsVerdict, 'waiting' | 'recheckAt'>,
+  counts?: RolloutCounts,
+): Health =>
+  progressing(`${summary}${waitingNote(pods.waiting)}`, {
+    waiting: pods.waiting,
+    recheckAt: pods.recheckAt,
+    ...(counts ? { counts } : {}),
+  });
 
 /** When an event was last seen (ms since the epoch; 0 when it carries no time). */
 export function eventLastSeen(event: CoreV1Event): number {
@@ -97,10 +124,26 @@ export function eventsAbout(
 }
 
 /**
+ * The live pods a workload controller owns, and the verdict on those of its current template
+ * (`isCurrent`) together with its FailedCreate events of this rollout.
+ */
+export function judgeControllerPods(
+  object: KubeObject,
+  view: NamespaceView,
+  context: JudgeContext,
+  isCurrent: (pod: V1Pod) => boolean,
+  counts: RolloutCounts,
+): { pods: V1Pod[]; verdicts: PodsVerdict } {
+  const pods = controlledBy(asModel<{ metadata?: { uid?: string } }>(object), view.pods()).filter(live);
+  const failure = createFailureFromEvents(object, view.events(), pods, context.appliedAt);
+  return { pods, verdicts: judgePods(pods.filter(isCurrent), context, { failure, counts }) };
+}
+
+/**
  * The controller's failure to create pods, from its newest FailedCreate event of this rollout,
  * unless a pod was created after it (the failure may have cleared up; a persisting one repeats).
  */
-export function createFailureFromEvents(
+function createFailureFromEvents(
   object: KubeObject,
   events: readonly CoreV1Event[],
   ownedPods: readonly V1Pod[],

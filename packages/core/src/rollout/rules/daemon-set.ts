@@ -1,17 +1,12 @@
 import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
-import { controlledBy, judgeCreateFailure, type RolloutCounts } from '../predicates.ts';
+import type { RolloutCounts } from '../predicates.ts';
 import {
   asModel,
   awaitingController,
-  createFailureFromEvents,
-  failedFromDoom,
-  failureRulesOf,
   generationObserved,
   healthy,
-  judgePods,
-  live,
-  progressing,
-  waitingNote,
+  judgeControllerPods,
+  progressingOn,
 } from './_common.ts';
 import type { HealthRule } from './types.ts';
 
@@ -41,14 +36,10 @@ export const daemonSetRule: HealthRule = {
       total: status.currentNumberScheduled + status.numberMisscheduled,
     };
 
-    const pods = controlledBy(set, view.pods()).filter(live);
     const isNew = (pod: V1Pod) =>
       pod.metadata?.labels?.[GENERATION_LABEL] === String(set.metadata?.generation);
-    const failure = createFailureFromEvents(object, view.events(), pods, context.appliedAt);
-    const extra = failure ? [judgeCreateFailure(failure, failureRulesOf(context), context.now)] : [];
-    const verdicts = judgePods(pods.filter(isNew), context, {}, extra);
-    const doom = failedFromDoom(verdicts.doomed, counts);
-    if (doom) return doom;
+    const { pods, verdicts } = judgeControllerPods(object, view, context, isNew, counts);
+    if (verdicts.doom) return verdicts.doom;
 
     if (desired === 0) {
       return healthy(
@@ -74,9 +65,10 @@ export const daemonSetRule: HealthRule = {
       ? 'OnDelete: pods are not rolled'
       : `maxUnavailable ${rolling?.maxUnavailable ?? 1}, maxSurge ${rolling?.maxSurge ?? 0}`;
     const old = oldPods > 0 ? `, ${oldPods} old pod(s) left` : '';
-    return progressing(
-      `${counts.updated}/${desired} nodes updated, ${counts.available} available (${pace})${old}${waitingNote(verdicts.waiting)}`,
-      { counts, waiting: verdicts.waiting, recheckAt: verdicts.recheckAt },
+    return progressingOn(
+      `${counts.updated}/${desired} nodes updated, ${counts.available} available (${pace})${old}`,
+      verdicts,
+      counts,
     );
   },
 };

@@ -7,8 +7,7 @@ import {
   failureRulesOf,
   generationObserved,
   healthy,
-  progressing,
-  waitingNote,
+  progressingOn,
 } from './_common.ts';
 import type { HealthRule } from './types.ts';
 
@@ -42,10 +41,6 @@ export const deploymentRule: HealthRule = {
     const observing = generationObserved(deployment)
       ? ''
       : `waiting for the controller to observe generation ${deployment.metadata?.generation}; `;
-    return progressing(`${observing}${replicas}${waitingNote(state.waiting)}`, {
-      counts,
-      waiting: state.waiting,
-      recheckAt: state.recheckAt,
-    });
+    return progressingOn(`${observing}${replicas}`, state, counts);
   },
 };

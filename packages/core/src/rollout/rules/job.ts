@@ -1,17 +1,7 @@
 import type { V1Job, V1JobCondition, V1Pod } from '@kubernetes/client-node';
 import { timeOf } from '../_time.ts';
 import type { DoomedPod } from '../predicates.ts';
-import {
-  asModel,
-  describeDoom,
-  failed,
-  failedFromDoom,
-  healthy,
-  judgePods,
-  live,
-  progressing,
-  waitingNote,
-} from './_common.ts';
+import { asModel, describeDoom, failed, healthy, judgePods, live, progressingOn } from './_common.ts';
 import type { HealthRule } from './types.ts';
 
 const CONTROLLER_UID_LABELS = ['batch.kubernetes.io/controller-uid', 'controller-uid'];
@@ -48,9 +38,8 @@ export const jobRule: HealthRule = {
     const running = pods.filter(
       (pod) => live(pod) && !['Succeeded', 'Failed'].includes(pod.status?.phase ?? ''),
     );
-    const verdicts = judgePods(running, context, { retriedByJob: true });
-    const doom = failedFromDoom(verdicts.doomed);
-    if (doom) return doom;
+    const verdicts = judgePods(running, context, { options: { retriedByJob: true } });
+    if (verdicts.doom) return verdicts.doom;
 
     const limit = job.spec?.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
     const attempts = failedAttempts(job, pods);
@@ -66,9 +55,9 @@ export const jobRule: HealthRule = {
     }
     const of =
       job.spec?.completions === undefined || job.spec.completions === null ? '' : `/${job.spec.completions}`;
-    return progressing(
-      `${status.succeeded ?? 0}${of} succeeded, ${status.active ?? 0} active, ${attempts.count} failed (backoffLimit ${limit})${waitingNote(verdicts.waiting)}`,
-      { waiting: verdicts.waiting, recheckAt: verdicts.recheckAt },
+    return progressingOn(
+      `${status.succeeded ?? 0}${of} succeeded, ${status.active ?? 0} active, ${attempts.count} failed (backoffLimit ${limit})`,
+      verdicts,
     );
   },
 };

@@ -1,7 +1,7 @@
 import type { V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
 import { isDefiniteCreateFailure } from '../_failure-kinds.ts';
 import { afterGrace, asModel, eventFirstSeen, eventsAbout, failed, healthy, progressing } from './_common.ts';
-import type { HealthRule, NamespaceView } from './types.ts';
+import type { HealthRule, KubeObject, NamespaceView } from './types.ts';
 
 const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
@@ -61,7 +61,7 @@ export const persistentVolumeClaimRule: HealthRule = {
 };
 
 function waitsForFirstConsumer(
-  object: Parameters<HealthRule['judge']>[0],
+  object: KubeObject,
   claim: V1PersistentVolumeClaim,
   view: NamespaceView,
 ): boolean {

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { asModel, failed, failedFromDoom, healthy, judgePods, progressing, waitingNote } from './_common.ts';
+import { asModel, failed, healthy, judgePods, progressingOn } from './_common.ts';
 import type { HealthRule } from './types.ts';
 
 /**
@@ -37,15 +37,10 @@ export const podRule: HealthRule = {
       ]);
     }
     const verdicts = judgePods([pod], context);
-    const doom = failedFromDoom(verdicts.doomed);
-    if (doom) return doom;
+    if (verdicts.doom) return verdicts.doom;
     if (status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) {
       return healthy(`ready on node ${pod.spec?.nodeName ?? '?'}`);
     }
-    const phase = status.phase ?? 'Pending';
-    return progressing(`${phase}${waitingNote(verdicts.waiting)}`, {
-      waiting: verdicts.waiting,
-      recheckAt: verdicts.recheckAt,
-    });
+    return progressingOn(status.phase ?? 'Pending', verdicts);
   },
 };

@@ -1,16 +1,14 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { judgeCreateFailure, podsOf, type RolloutCounts, replicaFailureIn } from '../predicates.ts';
+import { podsOf, type RolloutCounts, replicaFailureIn } from '../predicates.ts';
 import {
   asModel,
   awaitingController,
-  failedFromDoom,
   failureRulesOf,
   generationObserved,
   healthy,
   judgePods,
   live,
-  progressing,
-  waitingNote,
+  progressingOn,
 } from './_common.ts';
 import type { HealthRule } from './types.ts';
 
@@ -32,18 +30,15 @@ export const replicaSetRule: HealthRule = {
       available: set.status.availableReplicas ?? 0,
       total: set.status.replicas,
     };
-    const rules = failureRulesOf(context);
-    const failure = replicaFailureIn(`ReplicaSet/${object.metadata.name}`, set.status.conditions, rules);
-    const extra = failure ? [judgeCreateFailure(failure, rules, context.now)] : [];
-    const verdicts = judgePods(podsOf(set, view.pods()).filter(live), context, {}, extra);
-    const doom = failedFromDoom(verdicts.doomed, counts);
-    if (doom) return doom;
+    const failure = replicaFailureIn(
+      `ReplicaSet/${object.metadata.name}`,
+      set.status.conditions,
+      failureRulesOf(context),
+    );
+    const verdicts = judgePods(podsOf(set, view.pods()).filter(live), context, { failure, counts });
+    if (verdicts.doom) return verdicts.doom;
     const replicas = `${counts.ready}/${desired} ready, ${counts.available} available`;
     if (counts.total === desired && counts.available >= desired) return healthy(replicas, counts);
-    return progressing(`${replicas}${waitingNote(verdicts.waiting)}`, {
-      counts,
-      waiting: verdicts.waiting,
-      recheckAt: verdicts.recheckAt,
-    });
+    return progressingOn(replicas, verdicts, counts);
   },
 };

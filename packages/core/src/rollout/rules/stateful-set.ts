@@ -1,17 +1,12 @@
 import type { V1Pod, V1StatefulSet, V1StatefulSetStatus } from '@kubernetes/client-node';
-import { controlledBy, judgeCreateFailure, type RolloutCounts } from '../predicates.ts';
+import type { RolloutCounts } from '../predicates.ts';
 import {
   asModel,
   awaitingController,
-  createFailureFromEvents,
-  failedFromDoom,
-  failureRulesOf,
   generationObserved,
   healthy,
-  judgePods,
-  live,
-  progressing,
-  waitingNote,
+  judgeControllerPods,
+  progressingOn,
 } from './_common.ts';
 import type { HealthRule } from './types.ts';
 
@@ -41,20 +36,16 @@ export const statefulSetRule: HealthRule = {
     };
     if (!generationObserved(set)) return awaitingController(set);
 
-    const pods = controlledBy(set, view.pods()).filter(live);
     const revision = status.updateRevision ?? '';
     const onDelete = set.spec?.updateStrategy?.type === 'OnDelete';
     const partition = onDelete
       ? desired
       : Math.max(0, set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0);
     const isNew = (pod: V1Pod) => pod.metadata?.labels?.[REVISION_LABEL] === revision;
-    const stale = pods.filter((pod) => !isNew(pod) && indexOf(pod, set) >= partition);
 
-    const failure = createFailureFromEvents(object, view.events(), pods, context.appliedAt);
-    const extra = failure ? [judgeCreateFailure(failure, failureRulesOf(context), context.now)] : [];
-    const verdicts = judgePods(pods.filter(isNew), context, {}, extra);
-    const doom = failedFromDoom(verdicts.doomed, counts);
-    if (doom) return doom;
+    const { pods, verdicts } = judgeControllerPods(object, view, context, isNew, counts);
+    const stale = pods.filter((pod) => !isNew(pod) && indexOf(pod, set) >= partition);
+    if (verdicts.doom) return verdicts.doom;
 
     const toUpdate = Math.max(0, desired - partition);
     const allReady = counts.total === desired && counts.ready >= desired && counts.available >= desired;
@@ -67,11 +58,7 @@ export const statefulSetRule: HealthRule = {
     const progress = onDelete
       ? `${counts.ready}/${desired} ready (OnDelete: pods are not rolled)`
       : `${counts.ready}/${desired} ready, ${Math.min(counts.updated, toUpdate)}/${toUpdate} on revision ${revision}`;
-    return progressing(`${progress}${waitingNote(verdicts.waiting)}`, {
-      counts,
-      waiting: verdicts.waiting,
-      recheckAt: verdicts.recheckAt,
-    });
+    return progressingOn(progress, verdicts, counts);
   },
 };
 

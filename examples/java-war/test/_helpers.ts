@@ -83,20 +83,24 @@ export function expectExit(run: ProcessRun, code: number, what: string): void {
 }
 
 interface Buildspec {
-  env?: { 'exported-variables'?: string[] };
+  env?: { variables?: Record<string, string | number | boolean>; 'exported-variables'?: string[] };
   phases: Record<string, { commands?: string[] }>;
 }
 
-/** The commands of each phase of a buildspec, in order. */
+/** The commands of each phase of a buildspec, in order, and its env.variables and exported-variables. */
 export function buildspecCommands(file: string): {
   phases: Record<string, readonly string[]>;
+  variables: Readonly<Record<string, string>>;
   exported: readonly string[];
 } {
   const spec = readYaml(file) as Buildspec;
   const phases = Object.fromEntries(
     Object.entries(spec.phases).map(([name, phase]) => [name, phase.commands ?? []]),
   );
-  return { phases, exported: spec.env?.['exported-variables'] ?? [] };
+  const variables = Object.fromEntries(
+    Object.entries(spec.env?.variables ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  return { phases, variables, exported: spec.env?.['exported-variables'] ?? [] };
 }
 
 /** A bash script of `commands` that stops at the first failing one with its exit code, as CodeBuild does. */
@@ -119,14 +123,17 @@ export interface BuildspecRun {
 
 /**
  * Runs a buildspec's build phase, then its post_build phase (which CodeBuild runs whether or not
- * the build succeeded), in `cwd` with `env`, and reads its exported variables at the end.
+ * the build succeeded), in `cwd` with its env.variables and `env`, and reads its exported
+ * variables at the end.
  * The install phase (runtime-versions) is CodeBuild's business and is skipped.
  */
 export async function runBuildspec(
   file: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  given: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<BuildspecRun> {
-  const { phases, exported } = buildspecCommands(file);
+  const { phases, variables, exported } = buildspecCommands(file);
+  // CodeBuild sets env.variables unless the project or the pipeline action sets them.
+  const options = { ...given, env: { ...variables, ...given.env } };
   const build = await runProcess('bash', ['-c', phaseScript(phases.build ?? [])], options);
   const marker = '__EXPORTED__';
   const trailer = `echo ${marker}; ${exported.map((name) => `printf '%s=%s\\n' ${name} "\${${name}:-}"`).join('; ')}`;

@@ -1,7 +1,9 @@
 // End to end on the testbed (a real control plane, KWOK nodes, moto as AWS): the pipeline's deploy
 // stages as CodeBuild would run them (buildspec-promote.yml's own commands, with `npx` standing in
 // for this checkout's CLI), each as its own least-privileged principal, the way cfn/pipeline.yaml's
-// access entries admit them; then a refused promotion; then the Lambda deploy step.
+// access entries admit them; then two pipeline runs racing through DEV while the first waits at its
+// UAT approval (the first's promotion is refused, the second's goes through); then a refused
+// promotion from an unhealthy source; then the Lambda deploy step.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +39,10 @@ const id = randomBytes(3).toString('hex');
 const ACCOUNT = info.accountId;
 const REPOSITORY = 'registry.local/java-war';
 const COMMIT = `3f9c2ab${id}`.slice(0, 7);
-const IMAGE = `${REPOSITORY}:${COMMIT}`;
+/** A digest as ECR would report it for a pushed image. */
+const fakeDigest = () => `sha256:${randomBytes(32).toString('hex')}`;
+/** What the build stage exports as IMAGE_URI: the commit tag and the digest. */
+const IMAGE = `${REPOSITORY}:${COMMIT}@${fakeDigest()}`;
 
 /** One namespace per environment, plus one for the Lambda step (deploying as "dev"). */
 const namespaces: Record<EnvironmentName | 'lambda', string> = {
@@ -115,7 +120,7 @@ function checkout(): string {
 /** buildspec-promote.yml as the deploy project of `principal.env` runs it. */
 async function deployStage(
   principal: Principal,
-  variables: { FROM_ENV?: string; IMAGE_URI?: string },
+  variables: { FROM_ENV?: string; IMAGE_URI?: string; EXPECT_DIGEST?: string },
 ): Promise<BuildspecRun & { cwd: string }> {
   const cwd = checkout();
   const run = await runBuildspec(join(exampleDir, 'buildspec-promote.yml'), {
@@ -236,6 +241,8 @@ afterAll(async () => {
 
 describe('DEV -> UAT -> PROD with the pipeline buildspec, one image digest', () => {
   let digest = '';
+  /** The digests each stage exported: the next approval shows them and passes them on. */
+  const exported: Record<string, string> = {};
 
   it('deploys the build’s image to DEV (TARGET_ENV=dev, IMAGE_URI)', async () => {
     const run = await deployStage(principals.dev, { IMAGE_URI: IMAGE });
@@ -253,17 +260,22 @@ describe('DEV -> UAT -> PROD with the pipeline buildspec, one image digest', () 
     expect(ids).toHaveLength(1);
     digest = /@(sha256:[0-9a-f]{64})$/.exec(ids[0] as string)?.[1] ?? '';
     expect(digest).not.toBe('');
+    expect(run.exported.KUBESHIP_IMAGE_DIGEST).toBe(digest);
+    exported.dev = run.exported.KUBESHIP_IMAGE_DIGEST as string;
   });
 
   it('promotes DEV’s digest to UAT (FROM_ENV=dev), then UAT’s to PROD (FROM_ENV=uat)', async () => {
-    const uat = await deployStage(principals.uat, { FROM_ENV: 'dev' });
+    const uat = await deployStage(principals.uat, { FROM_ENV: 'dev', EXPECT_DIGEST: exported.dev as string });
     expectExit(uat.build, 0, 'UAT promote');
     expect(uat.exported).toMatchObject({
       KUBESHIP_IMAGE: `${REPOSITORY}@${digest}`,
       KUBESHIP_IMAGE_DIGEST: digest,
       KUBESHIP_OUTCOME: 'deployed',
     });
-    const prod = await deployStage(principals.prod, { FROM_ENV: 'uat' });
+    const prod = await deployStage(principals.prod, {
+      FROM_ENV: 'uat',
+      EXPECT_DIGEST: uat.exported.KUBESHIP_IMAGE_DIGEST as string,
+    });
     expectExit(prod.build, 0, 'PROD promote');
     expect(prod.exported).toMatchObject({ KUBESHIP_IMAGE_DIGEST: digest, KUBESHIP_OUTCOME: 'deployed' });
   });
@@ -277,7 +289,10 @@ describe('DEV -> UAT -> PROD with the pipeline buildspec, one image digest', () 
     expect(running.dev).toHaveLength(1);
     expect(running.uat).toHaveLength(2);
     expect(running.prod).toHaveLength(3);
-    expect(new Set(Object.values(running).flat())).toEqual(new Set([`${REPOSITORY}@${digest}`]));
+    const digests = Object.values(running)
+      .flat()
+      .map((imageId) => imageId.slice(imageId.lastIndexOf('@') + 1));
+    expect(new Set(digests)).toEqual(new Set([digest]));
     // DEV runs the commit tag, UAT and PROD the digest itself: nothing was rebuilt or re-tagged.
     expect(mainContainer(await deployment(namespaces.dev)).image).toBe(IMAGE);
     expect(mainContainer(await deployment(namespaces.uat)).image).toBe(`${REPOSITORY}@${digest}`);
@@ -355,6 +370,49 @@ describe('DEV -> UAT -> PROD with the pipeline buildspec, one image digest', () 
   });
 });
 
+describe('two pipeline runs racing through DEV (SUPERSEDED mode) while the first waits at its UAT approval', () => {
+  it('refuses the first run’s promotion (exit 2, UAT unchanged), and promotes the second run’s digest', async () => {
+    // Run A: build and DEV; its UAT approval shows A's digest and waits.
+    const imageA = `${REPOSITORY}:aaaa${id}@${fakeDigest()}`;
+    const devA = await deployStage(principals.dev, { IMAGE_URI: imageA });
+    expectExit(devA.build, 0, 'run A: DEV deploy');
+    const approvedA = devA.exported.KUBESHIP_IMAGE_DIGEST as string;
+    // Run B: a newer commit, built and deployed to DEV meanwhile.
+    const imageB = `${REPOSITORY}:bbbb${id}@${fakeDigest()}`;
+    const devB = await deployStage(principals.dev, { IMAGE_URI: imageB });
+    expectExit(devB.build, 0, 'run B: DEV deploy');
+    const approvedB = devB.exported.KUBESHIP_IMAGE_DIGEST as string;
+    expect(approvedB).not.toBe(approvedA);
+
+    // Someone approves run A: its promotion must not ship B, which nobody approved for UAT.
+    const before = await deployment(namespaces.uat);
+    const promoteA = await deployStage(principals.uat, { FROM_ENV: 'dev', EXPECT_DIGEST: approvedA });
+    expectExit(promoteA.build, 2, 'run A: UAT promote after run B redeployed DEV');
+    expect(promoteA.build.stderr + promoteA.build.stdout).toContain(
+      `refusing to promote from dev: it runs ${approvedB}, not the approved ${approvedA}`,
+    );
+    expect(existsSync(join(promoteA.cwd, 'kubeship.env'))).toBe(false);
+    const after = await deployment(namespaces.uat);
+    expect(after.metadata?.generation).toBe(before.metadata?.generation);
+    expect(mainContainer(after).image).toBe(mainContainer(before).image);
+
+    // A promotion without the approved digest is refused by the buildspec itself.
+    const unpinned = await deployStage(principals.uat, { FROM_ENV: 'dev' });
+    expectExit(unpinned.build, 2, 'UAT promote without EXPECT_DIGEST');
+    expect(unpinned.build.stderr).toContain('EXPECT_DIGEST is not set');
+
+    // Run B's approval: its own digest goes to UAT.
+    const promoteB = await deployStage(principals.uat, { FROM_ENV: 'dev', EXPECT_DIGEST: approvedB });
+    expectExit(promoteB.build, 0, 'run B: UAT promote');
+    expect(promoteB.exported).toMatchObject({
+      KUBESHIP_IMAGE: `${REPOSITORY}@${approvedB}`,
+      KUBESHIP_IMAGE_DIGEST: approvedB,
+      KUBESHIP_OUTCOME: 'deployed',
+    });
+    expect(mainContainer(await deployment(namespaces.uat)).image).toBe(`${REPOSITORY}@${approvedB}`);
+  });
+});
+
 describe('a promotion from an unhealthy source', () => {
   it('is refused (exit 2) and changes nothing in the target', async () => {
     // DEV gets a crash-looping image and keeps it: no rollback.
@@ -365,7 +423,10 @@ describe('a promotion from an unhealthy source', () => {
 
     const before = await deployment(namespaces.uat);
     const replicaSets = (await apps.listNamespacedReplicaSet({ namespace: namespaces.uat })).items.length;
-    const run = await deployStage(principals.uat, { FROM_ENV: 'dev' });
+    const run = await deployStage(principals.uat, {
+      FROM_ENV: 'dev',
+      EXPECT_DIGEST: mainContainer(before).image?.split('@')[1] as string,
+    });
     expectExit(run.build, 2, 'UAT promote from a failed DEV');
     expect(run.build.stderr + run.build.stdout).toContain('refusing to promote from dev');
     expect(existsSync(join(run.cwd, 'kubeship.env'))).toBe(false);

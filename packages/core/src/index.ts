@@ -46,6 +46,7 @@ export {
   type Manifest,
 } from './deploy/engine.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
+export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {
   type PrepareReleaseOptions,
   prepareRelease,

@@ -110,6 +110,11 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
         description: 'the environment whose running image is promoted',
       },
       to: { type: 'string', placeholder: 'env', description: 'the environment to deploy it to' },
+      'expect-digest': {
+        type: 'string',
+        placeholder: 'sha256:...',
+        description: 'refuse (exit 2) unless --from runs exactly this digest (the one that was approved)',
+      },
     },
   },
   token: {

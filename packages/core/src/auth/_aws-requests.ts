@@ -37,7 +37,7 @@ export function awsClientSettings(limits: AwsRequestLimits = {}): {
   };
 }
 
-const recorders = new WeakMap<object, () => string | undefined>();
+const recorders = new WeakMap<object, { endpoint?: string; cause?: string }>();
 
 type Middleware = (
   next: (args: { request: unknown }) => Promise<unknown>,
@@ -48,25 +48,37 @@ type Stack = {
 
 /**
  * Records where a client sends its requests (`https://ssm.us-east-1.amazonaws.com`,
- * `http://127.0.0.1:5000`), for messages; the endpoint comes from the SDK's own resolution
- * (region, AWS_ENDPOINT_URL*, profiles).
+ * `http://127.0.0.1:5000`), for messages, and the network cause of each failed attempt (see
+ * {@link lastNetworkCause}); the endpoint comes from the SDK's own resolution (region,
+ * AWS_ENDPOINT_URL*, profiles).
  */
 export function recordEndpoint(sdkClient: { middlewareStack: object }, fallback: string): () => string {
-  const client = sdkClient as Stack;
-  const known = recorders.get(client);
-  if (known) return () => known() ?? fallback;
-  let endpoint: string | undefined;
-  recorders.set(client, () => endpoint);
-  client.middlewareStack.add(
+  const known = recorders.get(sdkClient);
+  if (known) return () => known.endpoint ?? fallback;
+  const record: { endpoint?: string; cause?: string } = {};
+  recorders.set(sdkClient, record);
+  (sdkClient as Stack).middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
       if (request?.hostname)
-        endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
-      return next(args);
+        record.endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+      try {
+        return await next(args);
+      } catch (error) {
+        // inside the retry loop: each attempt's cause, the last one kept
+        const cause = networkCause(error);
+        if (cause) record.cause = cause;
+        throw error;
+      }
     },
     { step: 'finalizeRequest', name: 'kubeshipRecordEndpoint' },
   );
-  return () => endpoint ?? fallback;
+  return () => record.endpoint ?? fallback;
+}
+
+/** The network cause of the last failed attempt of a client {@link recordEndpoint} watches. */
+export function lastNetworkCause(sdkClient: object): string | undefined {
+  return recorders.get(sdkClient)?.cause;
 }
 
 /**

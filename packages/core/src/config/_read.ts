@@ -5,7 +5,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { SecretValue } from '../_secret-value.ts';
-import { networkCause, recordEndpoint } from '../auth/_aws-requests.ts';
+import { lastNetworkCause, networkCause, recordEndpoint } from '../auth/_aws-requests.ts';
 import { KubeshipError } from '../errors.ts';
 import { isSecretsManagerReference, SECRETS_MANAGER_PREFIX, splitSelector } from './_names.ts';
 import type { ParameterProblem, PathParameters, SsmParameterType, SsmParameterValue } from './_types.ts';
@@ -252,7 +252,7 @@ export async function readParameters(client: SSMClient, request: ReadRequest): P
   ]);
 
   const failure = failures[0];
-  if (failure) throw fatalError(failure, endpoint(), signal);
+  if (failure) throw fatalError(failure, endpoint(), signal, lastNetworkCause(client));
   if (problems.length > 0) throw problemsError(problems);
   return {
     byPath,
@@ -267,6 +267,7 @@ function fatalError(
   failure: { error: unknown; what: string; operation: string },
   endpoint: string,
   signal: AbortSignal | undefined,
+  lastCause: string | undefined,
 ): KubeshipError {
   const { error, what, operation } = failure;
   if (error instanceof KubeshipError) return error;
@@ -276,7 +277,8 @@ function fatalError(
     ? (signal.reason as { name?: unknown; message?: unknown } | undefined)
     : undefined;
   if (deadline?.name === 'TimeoutError') {
-    return new KubeshipError('API_ERROR', `${call} failed: ${String(deadline.message)}`, { details });
+    const last = lastCause ? `; the last attempt: ${lastCause}` : '';
+    return new KubeshipError('API_ERROR', `${call} failed: ${String(deadline.message)}${last}`, { details });
   }
   const kind = classify(error);
   if (kind === 'aborted' || signal?.aborted) {

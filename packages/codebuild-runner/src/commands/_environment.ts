@@ -1,18 +1,13 @@
 import { resolve } from 'node:path';
-import {
-  type ClusterConnection,
-  connectToEks,
-  connectWithKubeconfig,
-  KubeshipError,
-  prepareRelease,
-  type Release,
-  type ReleaseSource,
-} from '@kubeship/core';
+// Nothing here loads the Kubernetes client until a command needs the cluster: a config that is
+// wrong is reported in a fraction of a second.
+import type { ClusterConnection, Release, ReleaseSource } from '@kubeship/core';
+import { KubeshipError } from '@kubeship/core/auth';
+import type { KubeObject } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
 import { appFromConfig } from '../config/app-source.ts';
 import { type BuildContext, buildContext, selectEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load.ts';
-import { checkRelease } from '../config/release-checks.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
 import { awsLimits } from '../input/limits.ts';
@@ -30,6 +25,8 @@ export interface OpenedEnvironment {
   readonly namespace: string;
   /** The repository deployed images come from (for --tag). */
   readonly repository?: string;
+  /** The objects of each template file, loaded and checked (templates only). */
+  readonly templateObjects?: ReadonlyArray<{ file: string; objects: KubeObject[] }>;
 }
 
 /** Loads and validates the config, picks the environment and builds the release source. */
@@ -59,14 +56,12 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     };
   }
   const templates = config.templates as NonNullable<typeof config.templates>;
-  const texts = readTemplates({
+  const { texts, loaded } = readTemplates({
     configFile: file,
     cwd: input.io.cwd,
     files: templates.files,
     variables,
-    app: templates.name,
     namespace: environment.namespace,
-    readsSsm: (environment.ssm?.paths?.length ?? 0) + (environment.ssm?.names?.length ?? 0) > 0,
   });
   return {
     file,
@@ -81,6 +76,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     app: templates.name,
     namespace: environment.namespace,
     ...(templates.imageRepository ? { repository: templates.imageRepository } : {}),
+    templateObjects: loaded,
   };
 }
 
@@ -115,6 +111,7 @@ export function chooseImage(
 /** Connects to the environment's cluster: EKS with the build's IAM role, or a kubeconfig context. */
 export async function connect(opened: OpenedEnvironment, input: CommandInput): Promise<ClusterConnection> {
   const { cluster, kubeconfig } = opened.environment;
+  const { connectToEks, connectWithKubeconfig } = await import('@kubeship/core/auth');
   if (kubeconfig)
     return connectWithKubeconfig({
       context: kubeconfig.context,
@@ -150,6 +147,21 @@ export async function releaseFor(
   input: CommandInput,
   options: { image?: string | undefined; offline?: boolean } = {},
 ): Promise<Release> {
+  const [{ prepareRelease }, { checkRelease, checkReservedNames }] = await Promise.all([
+    import('@kubeship/core'),
+    import('../config/release-checks.ts'),
+  ]);
+  const { environment } = opened;
+  checkReservedNames(
+    'app' in opened.source
+      ? { kind: 'app', spec: opened.source.app, file: opened.file }
+      : { kind: 'templates', loaded: opened.templateObjects ?? [] },
+    {
+      app: opened.app,
+      namespace: opened.namespace,
+      readsSsm: (environment.ssm?.paths?.length ?? 0) + (environment.ssm?.names?.length ?? 0) > 0,
+    },
+  );
   const ssm = ssmOptions(opened);
   const seconds = input.options.awsTimeoutSeconds;
   const limit = deadline(seconds * 1000, `no answer within ${seconds} s (KUBESHIP_AWS_TIMEOUT)`);

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
-import { deployObjects, KubeshipError, type Manifest, missingNamespaces } from '@kubeship/core';
+import type { Manifest } from '@kubeship/core';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
-import { createReporter } from '../output/reporter.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
 
@@ -31,6 +30,11 @@ export async function deployEnvironment(
   const image = options.image ?? chooseImage(opened, input, { required: options.onlyDeployments });
   const timeoutSeconds = input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600;
   const lockWaitSeconds = input.options.lockWaitSeconds ?? opened.environment.lockWaitSeconds ?? 0;
+  // the cluster side is loaded only once the input is known to be right
+  const [{ deployObjects, KubeshipError, missingNamespaces }, { createReporter }] = await Promise.all([
+    import('@kubeship/core'),
+    import('../output/reporter.ts'),
+  ]);
   const reporter = createReporter(input);
   reporter.note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,

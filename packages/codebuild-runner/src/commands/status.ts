@@ -1,4 +1,4 @@
-import { progressLine, readDeploymentState } from '@kubeship/core';
+import { isKubeshipError, KubeshipError, progressLine, readDeploymentState } from '@kubeship/core';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
@@ -7,7 +7,17 @@ import { connect, openEnvironment } from './_environment.ts';
 export async function run(input: CommandInput): Promise<number> {
   const opened = await openEnvironment(input);
   const connection = await connect(opened, input);
-  const state = await readDeploymentState(connection.kubeConfig, opened.namespace, opened.app);
+  const state = await readDeploymentState(connection.kubeConfig, opened.namespace, opened.app).catch(
+    (error: unknown) => {
+      if (isKubeshipError(error) && error.details.status === 404)
+        throw new KubeshipError(
+          'INVALID_INPUT',
+          `deployment ${opened.namespace}/${opened.app} does not exist (never deployed to ${opened.name}?)`,
+          { details: error.details, cause: error },
+        );
+      throw error;
+    },
+  );
   if (input.options.output === 'json') {
     input.io.stdout(`${JSON.stringify({ environment: opened.name, ...state }, null, 2)}\n`);
     return EXIT.ok;

@@ -1,5 +1,12 @@
 import { assertWithinApiLimits, configObjectNames, KubeshipError, type Release } from '@kubeship/core';
-import { isSsmReference, objectIdentity } from '@kubeship/manifests';
+import {
+  type AppSpec,
+  isSsmReference,
+  type KubeObject,
+  objectIdentity,
+  ssmReferences,
+} from '@kubeship/manifests';
+import { InputError } from '../input/problems.ts';
 
 /** What the release was made from, as far as the checks need it. */
 export interface ReleaseOrigin {
@@ -53,5 +60,69 @@ export function checkRelease(release: Release, origin: ReleaseOrigin): void {
         details: { file: origin.file, problems },
       },
     );
+  }
+}
+
+/**
+ * Before SSM is read: when the environment reads SSM (or the spec references it), no ConfigMap or
+ * Secret of the templates or the app spec may take the name of one kubeship builds from SSM
+ * (`<app>-config`, `<app>-secrets`): it would silently replace the SSM values. CONFIG_COLLISION
+ * naming the file and the object or key.
+ */
+export function checkReservedNames(
+  source:
+    | {
+        readonly kind: 'templates';
+        readonly loaded: ReadonlyArray<{ file: string; objects: readonly KubeObject[] }>;
+      }
+    | { readonly kind: 'app'; readonly spec: AppSpec; readonly file: string },
+  context: { readonly app: string; readonly namespace: string; readonly readsSsm: boolean },
+): void {
+  if (!context.readsSsm && !(source.kind === 'app' && hasSsmReferences(source.spec))) return;
+  const reserved = configObjectNames(context.app);
+  const takes = (kind: unknown, name: unknown) =>
+    (kind === 'ConfigMap' && name === reserved.configMap) || (kind === 'Secret' && name === reserved.secret);
+  if (source.kind === 'templates') {
+    const taken = source.loaded.flatMap(({ file, objects }) =>
+      objects
+        .filter((o) => o.apiVersion === 'v1' && takes(o.kind, o.metadata.name))
+        .filter((o) => (o.metadata.namespace ?? context.namespace) === context.namespace)
+        .map((o) => ({
+          where: file,
+          message: `${o.kind} ${o.metadata.name} has the name of the ${o.kind} kubeship builds from the SSM parameters of this environment, and would replace it: rename it`,
+        })),
+    );
+    if (taken.length > 0)
+      throw new InputError('templates collide with the SSM config', taken, 'CONFIG_COLLISION');
+    return;
+  }
+  const { configMaps, secrets, extra } = source.spec as {
+    configMaps?: Record<string, unknown>;
+    secrets?: Record<string, unknown>;
+    extra?: ReadonlyArray<{ kind?: unknown; metadata?: { name?: unknown } }>;
+  };
+  const taken = [
+    ...(configMaps && Object.hasOwn(configMaps, reserved.configMap)
+      ? [`app.configMaps.${reserved.configMap}`]
+      : []),
+    ...(secrets && Object.hasOwn(secrets, reserved.secret) ? [`app.secrets.${reserved.secret}`] : []),
+    ...(extra ?? []).flatMap((object, index) =>
+      takes(object.kind, object.metadata?.name) ? [`app.extra[${index}]`] : [],
+    ),
+  ];
+  if (taken.length > 0) {
+    throw new KubeshipError(
+      'CONFIG_COLLISION',
+      `${source.file}: ${taken.join(', ')}: ${reserved.configMap} and ${reserved.secret} are the names of the ConfigMap and Secret kubeship builds from this app's SSM parameters, and would replace them: rename yours`,
+      { details: { file: source.file, keys: taken } },
+    );
+  }
+}
+
+function hasSsmReferences(spec: AppSpec): boolean {
+  try {
+    return ssmReferences(spec).length > 0;
+  } catch {
+    return false; // an invalid spec is reported, with every problem, when the release is prepared
   }
 }

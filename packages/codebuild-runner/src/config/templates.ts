@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { configObjectNames, isKubeshipError, type KubeshipError } from '@kubeship/core';
-import { loadTemplates, type TemplateFile } from '@kubeship/manifests';
+import { isKubeshipError, type KubeshipError } from '@kubeship/core/auth';
+import { type KubeObject, loadTemplates, type TemplateFile } from '@kubeship/manifests';
 import { MAX_TEMPLATE_FILE_BYTES, readTextFile } from '../input/files.ts';
 import { InputError } from '../input/problems.ts';
 
@@ -10,19 +10,18 @@ export interface TemplateContext {
   readonly cwd: string;
   readonly files: readonly string[];
   readonly variables: Readonly<Record<string, string>>;
-  readonly app: string;
   readonly namespace: string;
-  /** The environment reads SSM, so kubeship builds `<app>-config` and `<app>-secrets`. */
-  readonly readsSsm: boolean;
 }
 
 /**
  * Reads the template files (each at most 8 MiB, UTF-8, all read problems reported together) and
  * checks them as one set before anything is contacted: they must load (placeholders, YAML,
- * objects), no object may be in two files, and none may take the name of a ConfigMap or Secret
- * kubeship builds from SSM (it would silently replace the SSM values). Returns the texts.
+ * objects) and no object may be in two files. Returns the texts and the objects of each file.
  */
-export function readTemplates(context: TemplateContext): TemplateFile[] {
+export function readTemplates(context: TemplateContext): {
+  texts: TemplateFile[];
+  loaded: Array<{ file: string; objects: KubeObject[] }>;
+} {
   const failures: KubeshipError[] = [];
   const texts = context.files.flatMap((template) => {
     const file = resolve(context.cwd, template);
@@ -48,20 +47,5 @@ export function readTemplates(context: TemplateContext): TemplateFile[] {
     );
 
   const loaded = loadTemplates(texts, { variables: context.variables, defaultNamespace: context.namespace });
-  if (context.readsSsm) {
-    const names = configObjectNames(context.app);
-    const reserved = { ConfigMap: names.configMap, Secret: names.secret } as Record<string, string>;
-    const taken = loaded.flatMap(({ file, objects }) =>
-      objects
-        .filter((o) => o.apiVersion === 'v1' && reserved[o.kind] === o.metadata.name)
-        .filter((o) => (o.metadata.namespace ?? context.namespace) === context.namespace)
-        .map((o) => ({
-          where: file,
-          message: `${o.kind} ${o.metadata.name} has the name of the ${o.kind} kubeship builds from the SSM parameters of this environment, and would replace it: rename it`,
-        })),
-    );
-    if (taken.length > 0)
-      throw new InputError('templates collide with the SSM config', taken, 'CONFIG_COLLISION');
-  }
-  return texts;
+  return { texts, loaded };
 }

@@ -43,7 +43,7 @@ function probe(path: string): string | undefined {
       closeSync(openSync(path, 'r+'));
       return undefined;
     }
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectories(dirname(path));
     closeSync(openSync(path, 'wx'));
     unlinkSync(path);
     return undefined;
@@ -51,6 +51,16 @@ function probe(path: string): string | undefined {
     const { code, message } = error as NodeJS.ErrnoException;
     return code ? `${code} (${message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')})` : message;
   }
+}
+
+// One level at a time: Node's recursive mkdir never returns in some pseudo file systems (/proc).
+function makeDirectories(directory: string): void {
+  const missing: string[] = [];
+  for (let at = directory; statOrUndefined(at) === undefined; at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const level of missing) mkdirSync(level);
 }
 
 function statOrUndefined(path: string) {

@@ -7,12 +7,13 @@
 // rolled back and tags nothing.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aws, IMAGE_MARKERS, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bundle } from '../../../scripts/bundle.ts';
 import { readJunit, readYamlDocuments } from '../../tools/lint.ts';
 import { awsCliDirectory, createImmutableRepository } from './_aws.ts';
 import { type BuildspecRun, loadBuildspec, runBuildspec } from './_codebuild.ts';
@@ -189,18 +190,19 @@ describe('the deploy buildspec on the testbed', () => {
     environment: Environment,
     commit: string,
     image = `registry.local/wordpress:${commit}`,
+    cwd = checkout,
   ): Promise<BuildspecRun> => {
-    const buildspec = loadBuildspec(join(checkout, 'deploy', 'buildspec.yml'));
+    const buildspec = loadBuildspec(join(cwd, 'deploy', 'buildspec.yml'));
     const { AWS_PROFILE: _, AWS_ENDPOINT_URL: __, ...inherited } = process.env;
     return runBuildspec(buildspec, {
-      cwd: checkout,
+      cwd,
       env: {
         ...inherited,
         PATH: `${awsCliDirectory()}:${process.env.PATH}`,
         // CodeBuild's own variables
         CODEBUILD_BUILD_ID: `wordpress-deploy-${environment.name}:${randomUUID()}`,
         CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
-        CODEBUILD_SRC_DIR: checkout,
+        CODEBUILD_SRC_DIR: cwd,
         CODEBUILD_INITIATOR: `codepipeline/wordpress`,
         // the project's variables (cfn/pipeline.yaml) and the pipeline's (the Build stage's exports)
         DEPLOY_ENV: environment.name,
@@ -366,5 +368,34 @@ describe('the deploy buildspec on the testbed', () => {
       `/apis/apps/v1/namespaces/${prod.namespace}/deployments/wordpress`,
     );
     expect(deployment.spec.template.spec.containers[0].image).toBe(goodImage);
+  });
+
+  it('runs a vendored bundle (tools/kubeship.mjs) after checking its checksum, and refuses a tampered one', async () => {
+    const [test] = environments as [Environment, Environment];
+    const vendored = mkdtempSync(join(tmpdir(), 'wordpress-vendored-'));
+    try {
+      cpSync(checkout, vendored, { recursive: true });
+      const { file, checksumFile } = await bundle(join(vendored, 'tools', 'kubeship.mjs'));
+      expect(checksumFile).toBe(join(vendored, 'tools', 'kubeship.mjs.sha256'));
+      const commit = randomBytes(20).toString('hex');
+      // no rewrite: the buildspec must pick the bundle itself, with no npx and no registry
+      const result = await deploy(test, commit, undefined, vendored);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain('kubeship.mjs: OK');
+      expect(result.stdout).toContain(`(node ${file})`);
+      expect(result.exported).toMatchObject({ KUBESHIP_OUTCOME: 'deployed' });
+
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\n// not the released file`);
+      rmSync(join(vendored, 'kubeship.env'), { force: true });
+      const before = await kube.ok('GET', `/apis/apps/v1/namespaces/${test.namespace}/deployments/wordpress`);
+      const tampered = await deploy(test, randomBytes(20).toString('hex'), undefined, vendored);
+      expect(tampered.status).not.toBe(0);
+      expect(tampered.failedPhase).toBe('pre_build');
+      expect(tampered.stdout + tampered.stderr).toMatch(/kubeship\.mjs: FAILED/);
+      const after = await kube.ok('GET', `/apis/apps/v1/namespaces/${test.namespace}/deployments/wordpress`);
+      expect(after.metadata.generation).toBe(before.metadata.generation);
+    } finally {
+      rmSync(vendored, { recursive: true, force: true });
+    }
   });
 });

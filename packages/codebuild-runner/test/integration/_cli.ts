@@ -70,16 +70,17 @@ export function runProcess(
 }
 
 /**
- * Builds dist/bin.js with the package's build command, once per test run: test files run in
- * parallel workers, so the first one builds under a lock (in the run's testbed data directory)
- * and the others wait for it; a second build would delete dist/ under a running test.
+ * Runs `pnpm --filter <each of packages> run build` once per test run and marks it done with
+ * `stamp`: test files run in parallel workers, so the first one builds under a lock (in the run's
+ * testbed data directory) and the others wait for it; a second build would delete a dist/ under a
+ * running test. Every build of this file takes the same lock.
  */
-export async function buildCli(): Promise<string> {
+async function buildOnce(stampName: string, packages: readonly string[], alsoStamps: readonly string[] = []) {
   const { dataDir } = inject('testbed');
-  const stamp = join(dataDir, 'codebuild-runner.built');
-  const lock = join(dataDir, 'codebuild-runner.build-lock');
+  const stamp = join(dataDir, stampName);
+  const lock = join(dataDir, 'kubeship-packages.build-lock');
   for (;;) {
-    if (existsSync(stamp)) return BIN;
+    if (existsSync(stamp)) return;
     try {
       mkdirSync(lock);
       break;
@@ -89,18 +90,37 @@ export async function buildCli(): Promise<string> {
   }
   try {
     if (!existsSync(stamp)) {
-      const build = await runProcess('pnpm', ['--filter', '@kubeship/codebuild-runner', 'run', 'build'], {
-        timeoutMs: 170_000,
-      });
+      const build = await runProcess(
+        'pnpm',
+        [...packages.flatMap((name) => ['--filter', name]), 'run', 'build'],
+        {
+          timeoutMs: 170_000,
+        },
+      );
       if (build.code !== 0)
         throw new Error(`the build failed (${build.code}):\n${build.stdout}\n${build.stderr}`);
-      if (!existsSync(BIN)) throw new Error(`the build did not write ${BIN}`);
-      writeFileSync(stamp, `${new Date().toISOString()}\n`);
+      for (const name of [stampName, ...alsoStamps])
+        writeFileSync(join(dataDir, name), `${new Date().toISOString()}\n`);
     }
   } finally {
     rmdirSync(lock);
   }
+}
+
+/** Builds dist/bin.js with the package's build command, once per test run (see {@link buildOnce}). */
+export async function buildCli(): Promise<string> {
+  await buildOnce('codebuild-runner.built', ['@kubeship/codebuild-runner']);
+  if (!existsSync(BIN)) throw new Error(`the build did not write ${BIN}`);
   return BIN;
+}
+
+/** Builds the three published packages (manifests, core, the CLI), once per test run. */
+export async function buildPublishedPackages(): Promise<void> {
+  await buildOnce(
+    'published-packages.built',
+    ['@kubeship/manifests', '@kubeship/core', '@kubeship/codebuild-runner'],
+    ['codebuild-runner.built'],
+  );
 }
 
 /**

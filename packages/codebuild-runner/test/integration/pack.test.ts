@@ -5,7 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { removeTempDirs, tempDir } from '../harness.ts';
-import { buildCli, PACKAGE_DIR, type ProcessRun, REPO_ROOT, runProcess } from './_cli.ts';
+import { buildPublishedPackages, PACKAGE_DIR, type ProcessRun, REPO_ROOT, runProcess } from './_cli.ts';
 
 const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
   version: string;
@@ -47,18 +47,9 @@ const npx = (args: string[], cwd: string): Promise<ProcessRun> =>
   });
 
 beforeAll(async () => {
-  await buildCli();
-  const packed = tempDir('kubeship-pack-');
   // the CLI's published types come from @kubeship/core and @kubeship/manifests: pack all three
-  const build = await runProcess(
-    'pnpm',
-    ['--filter', '@kubeship/core', '--filter', '@kubeship/manifests', 'run', 'build'],
-    {
-      cwd: REPO_ROOT,
-      timeoutMs: 180_000,
-    },
-  );
-  if (build.code !== 0) throw new Error(`building core and manifests failed: ${build.stderr}`);
+  await buildPublishedPackages();
+  const packed = tempDir('kubeship-pack-');
   for (const name of ['@kubeship/core', '@kubeship/manifests', '@kubeship/codebuild-runner']) {
     const pack = await runProcess('pnpm', ['--filter', name, 'pack', '--pack-destination', packed], {
       cwd: REPO_ROOT,

@@ -37,12 +37,18 @@ const config = javaWarConfig({
 });
 
 function result(overrides: Partial<DeployResult>): DeployResult {
-  return {
+  const base: DeployResult = {
     outcome: 'deployed',
     message: 'deployed and verified healthy: java-war',
+    revision: 2,
+    previousRevision: 1,
     changes: [],
+    objects: [],
+    pruned: [],
+    warnings: [],
     deployments: [
       {
+        kind: 'Deployment',
         namespace: 'team-dev',
         name: 'java-war',
         revisionBefore: 3,
@@ -54,8 +60,8 @@ function result(overrides: Partial<DeployResult>): DeployResult {
     durationsMs: {},
     startedAt: 0,
     finishedAt: 1000,
-    ...overrides,
   };
+  return { ...base, ...overrides } as DeployResult;
 }
 
 describe('reading the job', () => {
@@ -153,6 +159,7 @@ describe('judging the outcome', () => {
       message: 'rolled back: java-war (CrashLoopBackOff)',
       deployments: [
         {
+          kind: 'Deployment',
           namespace: 'team-dev',
           name: 'java-war',
           revisionBefore: 3,

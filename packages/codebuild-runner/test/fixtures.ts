@@ -10,8 +10,14 @@ export const deployed: DeployResult = {
   changes: [
     { id: 'Deployment web-test/web', action: 'update', fields: ['spec.template.spec.containers[0].image'] },
   ],
+  revision: 2,
+  previousRevision: 1,
+  objects: [],
+  pruned: [],
+  warnings: [],
   deployments: [
     {
+      kind: 'Deployment',
       namespace: 'web-test',
       name: 'web',
       revisionBefore: 3,
@@ -30,9 +36,15 @@ export const rolledBack: DeployResult = {
   outcome: 'rolled-back',
   code: 'ROLLOUT_FAILED',
   message: 'rollout failed: web (CrashLoopBackOff); rolled back and the previous revision is healthy',
+  revision: 2,
+  previousRevision: 1,
   changes: [],
+  objects: [],
+  pruned: [],
+  warnings: [],
   deployments: [
     {
+      kind: 'Deployment',
       namespace: 'web-test',
       name: 'web',
       revisionBefore: 4,
@@ -78,9 +90,15 @@ export const firstDeployFailed: DeployResult = {
   outcome: 'failed',
   code: 'ROLLBACK_FAILED',
   message: 'rollout failed: worker (CrashLoopBackOff); worker: no earlier revision: a human must look',
+  revision: 2,
+  previousRevision: 1,
   changes: [],
+  objects: [],
+  pruned: [],
+  warnings: [],
   deployments: [
     {
+      kind: 'Deployment',
       namespace: 'shop',
       name: 'api',
       revisionBefore: 0,
@@ -89,6 +107,7 @@ export const firstDeployFailed: DeployResult = {
       verdict: 'complete',
     },
     {
+      kind: 'Deployment',
       namespace: 'shop',
       name: 'worker',
       revisionBefore: 0,
@@ -115,9 +134,15 @@ export const timedOut: DeployResult = {
   outcome: 'failed',
   code: 'ROLLBACK_FAILED',
   message: 'rollout failed: web (timeout); rollback is turned off: a human must look',
+  revision: 2,
+  previousRevision: 1,
   changes: [],
+  objects: [],
+  pruned: [],
+  warnings: [],
   deployments: [
     {
+      kind: 'Deployment',
       namespace: 'web-test',
       name: 'web',
       revisionBefore: 1,

@@ -44,6 +44,7 @@ export {
   type DeployResult,
   deployObjects,
   type Manifest,
+  type ObjectOutcome,
 } from './deploy/engine.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
 export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
@@ -53,8 +54,11 @@ export {
   type Release,
   type ReleaseSource,
 } from './deploy/release.ts';
+export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
-export type { DeployEvent, DeployEventListener, DeployPhase } from './report/events.ts';
+export { readHistory, readRecord } from './release/history.ts';
+export type { ReleaseOutcome, ReleaseRecord, ReleaseSummary } from './release/record.ts';
+export type { DeployEvent, DeployEventListener, DeployPhase, EventTarget } from './report/events.ts';
 export {
   elapsed,
   formatEvent,
@@ -88,5 +92,6 @@ export {
   type RolloutTarget,
   type RolloutVerdict,
   type TrackOptions,
+  targetId,
   trackRollouts,
 } from './rollout/tracker.ts';

@@ -62,7 +62,10 @@ export async function deployEnvironment(
   const result = await deployObjects({
     kubeConfig: connection.kubeConfig,
     app: release.app,
+    namespace: opened.namespace,
     objects,
+    // set-image ships only the Deployments: the rest of the release stays as it is
+    prune: !options.onlyDeployments,
     changeCause: changeCause(image, opened.build),
     timeoutMs: timeoutSeconds * 1000,
     rollback: !input.values['no-rollback'] && (opened.environment.rollback ?? true),

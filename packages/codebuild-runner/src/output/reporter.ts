@@ -6,7 +6,6 @@ import {
   formatEvent,
   formatResult,
   progressLine,
-  type RolloutProgress,
   stillWaitingLine,
 } from '@kubeship/core';
 import type { CommandInput } from '../main.ts';
@@ -52,7 +51,7 @@ export function createReporter(
     };
   }
   const stallMs = input.options.progressIntervalSeconds * 1000;
-  const latest = new Map<string, { progress: RolloutProgress; at: number }>();
+  const latest = new Map<string, { progress: Extract<DeployEvent, { type: 'progress' }>; at: number }>();
   const lastLine = new Map<string, string>();
   const print = (lines: readonly string[]) => {
     if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);

@@ -1,64 +1,90 @@
 import type * as k8s from '@kubernetes/client-node';
+import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
-import { applyAll, deleteQuietly, dryRunAll, readLive } from '../apply/server.ts';
+import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import type { KubeshipErrorCode } from '../errors.ts';
+import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
+import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
+import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
+import { deleteMembers, missingFrom } from '../release/prune.ts';
+import { lastDeployed, type ReleaseOutcome, type ReleaseRecord } from '../release/record.ts';
 import type { DeployEventListener, DeployPhase } from '../report/events.ts';
 import { collectEvidence, type Evidence } from '../rollout/diagnostics.ts';
 import { revisionOf } from '../rollout/predicates.ts';
-import { rollBack } from '../rollout/rollback.ts';
-import { type RolloutTarget, type RolloutVerdict, trackRollouts } from '../rollout/tracker.ts';
-import { acquireDeployLease } from './lease.ts';
+import { type RolloutVerdict, targetId, targetOf, trackRollouts } from '../rollout/tracker.ts';
+import { handOverReplicas, hpaSafe } from './_hpa-safe.ts';
+import { ensureNamespaces, removeNamespaces } from './_namespaces.ts';
+import { type RestoreOutcome, restoreRelease } from './_restore.ts';
+import { acquireDeployLease, type DeployLease } from './lease.ts';
 
 /** A Kubernetes object as kubeship applies it. */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly annotations?: Readonly<Record<string, string>>;
-    readonly [field: string]: unknown;
-  };
-  readonly [field: string]: unknown;
-}
+export type Manifest = KubeObject;
 
 /** Options of {@link deployObjects}. */
 export interface DeployObjectsOptions {
   readonly kubeConfig: k8s.KubeConfig;
-  /** The app being deployed: names the deploy lease. */
+  /** The app being deployed: names the deploy lease and the release history. */
   readonly app: string;
+  /** The namespace of the app's lease and release records (default: the first namespaced object's). */
+  readonly namespace?: string;
   /** Validated objects in apply order; namespaced ones carry their namespace. */
   readonly objects: readonly Manifest[];
-  /** Recorded as `kubernetes.io/change-cause` on each Deployment (commit, build). */
+  /** Recorded as `kubernetes.io/change-cause` on each workload and in the release record. */
   readonly changeCause?: string;
+  /** Provenance kept in the release record: commit, build id, pipeline execution. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The release revision this deploy restores (set by `rollbackRelease`). */
+  readonly restoredFrom?: number;
   /** How long the rollout may take (default 10 minutes). */
   readonly timeoutMs?: number;
   /** How long verifying a rollback may take (default: `timeoutMs`). */
   readonly rollbackTimeoutMs?: number;
-  /** Roll failed Deployments back to their previous revision (default true). */
+  /** Put the previous release back when this one fails (default true). */
   readonly rollback?: boolean;
+  /** Delete objects the previous release had and this one has not, once it is healthy (default true). */
+  readonly prune?: boolean;
+  /** Release records kept per app (default 10). */
+  readonly historyLimit?: number;
   /** Take over fields another field manager owns (default false). */
   readonly force?: boolean;
   /** The deploy lease: holder (build id) and how long to wait for another deploy (default 0). */
   readonly lease?: { readonly holder: string; readonly waitMs?: number; readonly durationSeconds?: number };
   readonly maxRestarts?: number;
   readonly unschedulableGraceMs?: number;
+  readonly imagePullGraceMs?: number;
   readonly logLines?: number;
+  /** `kubeship/<version>`, the ApplySet tooling annotation. */
+  readonly tooling?: string;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
   readonly onEvent?: DeployEventListener;
 }
 
-/** How one Deployment fared. */
+/** How one object of the release fared. */
+export interface ObjectOutcome {
+  readonly id: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** complete: verified healthy by its kind's rule; applied: nothing to verify; unverified: no rule could tell. */
+  readonly verdict: RolloutVerdict['outcome'];
+  readonly summary: string;
+  readonly reason?: string;
+}
+
+/** How one workload (Deployment, StatefulSet, DaemonSet, Job, ...) fared. */
 export interface DeploymentOutcome {
+  readonly kind: string;
   readonly namespace: string;
   readonly name: string;
+  /** The Deployment revision before and after (0 for other kinds). */
   readonly revisionBefore: number;
   readonly revisionAfter: number;
   readonly images: readonly string[];
   readonly verdict: RolloutVerdict['outcome'];
   readonly reason?: string;
+  readonly summary?: string;
+  readonly waiting?: readonly { readonly pod: string; readonly reason: string }[];
   readonly evidence?: Evidence;
   readonly rollback?: {
     readonly toRevision: number;
@@ -73,293 +99,527 @@ export interface DeployResult {
   readonly outcome: 'deployed' | 'rolled-back' | 'failed';
   readonly code?: KubeshipErrorCode;
   readonly message: string;
+  /** The release revision this deploy recorded, and the one it replaced (0: none). */
+  readonly revision: number;
+  readonly previousRevision: number;
   readonly changes: ReadonlyArray<{
     readonly id: string;
-    readonly action: PlannedChange['action'];
+    readonly action: PlannedChange['action'] | 'prune';
     readonly fields: readonly string[];
   }>;
+  /** Every object of the release with its verdict. */
+  readonly objects: readonly ObjectOutcome[];
+  /** The workloads, with evidence and rollback details. */
   readonly deployments: readonly DeploymentOutcome[];
+  /** Objects deleted because the release no longer has them. */
+  readonly pruned: readonly string[];
+  /** API server warnings (Pod Security, deprecations) and kubeship's own (autoscaled replicas). */
+  readonly warnings: readonly string[];
+  readonly rollback?: RestoreOutcome;
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
   readonly startedAt: number;
   readonly finishedAt: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
+
+/** The state the phases of one deploy share. */
+interface Context {
+  readonly options: DeployObjectsOptions;
+  readonly kc: k8s.KubeConfig;
+  readonly clock: Clock;
+  readonly emit: DeployEventListener;
+  readonly namespace: string;
+  readonly applySetId: string;
+  readonly startedAt: number;
+  readonly durations: Partial<Record<DeployPhase, number>>;
+  readonly warnings: string[];
+  objects: KubeObject[];
+  createdNamespaces: KubeObject[];
+  lease?: DeployLease;
+  liveBefore: Map<string, k8s.KubernetesObject>;
+  previous: ReleaseRecord | undefined;
+  revision: number;
+  changes: DeployResult['changes'];
+  toPrune: KubeObject[];
+  applied: boolean;
+  appliedAt: number;
+  verdicts: RolloutVerdict[];
+  evidence: Map<string, Evidence>;
+  restore?: RestoreOutcome;
+  pruned: string[];
+}
 
 /**
- * Applies a validated set of objects and proves the result healthy: lease, plan, server-side
- * dry-run of everything, server-side apply, watch-driven rollout tracking with early failure
- * detection, and on failure evidence plus an automatic, verified rollback. Problems found before
- * anything changed are thrown as KubeshipError; rollout outcomes are returned.
+ * Deploys a release (the whole set of objects) and proves it healthy, as named phases over one
+ * context: validate, lock, plan, dry-run, apply, verify, then either diagnose and roll back the
+ * whole release, or prune; then record and release the lease. Problems found before anything
+ * changed are thrown as KubeshipError; rollout outcomes are returned.
  */
 export async function deployObjects(options: DeployObjectsOptions): Promise<DeployResult> {
-  const clock = options.clock ?? systemClock;
-  const emit = options.onEvent ?? (() => {});
-  const kc = options.kubeConfig;
-  const startedAt = clock.now();
-  const durations: Partial<Record<DeployPhase, number>> = {};
-  const phase = async <T>(name: DeployPhase, work: () => Promise<T>): Promise<T> => {
-    const at = clock.now();
-    emit({ type: 'phase-started', phase: name, at });
-    try {
-      return await work();
-    } finally {
-      durations[name] = clock.now() - at;
-      emit({ type: 'phase-finished', phase: name, at: clock.now(), durationMs: durations[name] ?? 0 });
-    }
-  };
-
-  const objects = options.objects.map((object) => withChangeCause(object, options.changeCause));
-  const deployments = objects.filter((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1');
-  const namespaceOf = (o: Manifest) => o.metadata.namespace ?? 'default';
-  // the lease lives beside the app: in its (first) Deployment's namespace
-  const leaseNamespace =
-    deployments[0]?.metadata.namespace ??
-    objects.find((o) => o.metadata.namespace)?.metadata.namespace ??
-    'default';
-
-  // A first deploy creates its namespace before anything else: the lease and the dry-run live
-  // there. If the deploy stops before applying, the namespace is removed again.
-  const createdNamespaces = await createMissingNamespaces(kc, objects);
-  let applying = false;
-  const lease = await (options.lease
-    ? phase('lock', () =>
-        acquireDeployLease(kc, {
-          namespace: leaseNamespace,
-          app: options.app,
-          holder: options.lease?.holder ?? 'kubeship',
-          ...(options.lease?.waitMs === undefined ? {} : { waitMs: options.lease.waitMs }),
-          ...(options.lease?.durationSeconds === undefined
-            ? {}
-            : { durationSeconds: options.lease.durationSeconds }),
-          clock,
-          ...(options.signal ? { signal: options.signal } : {}),
-        }),
-      )
-    : Promise.resolve(undefined)
-  ).catch(async (error: unknown) => {
-    await deleteQuietly(kc, createdNamespaces);
-    throw error;
-  });
+  const ctx = validate(options);
+  await lock(ctx);
   try {
-    const live = await phase('plan', () => readLive(kc, objects));
-    const plan = planChanges(objects, live);
-    const changes = plan.map((p) => ({ id: p.id, action: p.action, fields: p.changes.map((c) => c.path) }));
-    emit({ type: 'plan', at: clock.now(), changes });
-
-    await phase('dry-run', () => dryRunAll(kc, objects, { force: options.force ?? false }));
-    const revisionsBefore = new Map(
-      deployments.map((d) => [
-        objectId(d),
-        revisionOf((live.get(objectId(d)) ?? {}) as { metadata?: { annotations?: Record<string, string> } }),
-      ]),
-    );
-    const appliedAt = clock.now();
-    applying = true;
-    const applied = await phase('apply', () => applyAll(kc, objects, { force: options.force ?? false }));
-
-    const targets: RolloutTarget[] = deployments.map((d) => ({
-      namespace: namespaceOf(d),
-      name: d.metadata.name,
-    }));
-    const track = (since: number, list: RolloutTarget[], timeoutMs: number) =>
-      trackRollouts({
-        kubeConfig: kc,
-        targets: list,
-        startedAt: since,
-        timeoutMs,
-        clock,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.maxRestarts === undefined ? {} : { maxRestarts: options.maxRestarts }),
-        ...(options.unschedulableGraceMs === undefined
-          ? {}
-          : { unschedulableGraceMs: options.unschedulableGraceMs }),
-        onProgress: (p) => emit({ type: 'progress', at: clock.now(), ...p }),
-      });
-    const verdicts =
-      targets.length > 0
-        ? await phase('rollout', () => track(appliedAt, targets, options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
-        : [];
-    for (const verdict of verdicts) {
-      if (verdict.outcome === 'complete')
-        emit({ type: 'rollout-complete', at: verdict.at, target: verdict.target, counts: verdict.counts });
-      if (verdict.outcome === 'failed') {
-        emit({
-          type: 'rollout-failed',
-          at: verdict.at,
-          target: verdict.target,
-          reason: verdict.reason,
-          doomed: verdict.doomed,
-        });
-      }
-      if (verdict.outcome === 'timeout' || verdict.outcome === 'interrupted') {
-        emit({ type: 'rollout-timeout', at: verdict.at, target: verdict.target, waiting: verdict.waiting });
-      }
+    await plan(ctx);
+    await dryRun(ctx);
+    await apply(ctx);
+    await verify(ctx);
+    if (failedVerdicts(ctx).length > 0) {
+      await diagnose(ctx);
+      await rollBack(ctx);
+    } else {
+      await prune(ctx);
     }
-
-    const appliedById = new Map(applied.map((o) => [objectId(o as Manifest), o]));
-    const outcomes: DeploymentOutcome[] = [];
-    const failed = verdicts.filter((v) => v.outcome !== 'complete');
-    const evidence = new Map<string, Evidence>();
-    if (failed.length > 0) {
-      await phase('diagnose', async () => {
-        for (const verdict of failed) {
-          const found = await collectEvidence(kc, {
-            namespace: verdict.target.namespace,
-            deployment: verdict.target.name,
-            doomed: verdict.outcome === 'failed' ? verdict.doomed : [],
-            since: appliedAt,
-            ...(options.logLines === undefined ? {} : { logLines: options.logLines }),
-          });
-          evidence.set(key(verdict.target), found);
-          emit({ type: 'evidence', at: clock.now(), target: verdict.target, evidence: found });
-        }
-      });
-    }
-    const rollbacks = new Map<string, NonNullable<DeploymentOutcome['rollback']>>();
-    const interrupted = options.signal?.aborted ?? false;
-    if (failed.length > 0 && (options.rollback ?? true) && !interrupted) {
-      await phase('rollback', async () => {
-        const rolled: RolloutTarget[] = [];
-        for (const verdict of failed) {
-          const id = `Deployment ${verdict.target.namespace}/${verdict.target.name}`;
-          try {
-            const target = await rollBack(kc, {
-              ...verdict.target,
-              applied: appliedById.get(id) as k8s.V1Deployment,
-              changeCause: `kubeship rollback after ${verdict.outcome === 'failed' ? verdict.reason : verdict.outcome}`,
-            });
-            emit({
-              type: 'rollback-started',
-              at: clock.now(),
-              target: verdict.target,
-              toRevision: target.toRevision,
-            });
-            rollbacks.set(key(verdict.target), {
-              toRevision: target.toRevision,
-              images: target.images,
-              healthy: false,
-            });
-            rolled.push(verdict.target);
-          } catch (error) {
-            rollbacks.set(key(verdict.target), {
-              toRevision: 0,
-              images: [],
-              healthy: false,
-              error: (error as Error).message,
-            });
-          }
-        }
-        if (rolled.length === 0) return;
-        const results = await track(
-          clock.now(),
-          rolled,
-          options.rollbackTimeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        );
-        for (const result of results) {
-          const healthy = result.outcome === 'complete';
-          const entry = rollbacks.get(key(result.target));
-          if (entry)
-            rollbacks.set(key(result.target), {
-              ...entry,
-              healthy,
-              ...(healthy ? {} : { error: `rollback ${result.outcome}` }),
-            });
-          emit({ type: 'rolled-back', at: clock.now(), target: result.target, healthy });
-        }
-      });
-    }
-
-    const revisionsAfter = await Promise.all(
-      deployments.map(async (d) => {
-        const [now] = [...(await readLive(kc, [d])).values()];
-        return revisionOf((now ?? {}) as { metadata?: { annotations?: Record<string, string> } });
-      }),
-    );
-    deployments.forEach((d, i) => {
-      const target = { namespace: namespaceOf(d), name: d.metadata.name };
-      const verdict = verdicts.find((v) => key(v.target) === key(target));
-      const rollback = rollbacks.get(key(target));
-      const ev = evidence.get(key(target));
-      outcomes.push({
-        ...target,
-        revisionBefore: revisionsBefore.get(objectId(d)) ?? 0,
-        revisionAfter: revisionsAfter[i] ?? 0,
-        images: imagesOf(d),
-        verdict: verdict?.outcome ?? 'complete',
-        ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
-        ...(ev ? { evidence: ev } : {}),
-        ...(rollback ? { rollback } : {}),
-      });
-    });
-    const summary = summarise(outcomes, options.rollback ?? true, interrupted);
-    return {
-      ...summary,
-      changes,
-      deployments: outcomes,
-      durationsMs: durations,
-      startedAt,
-      finishedAt: clock.now(),
-    };
+    await record(ctx);
+    return result(ctx);
   } catch (error) {
-    if (!applying) await deleteQuietly(kc, createdNamespaces);
+    // Only a deploy that holds the lease removes the namespace it created: another may be using it.
+    if (!ctx.applied && (ctx.lease || !ctx.options.lease))
+      await phase(ctx, 'release', () => removeNamespaces(ctx.kc, ctx.createdNamespaces));
     throw error;
   } finally {
-    if (lease) await phase('release', () => lease.release());
+    await release(ctx);
   }
 }
 
-/** Creates the set's Namespace objects that do not exist yet; returns the ones it created. */
-async function createMissingNamespaces(
-  kc: k8s.KubeConfig,
-  objects: readonly Manifest[],
-): Promise<Manifest[]> {
-  const namespaces = objects.filter((o) => o.kind === 'Namespace');
-  if (namespaces.length === 0) return [];
-  const live = await readLive(kc, namespaces);
-  const missing = namespaces.filter((ns) => !live.has(objectId(ns)));
-  if (missing.length > 0) {
-    await dryRunAll(kc, missing, { force: false });
-    await applyAll(kc, missing, { force: false });
+async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>): Promise<T> {
+  const at = ctx.clock.now();
+  ctx.emit({ type: 'phase-started', phase: name, at });
+  try {
+    return await work();
+  } finally {
+    ctx.durations[name] = (ctx.durations[name] ?? 0) + ctx.clock.now() - at;
+    ctx.emit({
+      type: 'phase-finished',
+      phase: name,
+      at: ctx.clock.now(),
+      durationMs: ctx.durations[name] ?? 0,
+    });
   }
-  return missing;
 }
 
-function summarise(
-  outcomes: readonly DeploymentOutcome[],
-  rollbackEnabled: boolean,
-  interrupted: boolean,
-): Pick<DeployResult, 'outcome' | 'code' | 'message'> {
-  const bad = outcomes.filter((o) => o.verdict !== 'complete');
-  if (bad.length === 0)
-    return {
-      outcome: 'deployed',
-      message: `deployed and verified healthy: ${outcomes.map((o) => o.name).join(', ') || 'no Deployment'}`,
+/** Pure checks and transforms: membership labels, change cause; refuses an empty release. */
+function validate(options: DeployObjectsOptions): Context {
+  const clock = options.clock ?? systemClock;
+  if (options.objects.length === 0) {
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `nothing to deploy: the release of ${options.app} has no objects`,
+    );
+  }
+  const ids = new Set<string>();
+  for (const object of options.objects) {
+    const id = objectIdentity(object);
+    if (ids.has(id)) {
+      throw new KubeshipError('INVALID_INPUT', `${objectId(object)} appears twice in the release`, {
+        details: { object: objectId(object) },
+      });
+    }
+    ids.add(id);
+  }
+  const namespace =
+    options.namespace ??
+    options.objects.find((o) => o.kind === 'Deployment')?.metadata.namespace ??
+    options.objects.find((o) => o.metadata.namespace)?.metadata.namespace ??
+    'default';
+  const applySetId = appApplySetId(options.app, namespace);
+  const objects = withMembership(
+    options.objects.map((object) => withChangeCause(object, options.changeCause)),
+    applySetId,
+  );
+  return {
+    options,
+    kc: options.kubeConfig,
+    clock,
+    emit: options.onEvent ?? (() => {}),
+    namespace,
+    applySetId,
+    startedAt: clock.now(),
+    durations: {},
+    warnings: [],
+    objects,
+    createdNamespaces: [],
+    liveBefore: new Map(),
+    previous: undefined,
+    revision: 0,
+    changes: [],
+    toPrune: [],
+    applied: false,
+    appliedAt: 0,
+    verdicts: [],
+    evidence: new Map(),
+    pruned: [],
+  };
+}
+
+/**
+ * Takes the deploy lease. A first deploy creates its namespace(s) first (the lease lives there),
+ * and removes them again, waiting until they are gone, when the deploy stops before applying.
+ */
+async function lock(ctx: Context): Promise<void> {
+  ctx.createdNamespaces = await ensureNamespaces(ctx.kc, ctx.objects);
+  if (!ctx.options.lease) return;
+  const lease = ctx.options.lease;
+  ctx.lease = await phase(ctx, 'lock', () =>
+    acquireDeployLease(ctx.kc, {
+      namespace: ctx.namespace,
+      app: ctx.options.app,
+      holder: lease.holder,
+      ...(lease.waitMs === undefined ? {} : { waitMs: lease.waitMs }),
+      ...(lease.durationSeconds === undefined ? {} : { durationSeconds: lease.durationSeconds }),
+      clock: ctx.clock,
+      ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
+    }),
+  );
+}
+
+/** Reads the live objects, the history and live autoscalers; computes the change set and the prune set. */
+async function plan(ctx: Context): Promise<void> {
+  await phase(ctx, 'plan', async () => {
+    const ref = { app: ctx.options.app, namespace: ctx.namespace };
+    const history = await readHistory(ctx.kc, ref);
+    ctx.revision = Math.max(0, ...history.map((r) => r.revision)) + 1;
+    const previous = lastDeployed(history);
+    ctx.previous = previous ? await readRecord(ctx.kc, ref, previous.revision) : undefined;
+    const safe = await hpaSafe(ctx.kc, ctx.objects);
+    ctx.objects = safe.objects;
+    ctx.warnings.push(...safe.warnings);
+    ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
+    ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
+  });
+  const plan = planChanges(ctx.objects, ctx.liveBefore);
+  ctx.changes = [
+    ...plan.map((p) => ({ id: p.id, action: p.action, fields: p.changes.map((c) => c.path) })),
+    ...ctx.toPrune.map((o) => ({ id: objectId(o), action: 'prune' as const, fields: [] })),
+  ];
+  ctx.emit({ type: 'plan', at: ctx.clock.now(), changes: ctx.changes });
+}
+
+/** Server-side dry-run of the whole set: every rejection reported before anything changes. */
+async function dryRun(ctx: Context): Promise<void> {
+  const { warnings } = await phase(ctx, 'dry-run', () =>
+    dryRunAll(ctx.kc, ctx.objects, { force: ctx.options.force ?? false }),
+  );
+  warn(
+    ctx,
+    warnings.map((w) => `${w.object}: ${w.message}`),
+  );
+}
+
+/** Hands autoscaled replica counts over, then server-side applies the set in order. */
+async function apply(ctx: Context): Promise<void> {
+  ctx.appliedAt = ctx.clock.now();
+  ctx.applied = true;
+  const applied = await phase(ctx, 'apply', async () => {
+    await handOverReplicas(ctx.kc, ctx.objects, ctx.liveBefore);
+    return applyAll(ctx.kc, ctx.objects, { force: ctx.options.force ?? false });
+  });
+  warn(
+    ctx,
+    applied.warnings.map((w) => `${w.object}: ${w.message}`),
+  );
+}
+
+/** Verifies every object of the release with the rule of its kind. */
+async function verify(ctx: Context): Promise<void> {
+  ctx.verdicts = await phase(ctx, 'rollout', () =>
+    track(ctx, ctx.objects, ctx.appliedAt, ctx.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+  );
+  for (const verdict of ctx.verdicts) {
+    const target = {
+      namespace: verdict.target.namespace ?? '',
+      name: verdict.target.name,
+      kind: verdict.target.kind,
     };
-  const names = bad.map((o) => `${o.name} (${o.reason ?? o.verdict})`).join(', ');
-  if (interrupted)
+    if (verdict.outcome === 'complete')
+      ctx.emit({
+        type: 'rollout-complete',
+        at: verdict.at,
+        target,
+        summary: verdict.summary,
+        ...countsOf(verdict),
+      });
+    if (verdict.outcome === 'failed')
+      ctx.emit({
+        type: 'rollout-failed',
+        at: verdict.at,
+        target,
+        reason: verdict.reason,
+        summary: verdict.summary,
+        doomed: verdict.doomed,
+      });
+    if (verdict.outcome === 'timeout' || verdict.outcome === 'interrupted')
+      ctx.emit({
+        type: 'rollout-timeout',
+        at: verdict.at,
+        target,
+        outcome: verdict.outcome,
+        summary: verdict.summary,
+        waiting: verdict.waiting,
+      });
+    if (verdict.outcome === 'unverified')
+      ctx.emit({ type: 'unverified', at: verdict.at, target, summary: verdict.summary });
+  }
+}
+
+/** Captures events, container states and log tails of every failed object, before any rollback. */
+async function diagnose(ctx: Context): Promise<void> {
+  await phase(ctx, 'diagnose', async () => {
+    for (const verdict of failedVerdicts(ctx)) {
+      if (!verdict.target.namespace) continue;
+      const found = await collectEvidence(ctx.kc, {
+        namespace: verdict.target.namespace,
+        kind: verdict.target.kind,
+        name: verdict.target.name,
+        doomed: verdict.outcome === 'failed' ? verdict.doomed : [],
+        since: ctx.appliedAt,
+        ...(ctx.options.logLines === undefined ? {} : { logLines: ctx.options.logLines }),
+      });
+      ctx.evidence.set(targetId(verdict.target), found);
+      const target = {
+        namespace: verdict.target.namespace,
+        name: verdict.target.name,
+        kind: verdict.target.kind,
+      };
+      ctx.emit({ type: 'evidence', at: ctx.clock.now(), target, evidence: found });
+    }
+  });
+}
+
+/** Puts the whole previous release back (unless turned off or interrupted) and verifies it. */
+async function rollBack(ctx: Context): Promise<void> {
+  if (ctx.options.rollback === false || ctx.options.signal?.aborted) return;
+  const reason = failedVerdicts(ctx)
+    .map((v) => (v.outcome === 'failed' ? v.reason : v.outcome))
+    .join(', ');
+  ctx.restore = await phase(ctx, 'rollback', () =>
+    restoreRelease(ctx.kc, {
+      applied: ctx.objects,
+      previous: ctx.previous,
+      liveBefore: ctx.liveBefore,
+      applySetId: ctx.applySetId,
+      changeCause: `kubeship rollback after ${reason}`,
+      clock: ctx.clock,
+      emit: ctx.emit,
+      track: (objects, since) =>
+        track(
+          ctx,
+          objects,
+          since,
+          ctx.options.rollbackTimeoutMs ?? ctx.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        ),
+    }),
+  );
+}
+
+/** Deletes what the previous release had and this healthy one has not. */
+async function prune(ctx: Context): Promise<void> {
+  if (ctx.toPrune.length === 0) return;
+  ctx.pruned = await phase(ctx, 'prune', () => deleteMembers(ctx.kc, ctx.toPrune, ctx.applySetId));
+  for (const id of ctx.pruned) ctx.emit({ type: 'pruned', at: ctx.clock.now(), id });
+}
+
+/** Writes the release record and the ApplySet parent (the current revision and its members). */
+async function record(ctx: Context): Promise<void> {
+  const outcome = summarise(ctx).outcome;
+  const recordOutcome: ReleaseOutcome =
+    outcome === 'deployed' ? 'deployed' : outcome === 'rolled-back' ? 'rolled-back' : 'failed';
+  const interrupted = ctx.options.signal?.aborted ?? false;
+  await phase(ctx, 'record', async () => {
+    const entry: ReleaseRecord = {
+      app: ctx.options.app,
+      namespace: ctx.namespace,
+      revision: ctx.revision,
+      outcome: recordOutcome,
+      objects: ctx.objects,
+      images: [...new Set(ctx.objects.flatMap(imagesOf))],
+      ...(ctx.options.changeCause ? { changeCause: ctx.options.changeCause } : {}),
+      ...(ctx.options.labels ? { labels: ctx.options.labels } : {}),
+      ...(ctx.options.restoredFrom === undefined ? {} : { restoredFrom: ctx.options.restoredFrom }),
+      startedAt: ctx.startedAt,
+      finishedAt: ctx.clock.now(),
+    };
+    await writeRecord(ctx.kc, entry, ctx.options.historyLimit ?? 10);
+    // The parent names what is in the cluster now: this release, or the one it went back to.
+    const current = recordOutcome === 'deployed' || interrupted || !ctx.previous ? entry : ctx.previous;
+    const members = recordOutcome === 'rolled-back' && ctx.previous ? ctx.previous.objects : ctx.objects;
+    await applyOwn(
+      ctx.kc,
+      applySetParent({
+        app: ctx.options.app,
+        namespace: ctx.namespace,
+        members,
+        revision: current.revision,
+        tooling: ctx.options.tooling ?? 'kubeship/v0',
+      }),
+    );
+  });
+}
+
+async function release(ctx: Context): Promise<void> {
+  const lease = ctx.lease;
+  if (lease) await phase(ctx, 'release', () => lease.release());
+}
+
+function track(ctx: Context, objects: readonly KubeObject[], since: number, timeoutMs: number) {
+  return trackRollouts({
+    kubeConfig: ctx.kc,
+    targets: objects,
+    startedAt: since,
+    timeoutMs,
+    clock: ctx.clock,
+    ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
+    ...(ctx.options.maxRestarts === undefined ? {} : { maxRestarts: ctx.options.maxRestarts }),
+    ...(ctx.options.unschedulableGraceMs === undefined
+      ? {}
+      : { unschedulableGraceMs: ctx.options.unschedulableGraceMs }),
+    ...(ctx.options.imagePullGraceMs === undefined ? {} : { imagePullGraceMs: ctx.options.imagePullGraceMs }),
+    onProgress: (p) =>
+      ctx.emit({
+        type: 'progress',
+        at: ctx.clock.now(),
+        target: { namespace: p.target.namespace ?? '', name: p.target.name, kind: p.target.kind },
+        summary: p.summary,
+        ...(p.counts ? { counts: p.counts } : {}),
+        waiting: p.waiting,
+      }),
+  });
+}
+
+function warn(ctx: Context, messages: readonly string[]): void {
+  for (const message of messages) {
+    if (ctx.warnings.includes(message)) continue;
+    ctx.warnings.push(message);
+    ctx.emit({ type: 'warning', at: ctx.clock.now(), message });
+  }
+}
+
+const failedVerdicts = (ctx: Context) =>
+  ctx.verdicts.filter(
+    (v) => v.outcome === 'failed' || v.outcome === 'timeout' || v.outcome === 'interrupted',
+  );
+
+const countsOf = (verdict: RolloutVerdict) =>
+  'counts' in verdict && verdict.counts ? { counts: verdict.counts } : {};
+
+async function result(ctx: Context): Promise<DeployResult> {
+  const byId = new Map(ctx.verdicts.map((v) => [targetId(v.target), v]));
+  const objects: ObjectOutcome[] = ctx.objects.map((object) => {
+    const verdict = byId.get(targetId(targetOf(object)));
+    return {
+      id: objectId(object),
+      kind: object.kind,
+      ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+      name: object.metadata.name,
+      verdict: verdict?.outcome ?? 'applied',
+      summary: verdict?.summary ?? '',
+      ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
+    };
+  });
+  const workloads = ctx.objects.filter((o) => WORKLOAD_KINDS.has(o.kind));
+  const revisionsAfter = await readLive(
+    ctx.kc,
+    workloads.filter((o) => o.kind === 'Deployment'),
+  ).catch(() => new Map<string, k8s.KubernetesObject>());
+  const deployments: DeploymentOutcome[] = workloads.map((object) => {
+    const id = objectId(object);
+    const verdict = byId.get(targetId(targetOf(object)));
+    const evidence = ctx.evidence.get(targetId(targetOf(object)));
+    const restored = ctx.restore?.objects.find((o) => o.id === id);
+    return {
+      kind: object.kind,
+      namespace: object.metadata.namespace ?? '',
+      name: object.metadata.name,
+      revisionBefore: revisionOf((ctx.liveBefore.get(id) ?? {}) as Parameters<typeof revisionOf>[0]),
+      revisionAfter: revisionOf((revisionsAfter.get(id) ?? {}) as Parameters<typeof revisionOf>[0]),
+      images: imagesOf(object),
+      verdict: verdict?.outcome ?? 'applied',
+      ...(verdict ? { summary: verdict.summary } : {}),
+      ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
+      ...(verdict && 'waiting' in verdict ? { waiting: verdict.waiting } : {}),
+      ...(evidence ? { evidence } : {}),
+      ...(restored
+        ? {
+            rollback: {
+              toRevision: ctx.previous?.revision ?? 0,
+              images: restored.images,
+              healthy: restored.healthy,
+              ...(restored.error ? { error: restored.error } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+  return {
+    ...summarise(ctx),
+    revision: ctx.revision,
+    previousRevision: ctx.previous?.revision ?? 0,
+    changes: ctx.changes,
+    objects,
+    deployments,
+    pruned: ctx.pruned,
+    warnings: ctx.warnings,
+    ...(ctx.restore ? { rollback: ctx.restore } : {}),
+    durationsMs: ctx.durations,
+    startedAt: ctx.startedAt,
+    finishedAt: ctx.clock.now(),
+  };
+}
+
+/** Pure: the outcome, error code and one-line message of a deploy from its verdicts. */
+function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'message'> {
+  const bad = failedVerdicts(ctx);
+  if (bad.length === 0) return { outcome: 'deployed', message: healthyMessage(ctx.verdicts) };
+  const names = bad
+    .map(
+      (v) =>
+        `${v.target.kind} ${v.target.name} (${v.outcome === 'failed' ? v.reason : v.outcome === 'timeout' ? 'timed out' : 'interrupted'})`,
+    )
+    .join(', ');
+  if (ctx.options.signal?.aborted || bad.some((v) => v.outcome === 'interrupted'))
     return { outcome: 'failed', code: 'INTERRUPTED', message: `interrupted while waiting for ${names}` };
-  const rolledBackHealthy = bad.every((o) => o.rollback?.healthy);
-  if (rollbackEnabled && rolledBackHealthy) {
-    const timedOut = bad.some((o) => o.verdict === 'timeout');
+  if (ctx.options.rollback === false)
+    return {
+      outcome: 'failed',
+      code: 'ROLLBACK_FAILED',
+      message: `rollout failed: ${names}; rollback is turned off: a human must look`,
+    };
+  const timedOut = bad.some((v) => v.outcome === 'timeout');
+  if (ctx.restore?.healthy) {
     return {
       outcome: 'rolled-back',
       code: timedOut ? 'ROLLOUT_TIMEOUT' : 'ROLLOUT_FAILED',
-      message: `rollout ${timedOut ? 'timed out' : 'failed'}: ${names}; rolled back and the previous revision is healthy`,
+      message: `rollout ${timedOut ? 'timed out' : 'failed'}: ${names}; ${ctx.restore.message}`,
     };
   }
-  const why = !rollbackEnabled
-    ? 'rollback is turned off'
-    : bad.map((o) => `${o.name}: ${o.rollback?.error ?? 'rollback not healthy'}`).join('; ');
   return {
     outcome: 'failed',
     code: 'ROLLBACK_FAILED',
-    message: `rollout failed: ${names}; ${why}: a human must look`,
+    message: `rollout failed: ${names}; ${ctx.restore?.message ?? 'not rolled back'}: a human must look`,
   };
 }
 
+/** Pure: which objects were verified, which were only applied, which no rule could judge. */
+function healthyMessage(verdicts: readonly RolloutVerdict[]): string {
+  const of = (outcome: RolloutVerdict['outcome']) => verdicts.filter((v) => v.outcome === outcome);
+  const verified = of('complete');
+  const unverified = of('unverified');
+  const applied = of('applied');
+  const list = (vs: readonly RolloutVerdict[]) =>
+    vs.map((v) => `${v.target.kind} ${v.target.name}`).join(', ');
+  const parts = [
+    verified.length > 0
+      ? `verified healthy: ${list(verified)}`
+      : 'nothing in this release has a health to verify',
+    ...(applied.length > 0 ? [`${applied.length} applied (no runtime status)`] : []),
+    ...(unverified.length > 0 ? [`NOT verified (no rule can tell): ${list(unverified)}`] : []),
+  ];
+  return `deployed; ${parts.join('; ')}`;
+}
+
 function withChangeCause(object: Manifest, changeCause: string | undefined): Manifest {
-  if (!changeCause || object.kind !== 'Deployment') return object;
+  if (!changeCause || !WORKLOAD_KINDS.has(object.kind)) return object;
   return {
     ...object,
     metadata: {
@@ -369,11 +629,16 @@ function withChangeCause(object: Manifest, changeCause: string | undefined): Man
   };
 }
 
-function imagesOf(deployment: Manifest): string[] {
-  const spec = deployment.spec as
-    | { template?: { spec?: { containers?: Array<{ image?: string }> } } }
+/** The container images of a workload's pod template (or a Pod's own spec). */
+export function imagesOf(object: Manifest): string[] {
+  type PodSpec = { containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> };
+  const spec = object.spec as
+    | (PodSpec & {
+        template?: { spec?: PodSpec };
+        jobTemplate?: { spec?: { template?: { spec?: PodSpec } } };
+      })
     | undefined;
-  return (spec?.template?.spec?.containers ?? []).map((c) => c.image ?? '');
+  const pod =
+    object.kind === 'Pod' ? spec : (spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec);
+  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c) => c.image ?? '');
 }
-
-const key = (target: RolloutTarget) => `${target.namespace}/${target.name}`;

@@ -1,7 +1,13 @@
 import type { ChangeAction } from '../apply/plan.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import type { DoomedPod, RolloutCounts, WaitingPod } from '../rollout/predicates.ts';
-import type { RolloutTarget } from '../rollout/tracker.ts';
+
+/** The object an event is about: `kind` and `name`, and `namespace` ('' for cluster-scoped kinds). */
+export interface EventTarget {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
 
 /** The phases of a deploy, in order. */
 export type DeployPhase =
@@ -13,6 +19,8 @@ export type DeployPhase =
   | 'rollout'
   | 'diagnose'
   | 'rollback'
+  | 'prune'
+  | 'record'
   | 'release';
 
 /**
@@ -32,54 +40,69 @@ export type DeployEvent =
       readonly at: number;
       readonly changes: ReadonlyArray<{
         readonly id: string;
-        readonly action: ChangeAction;
+        readonly action: ChangeAction | 'prune';
         readonly fields: readonly string[];
       }>;
     }
   | {
       readonly type: 'progress';
       readonly at: number;
-      readonly target: RolloutTarget;
-      readonly counts: RolloutCounts;
+      readonly target: EventTarget;
+      readonly summary: string;
+      readonly counts?: RolloutCounts;
       readonly waiting: readonly WaitingPod[];
     }
   | {
       readonly type: 'rollout-complete';
       readonly at: number;
-      readonly target: RolloutTarget;
-      readonly counts: RolloutCounts;
+      readonly target: EventTarget;
+      readonly summary: string;
+      readonly counts?: RolloutCounts;
     }
   | {
       readonly type: 'rollout-failed';
       readonly at: number;
-      readonly target: RolloutTarget;
+      readonly target: EventTarget;
       readonly reason: string;
+      readonly summary: string;
       readonly doomed: readonly DoomedPod[];
     }
   | {
       readonly type: 'rollout-timeout';
       readonly at: number;
-      readonly target: RolloutTarget;
+      readonly target: EventTarget;
+      /** `timeout`, or `interrupted` (SIGTERM, an aborted signal). */
+      readonly outcome: 'timeout' | 'interrupted';
+      readonly summary: string;
       readonly waiting: readonly WaitingPod[];
+    }
+  | {
+      /** An object no rule could judge (a custom resource without status): applied, not verified. */
+      readonly type: 'unverified';
+      readonly at: number;
+      readonly target: EventTarget;
+      readonly summary: string;
     }
   | {
       readonly type: 'evidence';
       readonly at: number;
-      readonly target: RolloutTarget;
+      readonly target: EventTarget;
       readonly evidence: Evidence;
     }
   | {
+      /** The whole previous release is being put back: `toRevision` 0 is the state before kubeship. */
       readonly type: 'rollback-started';
       readonly at: number;
-      readonly target: RolloutTarget;
       readonly toRevision: number;
+      readonly objects: number;
     }
   | {
       readonly type: 'rolled-back';
       readonly at: number;
-      readonly target: RolloutTarget;
+      readonly toRevision: number;
       readonly healthy: boolean;
     }
+  | { readonly type: 'pruned'; readonly at: number; readonly id: string }
   | { readonly type: 'warning'; readonly at: number; readonly message: string };
 
 /** Receives deploy events as they happen. */

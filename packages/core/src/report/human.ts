@@ -1,5 +1,6 @@
 import type { DeployResult } from '../deploy/engine.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
+import type { RolloutCounts } from '../rollout/predicates.ts';
 import type { RolloutProgress } from '../rollout/tracker.ts';
 import type { DeployEvent } from './events.ts';
 
@@ -20,14 +21,25 @@ export function elapsed(at: number, startedAt: number): string {
   return `[${((at - startedAt) / 1000).toFixed(1).padStart(6)}s]`;
 }
 
-/** `web: 2/3 updated, 1/3 available`, the progress line of one Deployment. */
-export function progressLine(progress: Pick<RolloutProgress, 'target' | 'counts'>): string {
+/** `web: 2/3 updated, 1/3 available`, the progress line of one object (its summary where it has no replicas). */
+export function progressLine(progress: {
+  readonly target: { readonly kind?: string; readonly name: string };
+  readonly counts?: RolloutCounts;
+  readonly summary?: string;
+}): string {
+  const who =
+    progress.target.kind && progress.target.kind !== 'Deployment'
+      ? `${progress.target.kind} ${progress.target.name}`
+      : progress.target.name;
+  if (!progress.counts) return `${who}: ${progress.summary ?? ''}`;
   const { desired, updated, available } = progress.counts;
-  return `${progress.target.name}: ${updated}/${desired} updated, ${available}/${desired} available`;
+  return `${who}: ${updated}/${desired} updated, ${available}/${desired} available`;
 }
 
 /** The "still waiting" line a reporter repeats while nothing changes. */
-export function stillWaitingLine(progress: RolloutProgress): string {
+export function stillWaitingLine(
+  progress: Parameters<typeof progressLine>[0] & Pick<RolloutProgress, 'waiting'>,
+): string {
   const pods = progress.waiting.slice(0, 3).map((w) => `${w.pod} (${w.reason})`);
   const more = progress.waiting.length > 3 ? ` and ${progress.waiting.length - 3} more` : '';
   return `still waiting for ${progressLine(progress)}${pods.length ? `; pods: ${pods.join(', ')}${more}` : ''}`;
@@ -52,17 +64,21 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
         `${at} plan: ${changed.length} to change, ${event.changes.length - changed.length} unchanged`,
         ...changed.map(
           (c) =>
-            `${at}   ${c.action === 'create' ? '+' : '~'} ${c.id}${c.fields.length ? `: ${c.fields.join(', ')}` : ''}`,
+            `${at}   ${c.action === 'create' ? '+' : c.action === 'prune' ? '-' : '~'} ${c.id}${c.action === 'prune' ? ' (prune once healthy)' : ''}${c.fields.length ? `: ${c.fields.join(', ')}` : ''}`,
         ),
       ];
     }
     case 'progress':
       return [`${at} ${progressLine(event)}`];
     case 'rollout-complete':
-      return [`${at} ${green(style, '✓')} ${progressLine(event)}: rollout complete`];
+      return [`${at} ${green(style, '✓')} ${progressLine(event)}: verified healthy`];
+    case 'unverified':
+      return [
+        `${at} ${yellow(style, '?')} ${event.target.kind} ${event.target.name}: applied, NOT verified: ${event.summary}`,
+      ];
     case 'rollout-failed':
       return [
-        `${at} ${red(style, '✗')} ${event.target.name}: rollout failed: ${event.reason}`,
+        `${at} ${red(style, '✗')} ${progressLine({ target: event.target })}rollout failed: ${event.reason}${event.summary && event.summary !== event.reason ? ` (${event.summary})` : ''}`,
         ...event.doomed
           .slice(0, 5)
           .map(
@@ -72,20 +88,22 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
       ];
     case 'rollout-timeout':
       return [
-        `${at} ${red(style, '✗')} ${event.target.name}: timed out; waiting on ${event.waiting.map((w) => `${w.pod} (${w.reason})`).join(', ') || 'the controller'}`,
+        `${at} ${red(style, '✗')} ${progressLine({ target: event.target })}${event.outcome === 'interrupted' ? 'interrupted' : 'timed out'} while ${event.summary}; waiting on ${event.waiting.map((w) => `${w.pod} (${w.reason})`).join(', ') || 'the controller'}`,
       ];
     case 'evidence':
       return evidenceBlock(event.evidence, at, style);
     case 'rollback-started':
       return [
-        `${at} ${yellow(style, '↺')} ${event.target.name}: rolling back to revision ${event.toRevision}`,
+        `${at} ${yellow(style, '↺')} rolling the whole release back to ${event.toRevision > 0 ? `release ${event.toRevision}` : 'the state before it'} (${event.objects} objects)`,
       ];
     case 'rolled-back':
       return [
         event.healthy
-          ? `${at} ${green(style, '✓')} ${event.target.name}: rolled back and verified healthy`
-          : `${at} ${red(style, '✗')} ${event.target.name}: the rollback did not become healthy`,
+          ? `${at} ${green(style, '✓')} rolled back to ${event.toRevision > 0 ? `release ${event.toRevision}` : 'the state before'} and verified healthy`
+          : `${at} ${red(style, '✗')} the rollback did not become healthy`,
       ];
+    case 'pruned':
+      return [`${at}   - pruned ${event.id} (no longer in the release)`];
     case 'warning':
       return [`${at} ${yellow(style, 'warning:')} ${event.message}`];
   }
@@ -118,16 +136,32 @@ export function formatResult(result: DeployResult, style: HumanStyle): string[] 
         ? yellow(style, `ROLLED BACK: ${result.message}`)
         : red(style, `FAILED: ${result.message}`);
   const lines = [bold(style, headline)];
+  lines.push(
+    `  release ${result.revision}${result.previousRevision ? ` (previous: ${result.previousRevision})` : ' (first)'}`,
+  );
   for (const d of result.deployments) {
     const rollback = d.rollback
       ? d.rollback.healthy
-        ? `, rolled back to revision ${d.rollback.toRevision} (${d.rollback.images.join(', ')})`
+        ? `, rolled back (${d.rollback.images.join(', ')})`
         : `, rollback failed: ${d.rollback.error ?? 'not healthy'}`
       : '';
+    const revisions = d.kind === 'Deployment' ? `, revision ${d.revisionBefore} -> ${d.revisionAfter}` : '';
     lines.push(
-      `  ${d.namespace}/${d.name}: ${d.verdict}, revision ${d.revisionBefore} -> ${d.revisionAfter}, ${d.images.join(', ')}${rollback}`,
+      `  ${d.kind} ${d.namespace}/${d.name}: ${d.verdict}${revisions}, ${d.images.join(', ')}${rollback}`,
     );
   }
+  const others = result.objects.filter(
+    (o) => !result.deployments.some((d) => d.kind === o.kind && d.name === o.name),
+  );
+  const count = (verdict: string) => others.filter((o) => o.verdict === verdict).length;
+  if (others.length > 0) {
+    lines.push(
+      `  other objects: ${count('complete')} verified, ${count('applied')} applied (no runtime status), ${count('unverified')} not verified, ${count('failed')} failed`,
+    );
+  }
+  for (const o of others.filter((o) => o.verdict === 'unverified'))
+    lines.push(`  NOT verified: ${o.id}: ${o.summary}`);
+  for (const id of result.pruned) lines.push(`  pruned: ${id}`);
   const phases = Object.entries(result.durationsMs).map(
     ([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}s`,
   );

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { type DoomedPod, newReplicaSetOf, podsOf } from './predicates.ts';
+import { type DoomedPod, newReplicaSetOf } from './predicates.ts';
 
 /** One Kubernetes event, as evidence. */
 export interface EvidenceEvent {
@@ -29,7 +29,9 @@ export interface Evidence {
 /** Options of {@link collectEvidence}. */
 export interface EvidenceOptions {
   readonly namespace: string;
-  readonly deployment: string;
+  /** The failed object: a Deployment, StatefulSet, DaemonSet, Job, Pod, or any other kind. */
+  readonly kind: string;
+  readonly name: string;
   readonly doomed: readonly DoomedPod[];
   /** Only events newer than this (ms since epoch) are evidence of this deploy. */
   readonly since: number;
@@ -38,16 +40,19 @@ export interface EvidenceOptions {
 }
 
 /**
- * Gathers the evidence of a failed rollout: events of the Deployment, its new ReplicaSet and its
- * pods since the deploy began; the doomed containers' states; the tails of their logs (the
- * previous instance's for restarted containers). Never throws for evidence it cannot read.
+ * Gathers the evidence of a failed object: events of the object, of what its controller made
+ * for this rollout (a Deployment's new ReplicaSet, the pods it owns) and of the doomed pods since
+ * the deploy began; the doomed containers' states; the tails of their logs (the previous
+ * instance's for restarted containers). Never throws for evidence it cannot read.
  */
 export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptions): Promise<Evidence> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const { namespace } = options;
   const [deployment, replicaSets, pods, events] = await Promise.all([
-    apps.readNamespacedDeployment({ name: options.deployment, namespace }).catch(() => undefined),
+    options.kind === 'Deployment'
+      ? apps.readNamespacedDeployment({ name: options.name, namespace }).catch(() => undefined)
+      : undefined,
     apps.listNamespacedReplicaSet({ namespace }).then(
       (l) => l.items,
       () => [],
@@ -62,17 +67,26 @@ export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptio
     ),
   ]);
   const newReplicaSet = deployment ? newReplicaSetOf(deployment, replicaSets) : undefined;
+  const doomedPods = new Set(options.doomed.map((d) => d.pod));
+  const owner = newReplicaSet?.metadata?.uid;
   const relevant = new Set(
     [
       deployment?.metadata?.uid,
-      newReplicaSet?.metadata?.uid,
-      ...(newReplicaSet ? podsOf(newReplicaSet, pods) : []).map((p) => p.metadata?.uid),
+      owner,
+      ...pods
+        .filter(
+          (p) =>
+            doomedPods.has(p.metadata?.name ?? '') ||
+            (owner && p.metadata?.ownerReferences?.some((o) => o.uid === owner)),
+        )
+        .map((p) => p.metadata?.uid),
     ].filter((uid): uid is string => uid !== undefined),
   );
+  const about = (event: k8s.CoreV1Event) =>
+    relevant.has(event.involvedObject.uid ?? '') ||
+    (event.involvedObject.kind === options.kind && event.involvedObject.name === options.name);
   const evidenceEvents = events
-    .filter(
-      (event) => relevant.has(event.involvedObject.uid ?? '') && eventTime(event) >= options.since - 1000,
-    )
+    .filter((event) => about(event) && eventTime(event) >= options.since - 1000)
     .sort((a, b) => eventTime(a) - eventTime(b))
     .map((event) => ({
       object: `${event.involvedObject.kind}/${event.involvedObject.name}`,

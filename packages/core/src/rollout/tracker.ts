@@ -1,40 +1,55 @@
 import type * as k8s from '@kubernetes/client-node';
+import type { KubeObject } from '@kubeship/manifests';
 import { type Clock, systemClock } from '../clock.ts';
-import { type NamespaceWatch, watchNamespace } from './_namespace-watch.ts';
-import { type DoomedPod, judgeRollout, type RolloutCounts, type WaitingPod } from './predicates.ts';
+import { type ClusterWatch, type CollectionRef, watchCollections } from './_cluster-watch.ts';
+import type { DoomedPod, RolloutCounts, WaitingPod } from './predicates.ts';
+import { healthRuleFor } from './rules/index.ts';
+import type { Health, HealthRule, JudgeRules, NamespaceView, RelatedCollection } from './rules/types.ts';
 
-/** A Deployment whose rollout is tracked. */
+/** An object whose health is tracked after it was applied. */
 export interface RolloutTarget {
-  readonly namespace: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Absent for cluster-scoped kinds. */
+  readonly namespace?: string;
   readonly name: string;
 }
 
-/** A change in a tracked rollout's progress. */
+/** A change in a tracked object's progress. */
 export interface RolloutProgress {
   readonly target: RolloutTarget;
-  readonly counts: RolloutCounts;
+  /** What the object waits for, in words (`2/3 updated, 1/3 available`, `waiting for an address`). */
+  readonly summary: string;
+  readonly counts?: RolloutCounts;
   readonly waiting: readonly WaitingPod[];
 }
 
-/** How one tracked rollout ended. */
+/**
+ * How one tracked object ended. `complete`: its rule verified it healthy. `applied`: a kind with
+ * nothing to verify beyond existing (ConfigMap, RBAC, ...). `unverified`: no rule could tell (a
+ * custom resource without status): never reported as healthy.
+ */
 export type RolloutVerdict =
   | {
       readonly target: RolloutTarget;
-      readonly outcome: 'complete';
-      readonly counts: RolloutCounts;
+      readonly outcome: 'complete' | 'applied' | 'unverified';
+      readonly summary: string;
+      readonly counts?: RolloutCounts;
       readonly at: number;
     }
   | {
       readonly target: RolloutTarget;
       readonly outcome: 'failed';
       readonly reason: string;
+      readonly summary: string;
       readonly doomed: readonly DoomedPod[];
-      readonly counts: RolloutCounts;
+      readonly counts?: RolloutCounts;
       readonly at: number;
     }
   | {
       readonly target: RolloutTarget;
       readonly outcome: 'timeout' | 'interrupted';
+      readonly summary: string;
       readonly counts?: RolloutCounts;
       readonly waiting: readonly WaitingPod[];
       readonly at: number;
@@ -43,114 +58,211 @@ export type RolloutVerdict =
 /** Options of {@link trackRollouts}. */
 export interface TrackOptions {
   readonly kubeConfig: k8s.KubeConfig;
-  readonly targets: readonly RolloutTarget[];
+  /** The objects as applied (their rule is chosen by kind; static kinds need no watch). */
+  readonly targets: readonly KubeObject[];
   /** When the change that started these rollouts was applied (ms since epoch). */
   readonly startedAt: number;
-  /** Give up on every rollout still going after this long (from `startedAt`). */
+  /** Give up on every object still going after this long (from `startedAt`). */
   readonly timeoutMs: number;
-  /** Give up on one Deployment after this long (default: `timeoutMs`). */
-  readonly deploymentTimeoutMs?: number;
   /** A container restarted this often is doomed (default 3). */
   readonly maxRestarts?: number;
   /** A pod may be Unschedulable this long before it is doomed (default 60 s). */
   readonly unschedulableGraceMs?: number;
+  /** A pull error that may be transient (throttling, timeouts) gets this long (default 30 s). */
+  readonly imagePullGraceMs?: number;
+  /** How long a custom resource may take to report a status before it counts as unverified (default 3 s). */
+  readonly statusSettleMs?: number;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RolloutProgress) => void;
   /** Watch connection trouble being retried (e.g. the apiserver restarting). */
-  readonly onWatchTrouble?: (namespace: string, error: unknown) => void;
+  readonly onWatchTrouble?: (error: unknown) => void;
 }
 
-const key = (target: RolloutTarget) => `${target.namespace}/${target.name}`;
+/** `Deployment web/api`, the identity of a tracked object in messages and maps. */
+export const targetId = (target: RolloutTarget) =>
+  `${target.kind} ${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
+
+/** The tracked identity of a manifest. */
+export const targetOf = (object: KubeObject): RolloutTarget => ({
+  apiVersion: object.apiVersion,
+  kind: object.kind,
+  ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+  name: object.metadata.name,
+});
+
+const RELATED: Readonly<Record<RelatedCollection, { apiVersion: string; kind: string }>> = {
+  pods: { apiVersion: 'v1', kind: 'Pod' },
+  replicaSets: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  events: { apiVersion: 'v1', kind: 'Event' },
+  jobs: { apiVersion: 'batch/v1', kind: 'Job' },
+};
+const STORAGE_CLASSES: CollectionRef = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' };
+
+interface Tracked {
+  readonly target: RolloutTarget;
+  readonly rule: HealthRule;
+  readonly collection: CollectionRef;
+}
 
 /**
- * Tracks the rollouts of several Deployments at once, driven by watches (one set per namespace):
- * each is judged on every change of its Deployment, ReplicaSets or Pods, and decided as soon as it
- * completes or a pod of its new ReplicaSet is doomed. Timers only serve deadlines.
+ * Tracks the health of a release's objects at once, each by the rule of its kind, driven by
+ * watches (one per collection, shared): every object is judged on each change of itself or of the
+ * collections its rule reads, and decided as soon as its rule says healthy or failed. Timers only
+ * serve deadlines and grace periods.
  */
 export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdict[]> {
   const clock = options.clock ?? systemClock;
-  const rules = {
+  const rules: JudgeRules = {
     deployStartedAt: options.startedAt,
     maxRestarts: options.maxRestarts ?? 3,
     unschedulableGraceMs: options.unschedulableGraceMs ?? 60_000,
+    imagePullGraceMs: options.imagePullGraceMs ?? 30_000,
   };
-  const deadline =
-    options.startedAt + Math.min(options.timeoutMs, options.deploymentTimeoutMs ?? options.timeoutMs);
-  const namespaces = [...new Set(options.targets.map((t) => t.namespace))];
-  const watches = new Map<string, NamespaceWatch>();
-  const cleanups: Array<() => void> = [];
-  try {
-    for (const namespace of namespaces) {
-      const watch = await watchNamespace(options.kubeConfig, namespace, clock);
-      watches.set(namespace, watch);
-      watch.onTrouble((error) => options.onWatchTrouble?.(namespace, error));
+  const settleMs = options.statusSettleMs ?? 3000;
+  const all = options.targets.map((object) => ({
+    object,
+    target: targetOf(object),
+    rule: healthRuleFor(object),
+  }));
+  const verdicts = new Map<string, RolloutVerdict>();
+  for (const { target, rule } of all) {
+    if (rule.staticKind) {
+      verdicts.set(targetId(target), {
+        target,
+        outcome: 'applied',
+        summary: 'applied (no runtime status to verify)',
+        at: clock.now(),
+      });
     }
+  }
+  const tracked: Tracked[] = all
+    .filter(({ rule }) => !rule.staticKind)
+    .map(({ target, rule }) => ({
+      target,
+      rule,
+      collection: {
+        apiVersion: target.apiVersion,
+        kind: target.kind,
+        ...(target.namespace ? { namespace: target.namespace } : {}),
+      },
+    }));
+  const order = all.map(({ target }) => targetId(target));
+  const ordered = () => order.map((id) => verdicts.get(id) as RolloutVerdict);
+  if (tracked.length === 0) return ordered();
+
+  const collections = tracked.flatMap((t) => [
+    t.collection,
+    ...t.rule.needs.map((need) => ({
+      ...RELATED[need],
+      ...(t.target.namespace ? { namespace: t.target.namespace } : {}),
+    })),
+    ...(t.target.kind === 'PersistentVolumeClaim' ? [STORAGE_CLASSES] : []),
+  ]);
+  const cleanups: Array<() => void> = [];
+  let watch: ClusterWatch | undefined;
+  try {
+    watch = await watchCollections(options.kubeConfig, collections, clock);
+    const live = watch;
+    live.onTrouble((error) => options.onWatchTrouble?.(error));
+    const viewOf = (namespace: string | undefined): NamespaceView => {
+      const list = <T>(need: RelatedCollection) =>
+        live.list({ ...RELATED[need], ...(namespace ? { namespace } : {}) }) as unknown as readonly T[];
+      return {
+        pods: () => list('pods'),
+        replicaSets: () => list('replicaSets'),
+        events: () => list('events'),
+        jobs: () => list('jobs'),
+        storageClasses: () => live.list(STORAGE_CLASSES) as unknown as readonly k8s.V1StorageClass[],
+      };
+    };
+    const deadline = options.startedAt + options.timeoutMs;
+
     return await new Promise<RolloutVerdict[]>((resolve) => {
-      const verdicts = new Map<string, RolloutVerdict>();
       const lastProgress = new Map<string, { json: string; progress: RolloutProgress }>();
       const rechecks = new Map<string, () => void>();
-
       const decide = (verdict: RolloutVerdict) => {
-        verdicts.set(key(verdict.target), verdict);
-        if (verdicts.size === options.targets.length) {
-          resolve(options.targets.map((target) => verdicts.get(key(target)) as RolloutVerdict));
-        }
+        verdicts.set(targetId(verdict.target), verdict);
+        if (verdicts.size === order.length) resolve(ordered());
       };
       const endAll = (outcome: 'timeout' | 'interrupted') => {
-        for (const target of options.targets) {
-          if (verdicts.has(key(target))) continue;
-          const last = lastProgress.get(key(target))?.progress;
+        for (const { target } of tracked) {
+          if (verdicts.has(targetId(target))) continue;
+          const last = lastProgress.get(targetId(target))?.progress;
           decide({
             target,
             outcome,
+            summary: last?.summary ?? 'not observed yet',
             waiting: last?.waiting ?? [],
-            ...(last ? { counts: last.counts } : {}),
+            ...(last?.counts ? { counts: last.counts } : {}),
             at: clock.now(),
           });
         }
       };
-      const evaluate = (target: RolloutTarget) => {
-        if (verdicts.has(key(target))) return;
-        const watch = watches.get(target.namespace) as NamespaceWatch;
-        const deployment = watch.deployment(target.name);
-        if (!deployment) return;
+      const evaluate = (entry: Tracked) => {
+        const id = targetId(entry.target);
+        if (verdicts.has(id)) return;
         const now = clock.now();
-        const state = judgeRollout(deployment, watch.replicaSets(), watch.pods(), rules, now);
-        if (state.phase === 'complete') {
-          decide({ target, outcome: 'complete', counts: state.counts, at: now });
+        const object = live.get(entry.collection, entry.target.name) as KubeObject | undefined;
+        const health: Health = object
+          ? entry.rule.judge(object, viewOf(entry.target.namespace), {
+              rules,
+              now,
+              appliedAt: options.startedAt,
+            })
+          : { status: 'progressing', summary: 'not in the watch cache yet', waiting: [] };
+        rechecks.get(id)?.();
+        rechecks.delete(id);
+        const counts = 'counts' in health && health.counts ? { counts: health.counts } : {};
+        if (health.status === 'healthy') {
+          decide({ target: entry.target, outcome: 'complete', summary: health.summary, ...counts, at: now });
           return;
         }
-        if (state.phase === 'failed') {
+        if (health.status === 'failed') {
           decide({
-            target,
+            target: entry.target,
             outcome: 'failed',
-            reason: state.reason,
-            doomed: state.doomed,
-            counts: state.counts,
+            reason: health.reason,
+            summary: health.summary,
+            doomed: health.doomed,
+            ...counts,
             at: now,
           });
           return;
         }
-        const progress = { target, counts: state.counts, waiting: state.waiting };
-        const json = JSON.stringify([state.counts, state.waiting]);
-        if (lastProgress.get(key(target))?.json !== json) {
-          lastProgress.set(key(target), { json, progress });
+        if (health.status === 'unverified') {
+          const settledAt = options.startedAt + settleMs;
+          if (now >= settledAt) {
+            decide({ target: entry.target, outcome: 'unverified', summary: health.summary, at: now });
+          } else {
+            rechecks.set(
+              id,
+              clock.schedule(() => evaluate(entry), settledAt - now),
+            );
+          }
+          return;
+        }
+        const progress: RolloutProgress = {
+          target: entry.target,
+          summary: health.summary,
+          ...counts,
+          waiting: health.waiting,
+        };
+        const json = JSON.stringify([health.summary, health.waiting]);
+        if (lastProgress.get(id)?.json !== json) {
+          lastProgress.set(id, { json, progress });
           options.onProgress?.(progress);
         }
-        rechecks.get(key(target))?.();
-        if (state.recheckAt !== undefined) {
+        if (health.recheckAt !== undefined) {
           rechecks.set(
-            key(target),
-            clock.schedule(() => evaluate(target), state.recheckAt - now),
+            id,
+            clock.schedule(() => evaluate(entry), health.recheckAt - now),
           );
         }
       };
+      const evaluateAll = () => tracked.forEach(evaluate);
 
-      for (const [namespace, watch] of watches) {
-        const targets = options.targets.filter((t) => t.namespace === namespace);
-        cleanups.push(watch.subscribe(() => targets.forEach(evaluate)));
-      }
+      cleanups.push(live.subscribe(evaluateAll));
       cleanups.push(clock.schedule(() => endAll('timeout'), deadline - clock.now()));
       cleanups.push(() => {
         for (const cancel of rechecks.values()) cancel();
@@ -161,10 +273,10 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
         options.signal.addEventListener('abort', onAbort, { once: true });
         cleanups.push(() => options.signal?.removeEventListener('abort', onAbort));
       }
-      options.targets.forEach(evaluate);
+      evaluateAll();
     });
   } finally {
     for (const cleanup of cleanups) cleanup();
-    await Promise.all([...watches.values()].map((watch) => watch.stop()));
+    await watch?.stop();
   }
 }

@@ -1,0 +1,52 @@
+import * as k8s from '@kubernetes/client-node';
+import { type KubeObject, objectIdentity } from '@kubeship/manifests';
+import { objectId } from '../apply/plan.ts';
+import { describeKubernetesError } from '../auth/index.ts';
+import { APPLYSET } from './applyset.ts';
+
+/** Pure: the objects of `before` that `after` no longer has (by group, kind, namespace and name). */
+export function missingFrom(before: readonly KubeObject[], after: readonly KubeObject[]): KubeObject[] {
+  const kept = new Set(after.map(objectIdentity));
+  return before.filter((object) => !kept.has(objectIdentity(object)));
+}
+
+/**
+ * Deletes objects that belong to the app's ApplySet: each is read first and deleted only while it
+ * still carries the membership label (an object another tool took over is left alone). Returns
+ * the ids of the objects deleted; already absent ones count as done.
+ */
+export async function deleteMembers(
+  kc: k8s.KubeConfig,
+  objects: readonly KubeObject[],
+  applySetId: string,
+): Promise<string[]> {
+  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const deleted = await Promise.all(
+    objects.map(async (object) => {
+      const context = {
+        verb: 'delete',
+        resource: `${object.kind.toLowerCase()}s`,
+        ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+        name: object.metadata.name,
+      };
+      const ref = {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        metadata: {
+          name: object.metadata.name,
+          ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+        },
+      };
+      try {
+        const live = await client.read(ref);
+        if (live.metadata?.labels?.[APPLYSET.partOf] !== applySetId) return undefined;
+        await client.delete(ref, undefined, undefined, undefined, undefined, 'Background');
+        return objectId(object);
+      } catch (error) {
+        if (error instanceof k8s.ApiException && error.code === 404) return undefined;
+        throw describeKubernetesError(error, context);
+      }
+    }),
+  );
+  return deleted.filter((id): id is string => id !== undefined);
+}

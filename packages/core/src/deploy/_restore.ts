@@ -1,4 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { objectId } from '../apply/plan.ts';
 import { applyAll } from '../apply/server.ts';
@@ -87,6 +88,11 @@ export async function restoreRelease(
       removed: [],
     };
   }
+  await Promise.all(
+    restored
+      .filter((o) => o.kind === 'StatefulSet')
+      .map((o) => replaceBrokenPods(kc, o).catch(() => undefined)),
+  );
   const legacy: KubeObject[] = [];
   for (const deployment of plan.legacyDeployments) {
     try {
@@ -152,4 +158,33 @@ function withChangeCause(object: KubeObject, changeCause: string): KubeObject {
       annotations: { ...object.metadata.annotations, 'kubernetes.io/change-cause': changeCause },
     },
   };
+}
+
+/**
+ * A StatefulSet does not replace a pod that never became Ready when its template is rolled back
+ * (it waits for that pod first, kubernetes/kubernetes#67250): once the controller has seen the
+ * restored template, the not-Ready pods of another revision are deleted so it recreates them.
+ */
+async function replaceBrokenPods(kc: k8s.KubeConfig, statefulSet: KubeObject): Promise<void> {
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const namespace = statefulSet.metadata.namespace ?? 'default';
+  const name = statefulSet.metadata.name;
+  // bounded: the controller observes a new generation within moments
+  let live = await apps.readNamespacedStatefulSet({ name, namespace });
+  for (let i = 0; i < 50 && (live.status?.observedGeneration ?? 0) < (live.metadata?.generation ?? 0); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    live = await apps.readNamespacedStatefulSet({ name, namespace });
+  }
+  const revision = live.status?.updateRevision;
+  const pods = await core.listNamespacedPod({ namespace });
+  const broken = pods.items.filter(
+    (pod) =>
+      pod.metadata?.ownerReferences?.some((o) => o.uid === live.metadata?.uid) &&
+      pod.metadata?.labels?.['controller-revision-hash'] !== revision &&
+      !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  await Promise.all(
+    broken.map((pod) => core.deleteNamespacedPod({ name: pod.metadata?.name ?? '', namespace })),
+  );
 }

@@ -52,6 +52,8 @@ export interface DeployObjectsOptions {
   readonly maxRestarts?: number;
   readonly unschedulableGraceMs?: number;
   readonly imagePullGraceMs?: number;
+  /** How long an HPA may fail to read metrics or its target before it fails the release (default 60 s). */
+  readonly metricsGraceMs?: number;
   readonly logLines?: number;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
@@ -475,6 +477,7 @@ function track(ctx: Context, objects: readonly KubeObject[], since: number, time
       ? {}
       : { unschedulableGraceMs: ctx.options.unschedulableGraceMs }),
     ...(ctx.options.imagePullGraceMs === undefined ? {} : { imagePullGraceMs: ctx.options.imagePullGraceMs }),
+    ...(ctx.options.metricsGraceMs === undefined ? {} : { metricsGraceMs: ctx.options.metricsGraceMs }),
     onProgress: (p) =>
       ctx.emit({
         type: 'progress',

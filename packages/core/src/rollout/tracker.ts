@@ -70,6 +70,8 @@ export interface TrackOptions {
   readonly unschedulableGraceMs?: number;
   /** A pull error that may be transient (throttling, timeouts) gets this long (default 30 s). */
   readonly imagePullGraceMs?: number;
+  /** How long an HPA may fail to read metrics or its target (default 60 s). */
+  readonly metricsGraceMs?: number;
   /** How long a custom resource may take to report a status before it counts as unverified (default 3 s). */
   readonly statusSettleMs?: number;
   readonly clock?: Clock;
@@ -118,6 +120,7 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
     maxRestarts: options.maxRestarts ?? 3,
     unschedulableGraceMs: options.unschedulableGraceMs ?? 60_000,
     imagePullGraceMs: options.imagePullGraceMs ?? 30_000,
+    ...(options.metricsGraceMs === undefined ? {} : { metricsGraceMs: options.metricsGraceMs }),
   };
   const settleMs = options.statusSettleMs ?? 3000;
   const all = options.targets.map((object) => ({

@@ -185,7 +185,8 @@ describe('deployObjects on the testbed', () => {
       app(t.namespace, `registry.local/web:1-${IMAGE_MARKERS.crashLoop}`, { replicas: 1 }),
     );
     expect(result).toMatchObject({ outcome: 'failed', code: 'ROLLBACK_FAILED' });
-    expect(result.deployments[0]?.rollback?.error).toMatch(/no earlier revision/);
+    expect(result.message).toMatch(/first release: there is nothing to go back to/);
+    expect(result.rollback).toMatchObject({ healthy: false, toRevision: 0 });
   });
 
   it('refuses a deploy whose dry-run fails, listing every rejection and changing nothing', async () => {

@@ -23,7 +23,7 @@ const errorCode = z.enum([
   'API_ERROR',
 ]);
 const millis = z.number().int().nonnegative();
-const target = z.strictObject({ namespace: z.string().min(1), name: z.string().min(1) });
+const target = z.strictObject({ kind: z.string().min(1), namespace: z.string(), name: z.string().min(1) });
 const counts = z.strictObject({
   desired: z.number().int(),
   updated: z.number().int(),
@@ -70,12 +70,14 @@ const phase = z.enum([
   'rollout',
   'diagnose',
   'rollback',
+  'prune',
+  'record',
   'release',
 ]);
 const changes = z.array(
   z.strictObject({
     id: z.string().min(1),
-    action: z.enum(['create', 'update', 'unchanged']),
+    action: z.enum(['create', 'update', 'unchanged', 'prune']),
     fields: z.array(z.string()),
   }),
 );
@@ -84,30 +86,67 @@ const event = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('phase-started'), phase, at: millis }),
   z.strictObject({ type: z.literal('phase-finished'), phase, at: millis, durationMs: millis }),
   z.strictObject({ type: z.literal('plan'), at: millis, changes }),
-  z.strictObject({ type: z.literal('progress'), at: millis, target, counts, waiting: z.array(waiting) }),
-  z.strictObject({ type: z.literal('rollout-complete'), at: millis, target, counts }),
+  z.strictObject({
+    type: z.literal('progress'),
+    at: millis,
+    target,
+    summary: z.string(),
+    counts: counts.optional(),
+    waiting: z.array(waiting),
+  }),
+  z.strictObject({
+    type: z.literal('rollout-complete'),
+    at: millis,
+    target,
+    summary: z.string(),
+    counts: counts.optional(),
+  }),
   z.strictObject({
     type: z.literal('rollout-failed'),
     at: millis,
     target,
     reason: z.string(),
+    summary: z.string(),
     doomed: z.array(doomed),
   }),
-  z.strictObject({ type: z.literal('rollout-timeout'), at: millis, target, waiting: z.array(waiting) }),
+  z.strictObject({
+    type: z.literal('rollout-timeout'),
+    at: millis,
+    target,
+    outcome: z.enum(['timeout', 'interrupted']),
+    summary: z.string(),
+    waiting: z.array(waiting),
+  }),
+  z.strictObject({ type: z.literal('unverified'), at: millis, target, summary: z.string() }),
   z.strictObject({ type: z.literal('evidence'), at: millis, target, evidence }),
-  z.strictObject({ type: z.literal('rollback-started'), at: millis, target, toRevision: z.number().int() }),
-  z.strictObject({ type: z.literal('rolled-back'), at: millis, target, healthy: z.boolean() }),
+  z.strictObject({
+    type: z.literal('rollback-started'),
+    at: millis,
+    toRevision: z.number().int(),
+    objects: z.number().int(),
+  }),
+  z.strictObject({
+    type: z.literal('rolled-back'),
+    at: millis,
+    toRevision: z.number().int(),
+    healthy: z.boolean(),
+  }),
+  z.strictObject({ type: z.literal('pruned'), at: millis, id: z.string().min(1) }),
   z.strictObject({ type: z.literal('warning'), at: millis, message: z.string() }),
 ]);
 
+const verdict = z.enum(['complete', 'applied', 'unverified', 'failed', 'timeout', 'interrupted']);
 const deployment = z.strictObject({
+  kind: z.string().min(1),
   namespace: z.string().min(1),
   name: z.string().min(1),
   revisionBefore: z.number().int().nonnegative(),
   revisionAfter: z.number().int().nonnegative(),
   images: z.array(z.string().min(1)),
-  verdict: z.enum(['complete', 'failed', 'timeout', 'interrupted']),
+  verdict,
   reason: z.string().optional(),
+  summary: z.string().optional(),
+  waiting: z.array(waiting).optional(),
   evidence: evidence.optional(),
   rollback: z
     .strictObject({
@@ -135,8 +174,39 @@ export const deployReportSchema = z
       outcome,
       code: errorCode.optional(),
       message: z.string().min(1),
+      revision: z.number().int().positive(),
+      previousRevision: z.number().int().nonnegative(),
       changes,
+      objects: z.array(
+        z.strictObject({
+          id: z.string().min(1),
+          kind: z.string().min(1),
+          namespace: z.string().optional(),
+          name: z.string().min(1),
+          verdict,
+          summary: z.string(),
+          reason: z.string().optional(),
+        }),
+      ),
       deployments: z.array(deployment),
+      pruned: z.array(z.string()),
+      warnings: z.array(z.string()),
+      rollback: z
+        .strictObject({
+          healthy: z.boolean(),
+          message: z.string(),
+          toRevision: z.number().int().nonnegative(),
+          objects: z.array(
+            z.strictObject({
+              id: z.string(),
+              images: z.array(z.string()),
+              healthy: z.boolean(),
+              error: z.string().optional(),
+            }),
+          ),
+          removed: z.array(z.string()),
+        })
+        .optional(),
       durationsMs: z.partialRecord(phase, millis),
       startedAt: millis,
       finishedAt: millis,

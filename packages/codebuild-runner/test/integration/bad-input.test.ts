@@ -1265,7 +1265,9 @@ const CASES: Case[] = [
     args: ['rollback'],
     config: appConfig({ name: 'never' }),
     code: 2,
-    names: (s) => [`deployment ${s.ns}/never does not exist: nothing to roll back`],
+    names: (s) => [
+      `never in ${s.ns} has no earlier deployed release to roll back to (releases: none); nothing was changed`,
+    ],
   },
   {
     name: 'rollback --to-revision that does not exist',
@@ -1274,7 +1276,7 @@ const CASES: Case[] = [
     config: appConfig(),
     code: 2,
     json: 'INVALID_INPUT',
-    names: (s) => [`--to-revision 99: deployment ${s.ns}/web has no revision 99`],
+    names: (s) => [`--to-revision 99: web in ${s.ns} has no release 99`],
   },
   {
     name: 'rollback with no earlier revision',
@@ -1282,7 +1284,7 @@ const CASES: Case[] = [
     args: ['rollback'],
     config: appConfig(),
     code: 2,
-    names: (s) => [`deployment ${s.ns}/web has no earlier revision`],
+    names: (s) => [`web in ${s.ns} has no earlier deployed release to roll back to`],
   },
   {
     name: 'another deploy holds the lease: exit 4 after --wait-for-lock, naming the holder',

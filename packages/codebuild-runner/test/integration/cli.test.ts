@@ -236,7 +236,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
     expectExit(update, 0);
     expect(update.stdout).toMatch(/^\[ +\d+\.\ds\] /m);
     expect(update.stdout).toContain(`~ Deployment ${ns}/web`);
-    expect(update.stdout).toMatch(/web: 2\/2 updated, 2\/2 available: rollout complete/);
+    expect(update.stdout).toMatch(/web: 2\/2 updated, 2\/2 available: verified healthy/);
     expect(update.stdout).not.toContain('\u001b['); // no colours off a terminal
     expect((await deploymentOf(ns)).spec?.template.spec?.containers[0]?.image).toBe(
       'registry.local/web:5d6e7f8',
@@ -326,7 +326,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
     );
     expectExit(run, 5);
     expect(run.stdout).toMatch(/rollout failed/);
-    expect(run.stdout).toMatch(/no earlier revision/);
+    expect(run.stdout).toMatch(/first release: there is nothing to go back to/);
     expect(run.stdout).toMatch(/a human must look/);
     expect(parseExports(readFileSync(join(cwd, 'deploy.env'), 'utf8'))).toMatchObject({
       KUBESHIP_OUTCOME: 'failed',

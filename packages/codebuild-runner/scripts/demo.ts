@@ -27,7 +27,7 @@ try {
   say(`Testbed up: EKS cluster ${testbed.clusterName} at ${testbed.endpoint}; AWS at ${endpointUrl}`);
 
   say(
-    'Seeding SSM Parameter Store: DB host, user, memcached endpoint (String) and the DB password (SecureString, KMS)',
+    'Seeding SSM Parameter Store: DB host, user, memcached endpoint (String) and the DB password and installer key (SecureString, KMS)',
   );
   const run = (args: string[]) => aws([...args, '--region', region], credentials, endpointUrl);
   const key = run(['kms', 'create-key', '--description', 'wordpress parameters']) as {
@@ -37,6 +37,7 @@ try {
     ['DB_HOST', 'wordpress-test.cluster-abc.us-east-1.rds.amazonaws.com', false],
     ['DB_USER', 'wordpress', false],
     ['DB_PASSWORD', 'demo-password-never-printed', true],
+    ['INSTALL_KEY', 'demo-install-key-never-printed', true],
     ['MEMCACHED_ENDPOINT', 'wordpress-test.abc.cfg.use1.cache.amazonaws.com:11211', false],
   ];
   for (const [name, value, secure] of parameters) {
@@ -62,6 +63,9 @@ try {
         ...process.env,
         ...awsEnv,
         WORDPRESS_IMAGE_REPOSITORY: 'registry.local/wordpress',
+        // what the pipeline's deploy project sets: the site's certificate and who may reach it
+        WORDPRESS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
+        WORDPRESS_INBOUND_CIDRS: '203.0.113.0/24',
         CODEBUILD_BUILD_ID: `wordpress-deploy-test:${sourceVersion}`,
         CODEBUILD_RESOLVED_SOURCE_VERSION: sourceVersion,
         CODEBUILD_INITIATOR: 'codepipeline/wordpress',

@@ -64,7 +64,8 @@ try {
         ...awsEnv,
         WORDPRESS_IMAGE_REPOSITORY: 'registry.local/wordpress',
         // what the pipeline's deploy project sets: the site's certificate and who may reach it
-        WORDPRESS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
+        WORDPRESS_CERTIFICATE_ARN:
+          'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
         WORDPRESS_INBOUND_CIDRS: '203.0.113.0/24',
         CODEBUILD_BUILD_ID: `wordpress-deploy-test:${sourceVersion}`,
         CODEBUILD_RESOLVED_SOURCE_VERSION: sourceVersion,

@@ -29,6 +29,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   render: () => import('./commands/render.ts'),
   diff: () => import('./commands/diff.ts'),
   status: () => import('./commands/status.ts'),
+  history: () => import('./commands/history.ts'),
   rollback: () => import('./commands/rollback.ts'),
   promote: () => import('./commands/promote.ts'),
   token: () => import('./commands/token.ts'),

@@ -41,7 +41,10 @@ export async function watchUntil<T extends k8s.KubernetesObject>(
   const watch = new k8s.Watch(kc);
   return new Promise<T[]>((resolve, reject) => {
     let request: AbortController | undefined;
+    let finished = false;
     const finish = (error?: Error) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       request?.abort();
       if (error) reject(error);
@@ -54,23 +57,32 @@ export async function watchUntil<T extends k8s.KubernetesObject>(
         ),
       options.timeoutMs ?? 60_000,
     );
-    watch
-      .watch(
-        path,
-        options.labelSelector ? { labelSelector: options.labelSelector } : {},
-        (type: string, object: T) => {
-          const key = object.metadata?.name ?? '';
-          if (type === 'DELETED') objects.delete(key);
-          else objects.set(key, object);
-          if (done([...objects.values()])) finish();
-        },
-        (error: unknown) => {
-          if (error && !(error instanceof Error && error.name === 'AbortError')) finish(error as Error);
-        },
-      )
-      .then((controller) => {
-        request = controller;
-      }, finish);
+    // The client ends a watch request after a while (its own timeout); a long wait starts it again.
+    const start = () => {
+      if (finished) return;
+      objects.clear();
+      watch
+        .watch(
+          path,
+          options.labelSelector ? { labelSelector: options.labelSelector } : {},
+          (type: string, object: T) => {
+            const key = object.metadata?.name ?? '';
+            if (type === 'DELETED') objects.delete(key);
+            else objects.set(key, object);
+            if (done([...objects.values()])) finish();
+          },
+          (error: unknown) => {
+            if (finished) return;
+            const name = error instanceof Error ? error.name : '';
+            if (!error || name === 'TimeoutError' || name === 'AbortError') start();
+            else finish(error as Error);
+          },
+        )
+        .then((controller) => {
+          request = controller;
+        }, finish);
+    };
+    start();
   });
 }
 

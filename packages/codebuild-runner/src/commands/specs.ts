@@ -85,8 +85,13 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     usage: 'kubeship status [--env <name>] [--output json]',
     options: { ...CONFIG_OPTIONS },
   },
+  history: {
+    summary: "the app's recorded releases: revision, outcome, images, change cause (newest last)",
+    usage: 'kubeship history [--env <name>] [--output json]',
+    options: { ...CONFIG_OPTIONS },
+  },
   rollback: {
-    summary: 'roll back to the previous (or a given) revision and verify it',
+    summary: 'put the previous (or a given) release back through the deploy engine and verify it',
     usage: 'kubeship rollback [--env <name>] [--to-revision <n>]',
     options: {
       ...CONFIG_OPTIONS,

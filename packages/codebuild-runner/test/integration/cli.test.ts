@@ -267,6 +267,18 @@ describe('kubeship deploy (built binary, testbed)', () => {
       'registry.local/web:1a2b3c4',
     );
     expect(parseExports(readFileSync(join(cwd, 'rollback.env'), 'utf8')).KUBESHIP_OUTCOME).toBe('deployed');
+
+    // history: every release recorded in the cluster, the rollback as a new one restoring release 1
+    const history = await kubeship(['history', '--output', 'json'], { cwd });
+    expectExit(history, 0);
+    const releases = (JSON.parse(history.stdout) as { releases: Array<Record<string, unknown>> }).releases;
+    expect(releases.map((r) => [r.revision, r.outcome, r.restoredFrom])).toEqual([
+      [1, 'deployed', undefined],
+      [2, 'deployed', undefined],
+      [3, 'deployed', 1],
+    ]);
+    const table = await kubeship(['history'], { cwd });
+    expect(table.stdout).toMatch(/^ +3 +deployed .*registry\.local\/web:1a2b3c4 \(restores 1\)/m);
   });
 
   it('a crashing release is caught early, rolled back and verified: exit 1, with evidence in JSON, JUnit and exports', async () => {

@@ -37,6 +37,7 @@ describe('kubeship --version and --help', () => {
       [
         'deploy',
         'diff',
+        'history',
         'kubeconfig',
         'promote',
         'render',

@@ -1,4 +1,4 @@
-import { request } from 'node:https';
+import { request, type Server } from 'node:https';
 
 /** Client TLS material for a request to a testbed server. */
 export interface TlsClient {
@@ -43,4 +43,21 @@ export function httpsRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** Starts `server` on a free port of 127.0.0.1; `close` also ends the connections still open. */
+export async function listenOnLoopback(server: Server): Promise<{ port: number; close(): Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

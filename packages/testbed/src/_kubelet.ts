@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { containerLog, type LogOptions, type PodForLogs } from './_container-logs.ts';
-import { httpsRequest, type TlsClient } from './_https.ts';
+import { httpsRequest, listenOnLoopback, type TlsClient } from './_https.ts';
 import type { CertifiedKey } from './_pki.ts';
 
 /** The kubelet endpoint every KWOK node publishes: serves container logs to the apiserver. */
@@ -65,19 +65,7 @@ export async function startKubelet(options: {
         });
     },
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 function logOptions(query: URLSearchParams): LogOptions {

@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { type KnownCredentials, verifyEksToken } from './_eks-token.ts';
+import { listenOnLoopback } from './_https.ts';
 import type { CertifiedKey } from './_pki.ts';
 import { UNSCHEDULABLE_NODE_LABEL } from './markers.ts';
 
@@ -70,19 +71,7 @@ export async function startWebhook(options: {
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 async function handle(

@@ -124,3 +124,10 @@ export async function forbidPodsByQuota(kc: k8s.KubeConfig, namespace: string): 
     quotas.some((q) => q.metadata?.name === 'no-pods' && q.status?.hard?.pods === '0'),
   );
 }
+
+/** Admin clients and a fresh namespace for one test, removed by the returned cleanup. */
+export async function namespacedClients(prefix: string) {
+  const clients = await adminClients();
+  const ns = await testNamespace(clients.kc, prefix);
+  return { ...clients, ns: ns.name, batch: clients.kc.makeApiClient(k8s.BatchV1Api), remove: ns.remove };
+}

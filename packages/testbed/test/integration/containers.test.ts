@@ -2,10 +2,9 @@ import * as k8s from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IMAGE_MARKERS, MARKER_LAST_LOG_LINES } from '../../src/index.ts';
 import {
-  adminClients,
   enforceRestrictedPodSecurity,
   forbidPodsByQuota,
-  testNamespace,
+  namespacedClients,
   watchUntil,
 } from '../helpers.ts';
 
@@ -15,10 +14,9 @@ afterEach(async () => {
 });
 
 async function namespace(prefix: string) {
-  const clients = await adminClients();
-  const ns = await testNamespace(clients.kc, prefix);
-  cleanups.push(ns.remove);
-  return { ...clients, ns: ns.name };
+  const clients = await namespacedClients(prefix);
+  cleanups.push(clients.remove);
+  return clients;
 }
 
 const image = (marker: string) => `registry.local/${marker}:1`;

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IMAGE_MARKERS } from '../../src/index.ts';
-import { adminClients, testNamespace, watchUntil } from '../helpers.ts';
+import { namespacedClients, watchUntil } from '../helpers.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -9,10 +9,9 @@ afterEach(async () => {
 });
 
 async function namespace(prefix: string) {
-  const clients = await adminClients();
-  const ns = await testNamespace(clients.kc, prefix);
-  cleanups.push(ns.remove);
-  return { ...clients, ns: ns.name, batch: clients.kc.makeApiClient(k8s.BatchV1Api) };
+  const clients = await namespacedClients(prefix);
+  cleanups.push(clients.remove);
+  return clients;
 }
 
 const podSpec = (image: string, restartPolicy?: string): k8s.V1PodSpec => ({

@@ -36,6 +36,16 @@ describe('promotionImage', () => {
     expect(promotionImage(state(ids), { from: 'dev', expectDigest: A })).toBe(`registry.local/app@${A}`);
   });
 
+  it('accepts a sha512 digest and refuses an imageID whose digest is malformed', () => {
+    const long = `sha512:${'c'.repeat(128)}`;
+    expect(promotionImage(state([`registry.local/app@${long}`]), { from: 'dev', expectDigest: long })).toBe(
+      `registry.local/app@${long}`,
+    );
+    expect(refusal(() => promotionImage(state([`registry.local/app@sha256:abc`]), { from: 'dev' }))).toContain(
+      'do not report one image digest',
+    );
+  });
+
   it('drops a tag beside the digest, keeping a registry port', () => {
     expect(promotionImage(state([`registry.local:5000/team/app:3f9c2ab@${A}`]), { from: 'dev' })).toBe(
       `registry.local:5000/team/app@${A}`,

@@ -1,17 +1,13 @@
+import { IMAGE_DIGEST_PATTERN, imageDigestOf, pinnedImageOf } from '@kubeship/manifests';
 import { KubeshipError } from '../errors.ts';
 import type { DeploymentState } from '../rollout/state.ts';
-
-/** An image reference pinned by digest, as a pod's `imageID` reports it. */
-const DIGEST_REFERENCE = /^(?:[a-z-]+:\/\/)?([^@\s]+@(sha256:[0-9a-f]{64}))$/;
-/** The form `--expect-digest` takes. */
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** What {@link promotionImage} checks the source environment against. */
 export interface PromotionCheck {
   /** The source environment's name, for the messages. */
   readonly from: string;
   /**
-   * The digest that was approved (`sha256:<64 hex>`): the promotion is refused unless the
+   * The digest that was approved (`sha256:<64 hex>` or `sha512:<128 hex>`): the promotion is refused unless the
    * source runs exactly this. Without it, whatever the source runs healthy is promoted.
    */
   readonly expectDigest?: string;
@@ -27,10 +23,10 @@ export interface PromotionCheck {
  */
 export function promotionImage(state: DeploymentState, check: PromotionCheck): string {
   const { from, expectDigest } = check;
-  if (expectDigest !== undefined && !DIGEST.test(expectDigest)) {
+  if (expectDigest !== undefined && !IMAGE_DIGEST_PATTERN.test(expectDigest)) {
     throw new KubeshipError(
       'INVALID_INPUT',
-      `--expect-digest must be sha256:<64 lowercase hex digits>, got ${JSON.stringify(expectDigest)}`,
+      `--expect-digest must be sha256:<64 lowercase hex digits> (or sha512:<128>), got ${JSON.stringify(expectDigest)}`,
       { details: { parameter: 'expect-digest' } },
     );
   }
@@ -41,16 +37,17 @@ export function promotionImage(state: DeploymentState, check: PromotionCheck): s
       { details: { environment: from, phase: state.state.phase } },
     );
   }
-  const references = state.runningImageIds.map((id) => DIGEST_REFERENCE.exec(id));
-  const [first] = references;
-  if (!first || references.some((r) => r?.[2] !== first[2])) {
+  const references = state.runningImageIds.map(pinnedImageOf);
+  const digests = references.map((reference) => reference && imageDigestOf(reference));
+  const [reference] = references;
+  const [digest] = digests;
+  if (!reference || !digest || digests.some((other) => other !== digest)) {
     throw new KubeshipError(
       'INVALID_INPUT',
       `refusing to promote from ${from}: its pods do not report one image digest (${state.runningImageIds.join(', ') || 'none'})`,
       { details: { environment: from, imageIds: state.runningImageIds } },
     );
   }
-  const [, reference, digest] = first as RegExpExecArray & [string, string, string];
   // repository@digest: a tag beside the digest (repository:tag@sha256:...) says nothing more
   const repository = reference.slice(0, reference.lastIndexOf('@')).replace(/:[^:/]+$/, '');
   const image = `${repository}@${digest}`;

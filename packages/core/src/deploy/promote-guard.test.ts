@@ -41,9 +41,9 @@ describe('promotionImage', () => {
     expect(promotionImage(state([`registry.local/app@${long}`]), { from: 'dev', expectDigest: long })).toBe(
       `registry.local/app@${long}`,
     );
-    expect(refusal(() => promotionImage(state([`registry.local/app@sha256:abc`]), { from: 'dev' }))).toContain(
-      'do not report one image digest',
-    );
+    expect(
+      refusal(() => promotionImage(state([`registry.local/app@sha256:abc`]), { from: 'dev' })),
+    ).toContain('do not report one image digest');
   });
 
   it('drops a tag beside the digest, keeping a registry port', () => {

@@ -56,7 +56,14 @@ export {
 } from './deploy/release.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export {
+  compareReleases,
+  diffReleases,
+  type ObjectDifference,
+  type ReleaseDifference,
+} from './release/diff.ts';
 export { readHistory, readRecord } from './release/history.ts';
+export { leftBehind } from './release/prune.ts';
 export type { ReleaseOutcome, ReleaseRecord, ReleaseSummary } from './release/record.ts';
 export type { DeployEvent, DeployEventListener, DeployPhase, EventTarget } from './report/events.ts';
 export {

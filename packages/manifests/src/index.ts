@@ -19,6 +19,7 @@ export {
   parseImageReference,
 } from './_image.ts';
 export { type KubeMetadata, type KubeObject, objectIdentity } from './_kube-object.ts';
+export { parseQuantity } from './_quantity.ts';
 export { isSsmReference, type SsmReference, ssm } from './_ssm.ts';
 export type { Patch, PatchOperation } from './objects/patch.ts';
 export { replaceImage } from './objects/replace-image.ts';

@@ -31,10 +31,8 @@ export async function deployEnvironment(
   const timeoutSeconds = input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600;
   const lockWaitSeconds = input.options.lockWaitSeconds ?? opened.environment.lockWaitSeconds ?? 0;
   // the cluster side is loaded only once the input is known to be right
-  const [{ deployObjects, KubeshipError, missingNamespaces }, { createReporter }] = await Promise.all([
-    import('@kubeship/core'),
-    import('../output/reporter.ts'),
-  ]);
+  const [{ deployObjects, KubeshipError, leftBehind, missingNamespaces }, { createReporter }] =
+    await Promise.all([import('@kubeship/core'), import('../output/reporter.ts')]);
   const reporter = createReporter(input);
   reporter.note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
@@ -51,6 +49,16 @@ export async function deployEnvironment(
     : release.objects;
   const connection = await connect(opened, input);
   reporter.note(`connected: ${connection.description}`);
+  const noPrune = input.values['no-prune'] === true;
+  if (noPrune) {
+    const kept = await leftBehind(
+      connection.kubeConfig,
+      { app: release.app, namespace: opened.namespace },
+      objects,
+    );
+    if (kept.length > 0)
+      reporter.note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
+  }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
   if (missing.length > 0) {
     throw new KubeshipError(
@@ -65,7 +73,7 @@ export async function deployEnvironment(
     namespace: opened.namespace,
     objects,
     // set-image ships only the Deployments: the rest of the release stays as it is
-    prune: !options.onlyDeployments,
+    prune: !options.onlyDeployments && !noPrune,
     changeCause: changeCause(image, opened.build),
     timeoutMs: timeoutSeconds * 1000,
     rollback: !input.values['no-rollback'] && (opened.environment.rollback ?? true),

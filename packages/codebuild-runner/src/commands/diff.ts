@@ -1,11 +1,21 @@
-import { describeChange, planChanges, readLive } from '@kubeship/core';
+import { compareReleases, describeChange, planChanges, readLive } from '@kubeship/core';
+import { UsageError } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
-import { chooseImage, connect, openEnvironment, releaseFor } from './_environment.ts';
+import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 
-/** `kubeship diff`: what a deploy would change (Secret values never shown), without changing it. */
+/**
+ * `kubeship diff`: what a deploy would change (Secret values never shown), without changing it;
+ * with `--from-revision`, what changed between two recorded releases.
+ */
 export async function run(input: CommandInput): Promise<number> {
+  const { fromRevision, toRevision } = input.options;
+  if (toRevision !== undefined && fromRevision === undefined)
+    throw new UsageError(
+      '--to-revision needs --from-revision: kubeship diff --from-revision <n> [--to-revision <n>]',
+    );
   const opened = await openEnvironment(input);
+  if (fromRevision !== undefined) return diffReleases(input, opened, fromRevision, toRevision);
   const image = chooseImage(opened, input);
   const release = await releaseFor(opened, input, { image });
   const connection = await connect(opened, input);
@@ -23,5 +33,35 @@ export async function run(input: CommandInput): Promise<number> {
   }
   const changed = plan.filter((p) => p.action !== 'unchanged').length;
   input.io.stdout(`${changed} of ${plan.length} objects would change\n`);
+  return EXIT.ok;
+}
+
+/** Two recorded releases compared: objects added, removed and changed, field by field. */
+async function diffReleases(
+  input: CommandInput,
+  opened: OpenedEnvironment,
+  from: number,
+  to: number | undefined,
+): Promise<number> {
+  const connection = await connect(opened, input);
+  const difference = await compareReleases(
+    connection.kubeConfig,
+    { app: opened.app, namespace: opened.namespace },
+    { from, ...(to === undefined ? {} : { to }) },
+  );
+  if (input.options.output === 'json') {
+    input.io.stdout(`${JSON.stringify({ environment: opened.name, ...difference }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  input.io.stdout(
+    `${opened.name}: ${opened.app} in ${opened.namespace}, release ${difference.from} -> release ${difference.to}\n`,
+  );
+  for (const object of difference.objects) {
+    const mark = { added: '+', removed: '-', changed: '~', unchanged: '=' }[object.action];
+    input.io.stdout(`${mark} ${object.id}${object.action === 'changed' ? '' : ` (${object.action})`}\n`);
+    for (const field of object.changes) input.io.stdout(`    ${describeChange(field)}\n`);
+  }
+  const differ = difference.objects.filter((o) => o.action !== 'unchanged').length;
+  input.io.stdout(`${differ} of ${difference.objects.length} objects differ\n`);
   return EXIT.ok;
 }

@@ -25,6 +25,14 @@ const AUTH_OPTIONS = {
   'role-arn': { type: 'string', placeholder: 'arn', description: 'IAM role to assume first' },
 } as const;
 
+const LOCK_OPTIONS = {
+  'wait-for-lock': {
+    type: 'string',
+    placeholder: 'seconds',
+    description: 'wait for another deploy of the app to finish (default: lockWaitSeconds, else 0)',
+  },
+} as const;
+
 // rollback has nothing to roll back to when its own rollback fails, and render prints only YAML:
 // options they would ignore are not accepted at all.
 const { 'no-rollback': _noRollback, ...ROLLBACK_OPTIONS } = ROLLOUT_OPTIONS;
@@ -41,11 +49,11 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       ...IMAGE_OPTIONS,
       ...ROLLOUT_OPTIONS,
       force: { type: 'boolean', description: 'take over fields another field manager owns' },
-      'wait-for-lock': {
-        type: 'string',
-        placeholder: 'seconds',
-        description: 'wait for another deploy of the app to finish (default: lockWaitSeconds, else 0)',
+      'no-prune': {
+        type: 'boolean',
+        description: 'keep objects the previous release had and this one has not (default: delete them)',
       },
+      ...LOCK_OPTIONS,
     },
   },
   'set-image': {
@@ -76,9 +84,23 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   diff: {
-    summary: 'show what a deploy would change, without changing it',
-    usage: 'kubeship diff [--env <name>] [--image <uri> | --tag <tag>]',
-    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS },
+    summary: 'show what a deploy would change, or what changed between two recorded releases',
+    usage:
+      'kubeship diff [--env <name>] [--image <uri> | --tag <tag>] | --from-revision <n> [--to-revision <n>]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...IMAGE_OPTIONS,
+      'from-revision': {
+        type: 'string',
+        placeholder: 'n',
+        description: 'compare recorded release <n> with --to-revision instead of the plan with the cluster',
+      },
+      'to-revision': {
+        type: 'string',
+        placeholder: 'n',
+        description: 'the later release of --from-revision (default: the latest recorded one)',
+      },
+    },
   },
   status: {
     summary: "the rollout state of the app's Deployment",
@@ -96,6 +118,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     options: {
       ...CONFIG_OPTIONS,
       ...ROLLBACK_OPTIONS,
+      ...LOCK_OPTIONS,
       'to-revision': {
         type: 'string',
         placeholder: 'n',

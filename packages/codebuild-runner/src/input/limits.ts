@@ -10,6 +10,7 @@ export interface NumberLimit {
 }
 
 const SIX_HOURS = 6 * 3600;
+const REVISION = { min: 1, max: 2 ** 31 - 1, unit: 'revision' } as const;
 
 /** The ranges, by what the number means. */
 export const LIMITS = {
@@ -18,7 +19,8 @@ export const LIMITS = {
   unschedulableGraceSeconds: { min: 0, max: SIX_HOURS, unit: 'seconds' },
   maxRestarts: { min: 1, max: 1000, unit: 'restarts' },
   replicas: { min: 0, max: 10_000, unit: 'replicas' },
-  revision: { min: 1, max: 2 ** 31 - 1, unit: 'revision' },
+  revision: REVISION,
+  fromRevision: REVISION,
   progressIntervalSeconds: { min: 1, max: 3600, unit: 'seconds' },
   awsTimeoutSeconds: { min: 1, max: 600, unit: 'seconds' },
 } as const satisfies Record<string, NumberLimit>;
@@ -28,6 +30,7 @@ export const NUMERIC_FLAGS = {
   timeout: 'timeoutSeconds',
   'wait-for-lock': 'lockWaitSeconds',
   'to-revision': 'revision',
+  'from-revision': 'fromRevision',
 } as const satisfies Record<string, keyof typeof LIMITS>;
 
 /** What each numeric environment variable means. */

@@ -17,6 +17,8 @@ export interface CliOptions {
   readonly timeoutSeconds?: number;
   readonly lockWaitSeconds?: number;
   readonly toRevision?: number;
+  /** `kubeship diff --from-revision`: compare recorded releases instead of the plan and the cluster. */
+  readonly fromRevision?: number;
   /** KUBESHIP_PROGRESS_INTERVAL: seconds without progress before a "still waiting" line. */
   readonly progressIntervalSeconds: number;
   /** KUBESHIP_AWS_TIMEOUT: the longest one AWS call, its retries included, may take (default 60 s). */
@@ -96,6 +98,11 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     problems.push({ where: '--tag', message: tagProblem(tag) });
   if (image !== undefined && tag !== undefined)
     problems.push({ where: '--image/--tag', message: 'give --image or --tag, not both' });
+  if (values['from-revision'] !== undefined && (image !== undefined || tag !== undefined))
+    problems.push({
+      where: '--from-revision',
+      message: 'compares recorded releases: give it without --image or --tag',
+    });
   const sourceVersion = variable('CODEBUILD_RESOLVED_SOURCE_VERSION');
   if (image === undefined && tag === undefined && sourceVersion && imageProblem(`tagged:${sourceVersion}`)) {
     problems.push({
@@ -151,6 +158,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...(numbers.timeoutSeconds === undefined ? {} : { timeoutSeconds: numbers.timeoutSeconds }),
     ...(numbers.lockWaitSeconds === undefined ? {} : { lockWaitSeconds: numbers.lockWaitSeconds }),
     ...(numbers.revision === undefined ? {} : { toRevision: numbers.revision }),
+    ...(numbers.fromRevision === undefined ? {} : { fromRevision: numbers.fromRevision }),
     progressIntervalSeconds: numbers.progressIntervalSeconds ?? NUMERIC_ENV_DEFAULTS.progressIntervalSeconds,
     awsTimeoutSeconds: numbers.awsTimeoutSeconds ?? NUMERIC_ENV_DEFAULTS.awsTimeoutSeconds,
     ...(image === undefined ? {} : { image }),

@@ -1,5 +1,4 @@
-import { KubeshipError } from '../errors.ts';
-import { readHistory, readRecord } from '../release/history.ts';
+import { noSuchRelease, readHistory, readRecord } from '../release/history.ts';
 import { type DeployObjectsOptions, type DeployResult, deployObjects } from './engine.ts';
 
 /** Options of {@link rollbackRelease}: a deploy's options without its objects. */
@@ -27,14 +26,11 @@ export async function rollbackRelease(options: RollbackReleaseOptions): Promise<
       : history.find((r) => r.revision === options.toRevision);
   const record = wanted ? await readRecord(options.kubeConfig, ref, wanted.revision) : undefined;
   if (!record) {
-    const known = history.map((r) => `${r.revision} (${r.outcome})`).join(', ') || 'none';
-    throw new KubeshipError(
-      'INVALID_INPUT',
-      options.toRevision === undefined
-        ? `${options.app} in ${options.namespace} has no earlier deployed release to roll back to (releases: ${known}); nothing was changed`
-        : `--to-revision ${options.toRevision}: ${options.app} in ${options.namespace} has no release ${options.toRevision} (releases: ${known}); nothing was changed`,
-      { details: { key: '--to-revision', app: options.app, namespace: options.namespace } },
-    );
+    throw noSuchRelease(ref, history, {
+      key: '--to-revision',
+      revision: options.toRevision,
+      missing: 'no earlier deployed release to roll back to',
+    });
   }
   const { toRevision: _, ...rest } = options;
   return deployObjects({

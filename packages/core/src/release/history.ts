@@ -3,6 +3,7 @@ import type { KubeObject } from '@kubeship/manifests';
 import { RawObjectClient } from '../apply/_raw.ts';
 import { FIELD_MANAGER } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
+import { KubeshipError } from '../errors.ts';
 import { RELEASE_LABELS } from './applyset.ts';
 import {
   decodeRecord,
@@ -35,6 +36,31 @@ export async function readHistory(kc: k8s.KubeConfig, ref: HistoryRef): Promise<
     .map((secret) => summaryOf(secret))
     .filter((s): s is ReleaseSummary => s !== undefined)
     .sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * INVALID_INPUT for a revision the history does not hold (or none was given: `revision`
+ * undefined), naming the flag and listing the recorded revisions with their outcomes.
+ */
+export function noSuchRelease(
+  ref: HistoryRef,
+  history: readonly Pick<ReleaseSummary, 'revision' | 'outcome'>[],
+  wanted: { readonly key: string; readonly revision: number | undefined; readonly missing?: string },
+): KubeshipError {
+  const known = history.map((r) => `${r.revision} (${r.outcome})`).join(', ') || 'none';
+  const what =
+    wanted.revision === undefined
+      ? `${ref.app} in ${ref.namespace} has ${wanted.missing ?? 'no recorded release'}`
+      : `${wanted.key} ${wanted.revision}: ${ref.app} in ${ref.namespace} has no release ${wanted.revision}`;
+  return new KubeshipError('INVALID_INPUT', `${what} (releases: ${known}); nothing was changed`, {
+    details: {
+      key: wanted.key,
+      app: ref.app,
+      namespace: ref.namespace,
+      ...(wanted.revision === undefined ? {} : { revision: wanted.revision }),
+      revisions: history.map((r) => r.revision),
+    },
+  });
 }
 
 /** One record with its objects, or undefined when there is no such revision. */

@@ -3,11 +3,27 @@ import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { objectId } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { APPLYSET } from './applyset.ts';
+import { type HistoryRef, readHistory, readRecord } from './history.ts';
+import { lastDeployed } from './record.ts';
 
 /** Pure: the objects of `before` that `after` no longer has (by group, kind, namespace and name). */
 export function missingFrom(before: readonly KubeObject[], after: readonly KubeObject[]): KubeObject[] {
   const kept = new Set(after.map(objectIdentity));
   return before.filter((object) => !kept.has(objectIdentity(object)));
+}
+
+/**
+ * The objects the app's last deployed release has and `objects` has not, by `objectId`: what a
+ * deploy prunes, or keeps when pruning is turned off. Empty for an app with no release yet.
+ */
+export async function leftBehind(
+  kc: k8s.KubeConfig,
+  ref: HistoryRef,
+  objects: readonly KubeObject[],
+): Promise<string[]> {
+  const previous = lastDeployed(await readHistory(kc, ref));
+  const record = previous ? await readRecord(kc, ref, previous.revision) : undefined;
+  return missingFrom(record?.objects ?? [], objects).map(objectId);
 }
 
 /**

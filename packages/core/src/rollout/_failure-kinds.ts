@@ -1,6 +1,7 @@
 // Which failure messages describe something that retrying cannot fix. The kubelet and the
 // controllers retry everything; kubeship fails fast on what no retry will change, and gives
 // the rest a grace period (a registry hiccup, a quota freed by the old pods going away).
+import { quotaNeverFits } from './_quota.ts';
 
 /** Image pull reasons the kubelet never retries into success. */
 const DEFINITE_PULL_REASONS = new Set(['InvalidImageName', 'ErrImageNeverPull']);
@@ -31,9 +32,13 @@ const TRANSIENT_CREATE_MESSAGE =
 
 /**
  * Whether a controller's failure to create pods (FailedCreate) is definite: Pod Security
- * violations, LimitRange maxima, webhook denials, invalid specs. Only the transient kinds above
- * are not.
+ * violations, LimitRange maxima, webhook denials, invalid specs, a quota the pod alone exceeds.
+ * Only the transient kinds above are not.
  */
 export function isDefiniteCreateFailure(message: string): boolean {
-  return /denied the request/i.test(message) || !TRANSIENT_CREATE_MESSAGE.test(message);
+  return (
+    /denied the request/i.test(message) ||
+    quotaNeverFits(message) === true ||
+    !TRANSIENT_CREATE_MESSAGE.test(message)
+  );
 }

@@ -2,7 +2,12 @@ import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { IMAGE_MARKERS } from '@kubeship/testbed';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminClients, enforceRestrictedPodSecurity, testNamespace } from '../../../testbed/test/helpers.ts';
+import {
+  adminClients,
+  enforceRestrictedPodSecurity,
+  forbidPodsByQuota,
+  testNamespace,
+} from '../../../testbed/test/helpers.ts';
 import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
 import { rollbackRelease } from '../../src/deploy/rollback-release.ts';
 import { readHistory } from '../../src/release/history.ts';
@@ -257,6 +262,39 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
     expect(bad.outcome).toBe('rolled-back');
     expect(bad.objects[0]?.reason).toMatch(/FailedCreate/);
     expect(bad.warnings.join('\n')).toMatch(/would violate PodSecurity "restricted:latest"/);
+  });
+
+  it('fails a quota the pod can never fit (pods: "0") within 2 s of the ReplicaSet condition, not after the grace', async () => {
+    const t = await setup('quota');
+    await t.run([deployment(t.namespace, 'registry.local/web:1')]);
+    await forbidPodsByQuota(t.kc, t.namespace);
+    let conditionAt: number | undefined;
+    const watch = await new k8s.Watch(t.kc).watch(
+      `/apis/apps/v1/namespaces/${t.namespace}/replicasets`,
+      {},
+      (_type: string, rs: k8s.V1ReplicaSet) => {
+        const failure = rs.status?.conditions?.find(
+          (c) => c.type === 'ReplicaFailure' && c.status === 'True',
+        );
+        if (failure && conditionAt === undefined)
+          conditionAt = new Date(failure.lastTransitionTime ?? 0).getTime();
+      },
+      () => undefined,
+    );
+    let failedAt: number | undefined;
+    const bad = await t.run([deployment(t.namespace, 'registry.local/web:2')], {
+      // the default grace: a quota that others hold would wait this long
+      unschedulableGraceMs: 60_000,
+      onEvent: (event) => {
+        if (event.type === 'rollout-failed') failedAt ??= event.at;
+      },
+    });
+    watch.abort();
+    expect(bad.outcome).toBe('rolled-back');
+    expect(bad.objects[0]?.reason).toBe('FailedCreate');
+    expect(bad.objects[0]?.summary).toMatch(/exceeded quota: no-pods, requested: pods=1/);
+    // lastTransitionTime has whole seconds: up to 1 s of the difference is its rounding
+    expect((failedAt ?? Number.POSITIVE_INFINITY) - (conditionAt ?? 0)).toBeLessThan(3000);
   });
 
   it('says so when nothing in a release can be verified, and refuses an empty release', async () => {

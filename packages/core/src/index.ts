@@ -57,6 +57,25 @@ export {
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
 export {
+  type AlarmGateOptions,
+  bakeWithAlarms,
+  type CloudWatchClientOptions,
+  checkAlarmsBeforeDeploy,
+  createCloudWatchClient,
+  firingAlarms,
+  readAlarms,
+} from './gates/alarms.ts';
+export {
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_TIMEOUT_ANNOTATION,
+  type Hook,
+  type HookPhase,
+  hookJob,
+  splitHooks,
+} from './gates/hooks.ts';
+export type { AlarmReading, ReleaseStep } from './gates/steps.ts';
+export {
   compareReleases,
   diffReleases,
   type ObjectDifference,

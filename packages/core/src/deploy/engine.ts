@@ -4,6 +4,9 @@ import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
 import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
+import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
+import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
+import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
 import { deleteMembers, missingFrom } from '../release/prune.ts';
@@ -55,6 +58,11 @@ export interface DeployObjectsOptions {
   /** How long an HPA may fail to read metrics or its target before it fails the release (default 60 s). */
   readonly metricsGraceMs?: number;
   readonly logLines?: number;
+  /**
+   * CloudWatch alarms that gate the release: checked before anything changes (one already in
+   * ALARM refuses the deploy), then watched for `bakeMs` once the release is healthy.
+   */
+  readonly alarms?: AlarmGateOptions;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -118,6 +126,10 @@ export interface DeployResult {
   /** API server warnings (Pod Security, deprecations) and kubeship's own (autoscaled replicas). */
   readonly warnings: readonly string[];
   readonly rollback?: RestoreOutcome;
+  /** How the release was shipped: `rolling` (every workload updated in place); always set by deployObjects. */
+  readonly strategy?: 'rolling';
+  /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
+  readonly steps?: readonly ReleaseStep[];
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
   readonly startedAt: number;
   readonly finishedAt: number;
@@ -138,6 +150,9 @@ interface Context {
   readonly durations: Partial<Record<DeployPhase, number>>;
   readonly warnings: string[];
   objects: KubeObject[];
+  /** Hook Jobs: run at their phase, never members of the release. */
+  readonly hooks: readonly Hook[];
+  steps: ReleaseStep[];
   createdNamespaces: KubeObject[];
   lease?: DeployLease;
   liveBefore: Map<string, k8s.KubernetesObject>;
@@ -155,26 +170,36 @@ interface Context {
 
 /**
  * Deploys a release (the whole set of objects) and proves it healthy, as named phases over one
- * context: validate, lock, plan, dry-run, apply, verify, then either diagnose and roll back the
- * whole release, or prune; then record and release the lease. Problems found before anything
- * changed are thrown as KubeshipError; rollout outcomes are returned.
+ * context: validate, lock, plan, check the alarms, dry-run, run the pre-deploy hooks (a failure
+ * stops here, nothing else changed), apply, verify, run the post-deploy hooks, bake with the
+ * alarms, then either diagnose and roll back the whole release, or prune; then record and
+ * release the lease. Problems found before anything changed are thrown as KubeshipError;
+ * rollout outcomes are returned.
  */
 export async function deployObjects(options: DeployObjectsOptions): Promise<DeployResult> {
   const ctx = validate(options);
   await lock(ctx);
   try {
     await plan(ctx);
+    await checkAlarms(ctx);
     await dryRun(ctx);
+    await runHooks(ctx, 'pre-deploy');
+    if (failed(ctx)) {
+      await record(ctx);
+      return await result(ctx);
+    }
     await apply(ctx);
     await verify(ctx);
-    if (failedVerdicts(ctx).length > 0) {
+    if (!failed(ctx)) await runHooks(ctx, 'post-deploy');
+    if (!failed(ctx)) await bake(ctx);
+    if (failed(ctx)) {
       await diagnose(ctx);
       await rollBack(ctx);
     } else {
       await prune(ctx);
     }
     await record(ctx);
-    return result(ctx);
+    return await result(ctx);
   } catch (error) {
     // Only a deploy that holds the lease removes the namespace it created: another may be using it.
     if (!ctx.applied && (ctx.lease || !ctx.options.lease))
@@ -226,8 +251,15 @@ function validate(options: DeployObjectsOptions): Context {
     options.objects.find((o) => o.metadata.namespace)?.metadata.namespace ??
     'default';
   const applySetId = appApplySetId(options.app, namespace);
+  const split = splitHooks(options.objects);
+  if (split.objects.length === 0) {
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `the release of ${options.app} has only hooks: nothing to deploy`,
+    );
+  }
   const objects = withMembership(
-    options.objects.map((object) => withChangeCause(object, options.changeCause)),
+    split.objects.map((object) => withChangeCause(object, options.changeCause)),
     applySetId,
   );
   return {
@@ -241,6 +273,8 @@ function validate(options: DeployObjectsOptions): Context {
     durations: {},
     warnings: [],
     objects,
+    hooks: split.hooks,
+    steps: [],
     createdNamespaces: [],
     liveBefore: new Map(),
     previous: undefined,
@@ -298,10 +332,18 @@ async function plan(ctx: Context): Promise<void> {
   ctx.emit({ type: 'plan', at: ctx.clock.now(), changes: ctx.changes });
 }
 
-/** Server-side dry-run of the whole set: every rejection reported before anything changes. */
+/** Reads the gating alarms: a missing one, or one already in ALARM, refuses the deploy. */
+async function checkAlarms(ctx: Context): Promise<void> {
+  const gate = ctx.options.alarms;
+  if (!gate) return;
+  await phase(ctx, 'alarm-check', () => checkAlarmsBeforeDeploy(gate, ctx.options.signal));
+}
+
+/** Server-side dry-run of the whole set and its hooks: every rejection reported before anything changes. */
 async function dryRun(ctx: Context): Promise<void> {
+  const hooks = ctx.hooks.map((hook) => hookJob(hook, { app: ctx.options.app, revision: ctx.revision }));
   const { warnings } = await phase(ctx, 'dry-run', () =>
-    dryRunAll(ctx.kc, ctx.objects, { force: ctx.options.force ?? false }),
+    dryRunAll(ctx.kc, [...ctx.objects, ...hooks], { force: ctx.options.force ?? false }),
   );
   warn(
     ctx,
@@ -365,6 +407,40 @@ async function verify(ctx: Context): Promise<void> {
   }
 }
 
+/** Runs the hooks of one phase in order; the first that does not pass stops the rest. */
+async function runHooks(ctx: Context, at: HookPhase): Promise<void> {
+  const hooks = ctx.hooks.filter((hook) => hook.phase === at);
+  if (hooks.length === 0) return;
+  await phase(ctx, at, async () => {
+    for (const hook of hooks) {
+      const step = await runHook(ctx.kc, hook, {
+        app: ctx.options.app,
+        revision: ctx.revision,
+        clock: ctx.clock,
+        emit: ctx.emit,
+        track: (objects, since, timeoutMs) => track(ctx, objects, since, timeoutMs),
+        ...(ctx.options.logLines === undefined ? {} : { logLines: ctx.options.logLines }),
+      });
+      ctx.steps.push(step);
+      if (stepFailed(step)) return;
+    }
+  });
+}
+
+/** Watches the gating alarms for the bake time once the release is healthy. */
+async function bake(ctx: Context): Promise<void> {
+  const gate = ctx.options.alarms;
+  if (!gate || gate.bakeMs <= 0) return;
+  const step = await phase(ctx, 'bake', () =>
+    bakeWithAlarms(gate, {
+      clock: ctx.clock,
+      emit: ctx.emit,
+      ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
+    }),
+  );
+  ctx.steps.push(step);
+}
+
 /** Captures events, container states and log tails of every failed object, before any rollback. */
 async function diagnose(ctx: Context): Promise<void> {
   await phase(ctx, 'diagnose', async () => {
@@ -392,9 +468,10 @@ async function diagnose(ctx: Context): Promise<void> {
 /** Puts the whole previous release back (unless turned off or interrupted) and verifies it. */
 async function rollBack(ctx: Context): Promise<void> {
   if (ctx.options.rollback === false || ctx.options.signal?.aborted) return;
-  const reason = failedVerdicts(ctx)
-    .map((v) => (v.outcome === 'failed' ? v.reason : v.outcome))
-    .join(', ');
+  const reason = [
+    ...failedVerdicts(ctx).map((v) => (v.outcome === 'failed' ? v.reason : v.outcome)),
+    ...failedSteps(ctx).map((step) => `${step.name} ${step.reason ?? step.outcome}`),
+  ].join(', ');
   ctx.restore = await phase(ctx, 'rollback', () =>
     restoreRelease(ctx.kc, {
       applied: ctx.objects,
@@ -443,6 +520,8 @@ async function record(ctx: Context): Promise<void> {
       finishedAt: ctx.clock.now(),
     };
     await writeRecord(ctx.kc, entry, ctx.options.historyLimit ?? 10);
+    // a pre-deploy hook stopped it: the parent still names what is there
+    if (!ctx.applied) return;
     // The parent names what is in the cluster now: this release, or the one it went back to.
     const current = recordOutcome === 'deployed' || interrupted || !ctx.previous ? entry : ctx.previous;
     const members = recordOutcome === 'rolled-back' && ctx.previous ? ctx.previous.objects : ctx.objects;
@@ -502,6 +581,11 @@ const failedVerdicts = (ctx: Context) =>
   ctx.verdicts.filter(
     (v) => v.outcome === 'failed' || v.outcome === 'timeout' || v.outcome === 'interrupted',
   );
+
+const failedSteps = (ctx: Context) => ctx.steps.filter(stepFailed);
+
+/** Something stopped the release: an object's rule, or a gate. */
+const failed = (ctx: Context) => failedVerdicts(ctx).length > 0 || failedSteps(ctx).length > 0;
 
 const countsOf = (verdict: RolloutVerdict) =>
   'counts' in verdict && verdict.counts ? { counts: verdict.counts } : {};
@@ -564,6 +648,8 @@ async function result(ctx: Context): Promise<DeployResult> {
     pruned: ctx.pruned,
     warnings: ctx.warnings,
     ...(ctx.restore ? { rollback: ctx.restore } : {}),
+    strategy: 'rolling',
+    steps: ctx.steps,
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
     finishedAt: ctx.clock.now(),
@@ -573,14 +659,35 @@ async function result(ctx: Context): Promise<DeployResult> {
 /** Pure: the outcome, error code and one-line message of a deploy from its verdicts. */
 function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'message'> {
   const bad = failedVerdicts(ctx);
-  if (bad.length === 0) return { outcome: 'deployed', message: healthyMessage(ctx.verdicts) };
-  const names = bad
-    .map(
+  const steps = failedSteps(ctx);
+  if (bad.length === 0 && steps.length === 0)
+    return { outcome: 'deployed', message: healthyMessage(ctx.verdicts, ctx.steps) };
+  const names = [
+    ...bad.map(
       (v) =>
         `${v.target.kind} ${v.target.name} (${v.outcome === 'failed' ? v.reason : v.outcome === 'timeout' ? 'timed out' : 'interrupted'})`,
-    )
-    .join(', ');
-  if (ctx.options.signal?.aborted || bad.some((v) => v.outcome === 'interrupted'))
+    ),
+    ...steps.map((step) => `${step.name} (${step.reason ?? step.outcome}: ${step.message})`),
+  ].join(', ');
+  if (!ctx.applied) {
+    // a pre-deploy hook stopped the release: the previous one is still there, untouched
+    if (ctx.options.signal?.aborted || steps.some((s) => s.outcome === 'interrupted'))
+      return {
+        outcome: 'failed',
+        code: 'INTERRUPTED',
+        message: `interrupted during ${names}; nothing else was changed`,
+      };
+    return {
+      outcome: 'failed',
+      code: steps.some((s) => s.outcome === 'timeout') ? 'ROLLOUT_TIMEOUT' : 'ROLLOUT_FAILED',
+      message: `${names}; nothing else was changed`,
+    };
+  }
+  if (
+    ctx.options.signal?.aborted ||
+    bad.some((v) => v.outcome === 'interrupted') ||
+    steps.some((s) => s.outcome === 'interrupted')
+  )
     return { outcome: 'failed', code: 'INTERRUPTED', message: `interrupted while waiting for ${names}` };
   if (ctx.options.rollback === false)
     return {
@@ -588,7 +695,7 @@ function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'messa
       code: 'ROLLBACK_FAILED',
       message: `rollout failed: ${names}; rollback is turned off: a human must look`,
     };
-  const timedOut = bad.some((v) => v.outcome === 'timeout');
+  const timedOut = bad.some((v) => v.outcome === 'timeout') || steps.some((s) => s.outcome === 'timeout');
   if (ctx.restore?.healthy) {
     return {
       outcome: 'rolled-back',
@@ -604,7 +711,7 @@ function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'messa
 }
 
 /** Pure: which objects were verified, which were only applied, which no rule could judge. */
-function healthyMessage(verdicts: readonly RolloutVerdict[]): string {
+function healthyMessage(verdicts: readonly RolloutVerdict[], steps: readonly ReleaseStep[]): string {
   const of = (outcome: RolloutVerdict['outcome']) => verdicts.filter((v) => v.outcome === outcome);
   const verified = of('complete');
   const unverified = of('unverified');
@@ -617,6 +724,7 @@ function healthyMessage(verdicts: readonly RolloutVerdict[]): string {
       : 'nothing in this release has a health to verify',
     ...(applied.length > 0 ? [`${applied.length} applied (no runtime status)`] : []),
     ...(unverified.length > 0 ? [`NOT verified (no rule can tell): ${list(unverified)}`] : []),
+    ...(steps.length > 0 ? [`passed ${steps.map((s) => s.name).join(', ')}`] : []),
   ];
   return `deployed; ${parts.join('; ')}`;
 }

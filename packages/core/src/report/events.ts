@@ -1,4 +1,5 @@
 import type { ChangeAction } from '../apply/plan.ts';
+import type { AlarmReading, ReleaseStep } from '../gates/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import type { DoomedPod, RolloutCounts, WaitingPod } from '../rollout/predicates.ts';
 
@@ -14,9 +15,13 @@ export type DeployPhase =
   | 'config'
   | 'lock'
   | 'plan'
+  | 'alarm-check'
   | 'dry-run'
+  | 'pre-deploy'
   | 'apply'
   | 'rollout'
+  | 'post-deploy'
+  | 'bake'
   | 'diagnose'
   | 'rollback'
   | 'prune'
@@ -101,6 +106,30 @@ export type DeployEvent =
       readonly at: number;
       readonly toRevision: number;
       readonly healthy: boolean;
+    }
+  | {
+      /** A gate began: a hook Job, an alarm bake. */
+      readonly type: 'step-started';
+      readonly at: number;
+      readonly kind: ReleaseStep['kind'];
+      readonly name: string;
+      readonly detail: string;
+    }
+  | { readonly type: 'step-finished'; readonly at: number; readonly step: ReleaseStep }
+  | {
+      /** A line a hook's container logged, as it ran. */
+      readonly type: 'hook-log';
+      readonly at: number;
+      readonly hook: string;
+      readonly pod: string;
+      readonly container: string;
+      readonly line: string;
+    }
+  | {
+      /** A gating alarm read for the first time, or in a new state. */
+      readonly type: 'alarm';
+      readonly at: number;
+      readonly alarm: AlarmReading;
     }
   | { readonly type: 'pruned'; readonly at: number; readonly id: string }
   | { readonly type: 'warning'; readonly at: number; readonly message: string };

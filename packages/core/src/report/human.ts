@@ -1,4 +1,5 @@
 import type { DeployResult } from '../deploy/engine.ts';
+import type { ReleaseStep } from '../gates/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import type { RolloutCounts } from '../rollout/predicates.ts';
 import type { RolloutProgress } from '../rollout/tracker.ts';
@@ -102,11 +103,31 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
           ? `${at} ${green(style, '✓')} rolled back to ${event.toRevision > 0 ? `release ${event.toRevision}` : 'the state before'} and verified healthy`
           : `${at} ${red(style, '✗')} the rollback did not become healthy`,
       ];
+    case 'step-started':
+      return [`${at} ${event.kind === 'hook' ? 'hook' : 'gate'} ${event.name}: ${event.detail}...`];
+    case 'hook-log':
+      return [`${at}   ${event.hook} | ${event.pod}/${event.container}: ${event.line}`];
+    case 'alarm':
+      return [
+        `${at}   alarm ${event.alarm.name}: ${event.alarm.state === 'ALARM' ? red(style, 'ALARM') : event.alarm.state}${event.alarm.reason ? ` (${event.alarm.reason})` : ''}`,
+      ];
+    case 'step-finished':
+      return stepLines(event.step, at, style);
     case 'pruned':
       return [`${at}   - pruned ${event.id} (no longer in the release)`];
     case 'warning':
       return [`${at} ${yellow(style, 'warning:')} ${event.message}`];
   }
+}
+
+function stepLines(step: ReleaseStep, at: string, style: HumanStyle): string[] {
+  const took = `${((step.finishedAt - step.startedAt) / 1000).toFixed(1)}s`;
+  if (step.outcome === 'passed')
+    return [`${at} ${green(style, '✓')} ${step.name}: passed in ${took}: ${step.message}`];
+  return [
+    `${at} ${red(style, '✗')} ${step.name}: ${step.outcome} after ${took}: ${step.message}`,
+    ...(step.evidence ? evidenceBlock(step.evidence, at, style) : []),
+  ];
 }
 
 function evidenceBlock(evidence: Evidence, at: string, style: HumanStyle): string[] {
@@ -161,6 +182,8 @@ export function formatResult(result: DeployResult, style: HumanStyle): string[] 
   }
   for (const o of others.filter((o) => o.verdict === 'unverified'))
     lines.push(`  NOT verified: ${o.id}: ${o.summary}`);
+  for (const step of result.steps ?? [])
+    lines.push(`  ${step.kind} ${step.name}: ${step.outcome}${step.reason ? ` (${step.reason})` : ''}`);
   for (const id of result.pruned) lines.push(`  pruned: ${id}`);
   const phases = Object.entries(result.durationsMs).map(
     ([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}s`,

@@ -225,6 +225,8 @@ const FAILURE_TYPE_OF: Readonly<Record<KubeshipErrorCode, FailureType>> = {
   DRY_RUN_REJECTED: 'ConfigurationError',
   APPLY_CONFLICT: 'ConfigurationError',
   AWS_CREDENTIALS: 'PermissionError',
+  AWS_UNREACHABLE: 'SystemUnavailable',
+  CLUSTER_UNREACHABLE: 'SystemUnavailable',
   UNAUTHORIZED: 'PermissionError',
   FORBIDDEN: 'PermissionError',
   DEPLOY_LOCKED: 'JobFailed',

@@ -32,6 +32,8 @@ describe('exit codes', () => {
       DRY_RUN_REJECTED: 2,
       APPLY_CONFLICT: 2,
       AWS_CREDENTIALS: 3,
+      AWS_UNREACHABLE: 3,
+      CLUSTER_UNREACHABLE: 3,
       UNAUTHORIZED: 3,
       FORBIDDEN: 3,
       DEPLOY_LOCKED: 4,

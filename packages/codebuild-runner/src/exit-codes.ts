@@ -8,7 +8,7 @@ export const EXIT = {
   rolledBack: 1,
   /** Bad input or configuration; nothing was changed. */
   badInput: 2,
-  /** Authentication or authorization failure. */
+  /** Authentication or authorization failure, or AWS or the cluster could not be reached. */
   auth: 3,
   /** Timed out waiting (rolled back where possible). */
   timeout: 4,
@@ -27,6 +27,8 @@ export const EXIT_CODE_OF: Readonly<Record<KubeshipErrorCode, number>> = {
   DRY_RUN_REJECTED: EXIT.badInput,
   APPLY_CONFLICT: EXIT.badInput,
   AWS_CREDENTIALS: EXIT.auth,
+  AWS_UNREACHABLE: EXIT.auth,
+  CLUSTER_UNREACHABLE: EXIT.auth,
   UNAUTHORIZED: EXIT.auth,
   FORBIDDEN: EXIT.auth,
   DEPLOY_LOCKED: EXIT.timeout,

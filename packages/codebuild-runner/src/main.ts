@@ -97,7 +97,26 @@ export async function main(
       io.stderr(`kubeship ${name}: ${error.message}\n(see kubeship ${name} --help)\n`);
       return EXIT.badInput;
     }
-    const { reportFailure } = await import('./output/failure.ts');
-    return reportFailure(error, { command: name, io, json: parsed.values.output === 'json' });
+    const [{ reportFailure }, { isKubeshipError }] = await Promise.all([
+      import('./output/failure.ts'),
+      import('@kubeship/core/auth'),
+    ]);
+    return reportFailure(typedFailure(error, isKubeshipError), {
+      command: name,
+      io,
+      json: parsed.values.output === 'json',
+    });
   }
+}
+
+/**
+ * The KubeshipError in the cause chain of an error a library threw around it (client-node's
+ * `fetch failed` carries the CLUSTER_UNREACHABLE of a request that got no answer), else `error`.
+ */
+function typedFailure(error: unknown, isTyped: (error: unknown) => boolean): unknown {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++, current = current.cause) {
+    if (isTyped(current)) return current;
+  }
+  return error;
 }

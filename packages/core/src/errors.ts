@@ -17,6 +17,10 @@ export type KubeshipErrorCode =
   | 'CLUSTER_NOT_ACTIVE'
   /** No AWS credentials, or they were refused (STS, assume-role, EKS, SSM access denied). */
   | 'AWS_CREDENTIALS'
+  /** An AWS endpoint could not be reached or did not answer in time (STS, EKS, SSM); the message names service, operation, endpoint and cause. */
+  | 'AWS_UNREACHABLE'
+  /** The Kubernetes API could not be reached or did not answer in time; the message names the request, the endpoint and the cause. */
+  | 'CLUSTER_UNREACHABLE'
   /** The Kubernetes API refused the credentials (HTTP 401). */
   | 'UNAUTHORIZED'
   /** RBAC refused an operation (HTTP 403). */

@@ -14,6 +14,7 @@ export {
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
   type AwsRequestLimits,
+  boundKubernetesRequests,
   type ClusterConnection,
   connectToEks,
   connectWithKubeconfig,
@@ -23,7 +24,9 @@ export {
   type EksToken,
   eksTokenFor,
   type KubeconfigConnectionOptions,
+  KUBERNETES_REQUEST_DEFAULTS,
   type KubernetesCallContext,
+  type KubernetesRequestLimits,
   mintEksToken,
   TOKEN_LIFETIME_MS,
 } from './auth/index.ts';

@@ -10,7 +10,7 @@ import { type BuildContext, buildContext, selectEnvironment } from '../config/en
 import { loadConfig } from '../config/load.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
-import { awsLimits } from '../input/limits.ts';
+import { awsLimits, kubernetesLimits } from '../input/limits.ts';
 import type { CommandInput } from '../main.ts';
 
 /** One environment of the config file, ready to use: nothing has been contacted yet. */
@@ -115,6 +115,7 @@ export async function connect(opened: OpenedEnvironment, input: CommandInput): P
   if (kubeconfig)
     return connectWithKubeconfig({
       context: kubeconfig.context,
+      limits: kubernetesLimits(input.options.kubeTimeoutSeconds),
       ...(kubeconfig.path ? { kubeconfig: resolve(input.io.cwd, kubeconfig.path) } : {}),
     });
   const target = cluster as NonNullable<typeof cluster>;
@@ -123,6 +124,7 @@ export async function connect(opened: OpenedEnvironment, input: CommandInput): P
     region: regionOf(opened),
     ...(target.roleArn ? { roleArn: target.roleArn } : {}),
     limits: awsLimits(input.options.awsTimeoutSeconds),
+    kubernetesLimits: kubernetesLimits(input.options.kubeTimeoutSeconds),
   });
 }
 

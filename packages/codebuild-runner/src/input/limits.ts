@@ -23,6 +23,7 @@ export const LIMITS = {
   fromRevision: REVISION,
   progressIntervalSeconds: { min: 1, max: 3600, unit: 'seconds' },
   awsTimeoutSeconds: { min: 1, max: 600, unit: 'seconds' },
+  kubeTimeoutSeconds: { min: 1, max: 600, unit: 'seconds' },
 } as const satisfies Record<string, NumberLimit>;
 
 /** What each numeric flag means. */
@@ -37,12 +38,14 @@ export const NUMERIC_FLAGS = {
 export const NUMERIC_ENV = {
   KUBESHIP_PROGRESS_INTERVAL: 'progressIntervalSeconds',
   KUBESHIP_AWS_TIMEOUT: 'awsTimeoutSeconds',
+  KUBESHIP_KUBE_TIMEOUT: 'kubeTimeoutSeconds',
 } as const satisfies Record<string, keyof typeof LIMITS>;
 
 /** Defaults of the numeric environment variables. */
 export const NUMERIC_ENV_DEFAULTS = {
   progressIntervalSeconds: 20,
   awsTimeoutSeconds: 60,
+  kubeTimeoutSeconds: 30,
 } as const;
 
 /** Environment names in the config file, `--env`, `--from`, `--to` and KUBESHIP_ENV. */
@@ -61,4 +64,9 @@ export function parseWholeNumber(raw: string, limit: NumberLimit): number | { pr
 /** The limits of each AWS attempt: a third of KUBESHIP_AWS_TIMEOUT (three attempts per call). */
 export function awsLimits(awsTimeoutSeconds: number): { requestTimeoutMs: number } {
   return { requestTimeoutMs: Math.max(1000, Math.floor((awsTimeoutSeconds * 1000) / 3)) };
+}
+
+/** The time bound of each Kubernetes API request: KUBESHIP_KUBE_TIMEOUT without an answer. */
+export function kubernetesLimits(kubeTimeoutSeconds: number): { requestTimeoutMs: number } {
+  return { requestTimeoutMs: kubeTimeoutSeconds * 1000 };
 }

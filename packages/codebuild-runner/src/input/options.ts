@@ -23,6 +23,8 @@ export interface CliOptions {
   readonly progressIntervalSeconds: number;
   /** KUBESHIP_AWS_TIMEOUT: the longest one AWS call, its retries included, may take (default 60 s). */
   readonly awsTimeoutSeconds: number;
+  /** KUBESHIP_KUBE_TIMEOUT: the longest one Kubernetes API request may go without an answer (default 30 s). */
+  readonly kubeTimeoutSeconds: number;
   readonly image?: string;
   /** `--tag` only; the CodeBuild commit is applied where the config says which repository it tags. */
   readonly tag?: string;
@@ -161,6 +163,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...(numbers.fromRevision === undefined ? {} : { fromRevision: numbers.fromRevision }),
     progressIntervalSeconds: numbers.progressIntervalSeconds ?? NUMERIC_ENV_DEFAULTS.progressIntervalSeconds,
     awsTimeoutSeconds: numbers.awsTimeoutSeconds ?? NUMERIC_ENV_DEFAULTS.awsTimeoutSeconds,
+    kubeTimeoutSeconds: numbers.kubeTimeoutSeconds ?? NUMERIC_ENV_DEFAULTS.kubeTimeoutSeconds,
     ...(image === undefined ? {} : { image }),
     ...(tag === undefined ? {} : { tag }),
     ...(environment === undefined ? {} : { environment }),

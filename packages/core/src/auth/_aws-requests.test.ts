@@ -77,13 +77,13 @@ describe('SSM against endpoints that fail on the network (real sockets on loopba
       limits: { requestTimeoutMs: 300 },
     });
 
-  it('an endpoint that never answers: API_ERROR naming service, operation, endpoint and the timeout', async () => {
+  it('an endpoint that never answers: AWS_UNREACHABLE naming service, operation, endpoint and the timeout', async () => {
     const ssm = client(silentPort);
     const started = Date.now();
     const error = await readParameters(ssm, { paths: ['/app'], names: [] }).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toMatchObject({
-      code: 'API_ERROR',
+      code: 'AWS_UNREACHABLE',
       message: expect.stringMatching(
         new RegExp(
           `^SSM GetParametersByPath \\(path /app\\) at http://127\\.0\\.0\\.1:${silentPort} failed: no answer within 0\\.3 s \\(timeout`,
@@ -98,7 +98,7 @@ describe('SSM against endpoints that fail on the network (real sockets on loopba
     const ssm = client(closedPort);
     const error = await readParameters(ssm, { paths: [], names: ['/app/x'] }).catch((e: unknown) => e);
     expect(error).toMatchObject({
-      code: 'API_ERROR',
+      code: 'AWS_UNREACHABLE',
       message: expect.stringContaining(
         `SSM GetParameters (parameters /app/x) at http://127.0.0.1:${closedPort} failed: connection refused`,
       ),
@@ -118,7 +118,7 @@ describe('SSM against endpoints that fail on the network (real sockets on loopba
       (e: unknown) => e,
     );
     expect(error).toMatchObject({
-      code: 'API_ERROR',
+      code: 'AWS_UNREACHABLE',
       message: expect.stringContaining('KUBESHIP_AWS_TIMEOUT'),
     });
     ssm.destroy();

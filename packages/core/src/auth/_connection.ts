@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { inspect } from 'node:util';
 import type * as k8s from '@kubernetes/client-node';
 import { KubeshipError } from '../errors.ts';
+import { boundKubernetesRequests, type KubernetesRequestLimits } from './_kubernetes-requests.ts';
 import type { TokenSource } from './_token-source.ts';
 
 /** A way to reach one cluster: a client-node KubeConfig that always carries a valid credential. */
@@ -81,12 +82,16 @@ class EksTokenAuthenticator implements Authenticator {
   }
 }
 
-/** A KubeConfig for one EKS cluster whose user gets its token from `tokens` on every request. */
+/**
+ * A KubeConfig for one EKS cluster whose user gets its token from `tokens` on every request;
+ * every request is time-bounded by `limits`.
+ */
 export async function eksKubeConfig(options: {
   clusterName: string;
   server: string;
   caData: string;
   tokens: TokenSource;
+  limits?: KubernetesRequestLimits;
 }): Promise<k8s.KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig = new KubeConfig();
@@ -98,7 +103,7 @@ export async function eksKubeConfig(options: {
     contexts: [{ name, cluster: name, user: name }],
     currentContext: name,
   });
-  return kubeConfig;
+  return boundKubernetesRequests(kubeConfig, options.limits);
 }
 
 /** Wraps the parts of a connection into an object that prints only its description. */
@@ -112,12 +117,15 @@ export interface KubeconfigConnectionOptions {
   kubeconfig?: string;
   /** The context to use; required, so a deploy never lands on whatever context happens to be current. */
   context: string;
+  /** Time bounds of the Kubernetes API requests (see {@link KubernetesRequestLimits}). */
+  limits?: KubernetesRequestLimits;
 }
 
 /**
  * Connects through an existing kubeconfig context (a non-EKS cluster, the testbed). The file is
  * read, never written; credentials it names (client certificates, tokens, exec plugins) are used
- * as client-node does. An unknown context is INVALID_INPUT naming the contexts that exist.
+ * as client-node does; every request is time-bounded by `limits`. An unknown context is
+ * INVALID_INPUT naming the contexts that exist.
  */
 export async function connectWithKubeconfig(
   options: KubeconfigConnectionOptions,
@@ -165,7 +173,7 @@ export async function connectWithKubeconfig(
   }
   const principal = `kubeconfig user "${user.name}"`;
   return clusterConnection({
-    kubeConfig,
+    kubeConfig: await boundKubernetesRequests(kubeConfig, options.limits),
     server: cluster.server,
     principal,
     description: `kubeconfig context ${options.context} (${cluster.server}) as ${principal}`,

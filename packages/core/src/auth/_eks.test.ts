@@ -191,6 +191,11 @@ describe('connectToEks', () => {
       'AWS_CREDENTIALS',
     ],
     ['ThrottlingException', () => awsError('ThrottlingException', 'Rate exceeded'), 'API_ERROR'],
+    [
+      'a refused connection',
+      () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      'AWS_UNREACHABLE',
+    ],
   ])('maps DescribeCluster %s', async (_, error, code) => {
     eks.on(DescribeClusterCommand).rejects(error());
     const rejection = connectToEks({

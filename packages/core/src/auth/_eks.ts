@@ -2,6 +2,7 @@ import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import { KubeshipError } from '../errors.ts';
 import { type AwsRequestLimits, awsClientSettings, networkCause, recordEndpoint } from './_aws-requests.ts';
 import { type ClusterConnection, clusterConnection, eksKubeConfig } from './_connection.ts';
+import type { KubernetesRequestLimits } from './_kubernetes-requests.ts';
 import { assertRoleSessionName, defaultRoleSessionName } from './_session-name.ts';
 import {
   type AwsCredentialIdentity,
@@ -39,6 +40,8 @@ export interface EksConnectionOptions {
   refreshBeforeExpiryMs?: number;
   /** Timeouts and attempts of the STS and EKS calls (default 5 s to connect, 20 s to answer, 3 attempts). */
   limits?: AwsRequestLimits;
+  /** Time bounds of the Kubernetes API requests made through the connection (see {@link KubernetesRequestLimits}). */
+  kubernetesLimits?: KubernetesRequestLimits;
 }
 
 /** Where DescribeCluster says the cluster's apiserver is. */
@@ -69,7 +72,8 @@ const ASSUMED_CREDENTIALS_MARGIN_MS = 5 * 60 * 1000;
  * the token always names the regional STS host, as the cluster's authenticator requires.
  *
  * Fails with INVALID_INPUT (bad names/options), AWS_CREDENTIALS (no credentials, or STS/EKS
- * refused them), CLUSTER_NOT_FOUND, CLUSTER_NOT_ACTIVE, or API_ERROR.
+ * refused them), AWS_UNREACHABLE (no answer in time, refused connection), CLUSTER_NOT_FOUND,
+ * CLUSTER_NOT_ACTIVE, or API_ERROR.
  */
 export async function connectToEks(options: EksConnectionOptions): Promise<ClusterConnection> {
   const { clusterName, region } = options;
@@ -126,7 +130,13 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
   });
   const who = await principal;
   return clusterConnection({
-    kubeConfig: await eksKubeConfig({ clusterName, server: access.endpoint, caData: access.caData, tokens }),
+    kubeConfig: await eksKubeConfig({
+      clusterName,
+      server: access.endpoint,
+      caData: access.caData,
+      tokens,
+      ...(options.kubernetesLimits ? { limits: options.kubernetesLimits } : {}),
+    }),
     server: access.endpoint,
     principal: who,
     description: `EKS cluster ${clusterName} (${region}) as ${who}`,
@@ -249,7 +259,8 @@ const CREDENTIAL_ERRORS = new Set([
 
 /**
  * Maps an AWS SDK error of STS or EKS to a KubeshipError: ResourceNotFound → CLUSTER_NOT_FOUND,
- * refused/missing credentials → AWS_CREDENTIALS, anything else → API_ERROR.
+ * refused/missing credentials → AWS_CREDENTIALS, no answer (refused connection, timeout, unknown
+ * host) → AWS_UNREACHABLE, anything else → API_ERROR.
  */
 export function describeAwsError(
   error: unknown,
@@ -291,11 +302,12 @@ export function describeAwsError(
     });
   }
   const at = context.endpoint ? ` at ${context.endpoint}` : '';
-  const cause = networkCause(error) ?? `${name}: ${message}`;
-  return new KubeshipError('API_ERROR', `${context.action} in ${context.region}${at} failed: ${cause}`, {
-    details,
-    cause: error,
-  });
+  const unreachable = networkCause(error);
+  return new KubeshipError(
+    unreachable ? 'AWS_UNREACHABLE' : 'API_ERROR',
+    `${context.action} in ${context.region}${at} failed: ${unreachable ?? `${name}: ${message}`}`,
+    { details, cause: error },
+  );
 }
 
 type StsModule = typeof import('@aws-sdk/client-sts');

@@ -23,12 +23,20 @@ interface HttpFailure {
  * Turns a failed Kubernetes API call (an `ApiException` of a generated client, an error of `Watch`
  * or `Log`, a network error) into a {@link KubeshipError}: 401 → UNAUTHORIZED naming the principal,
  * 403 → FORBIDDEN naming verb, resource and namespace with the apiserver's own explanation,
+ * a request that never got an answer → CLUSTER_UNREACHABLE naming the endpoint and the cause,
  * anything else → API_ERROR with status and reason. A KubeshipError is returned unchanged (e.g. a
  * token that could not be minted). Messages never contain request headers or tokens.
  */
 export function describeKubernetesError(error: unknown, context: KubernetesCallContext): KubeshipError {
   if (isKubeshipError(error)) return error;
   const target = describeTarget(context);
+  const unreachable = unreachableCause(error);
+  if (unreachable) {
+    return new KubeshipError('CLUSTER_UNREACHABLE', `could not ${target}: ${unreachable.message}`, {
+      details: { ...unreachable.details, verb: context.verb, resource: context.resource },
+      cause: error,
+    });
+  }
   const details = {
     verb: context.verb,
     resource: context.resource,
@@ -114,6 +122,16 @@ function parseStatus(body: unknown): { reason?: unknown; message?: unknown } | u
     return body as { reason?: unknown; message?: unknown };
   }
   return undefined;
+}
+
+/**
+ * The CLUSTER_UNREACHABLE error a bounded KubeConfig put under `fetch failed` (see
+ * `boundKubernetesRequests`), if that is what `error` is.
+ */
+export function unreachableCause(error: unknown): KubeshipError | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (isKubeshipError(error, 'CLUSTER_UNREACHABLE')) return error;
+  return isKubeshipError(cause, 'CLUSTER_UNREACHABLE') ? cause : undefined;
 }
 
 /** undici's `fetch failed` hides the reason in `cause` (e.g. `connect ECONNREFUSED 10.0.0.1:443`). */

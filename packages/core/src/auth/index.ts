@@ -9,6 +9,11 @@ export {
 } from './_connection.ts';
 export { connectToEks, type EksConnectionOptions, eksTokenFor } from './_eks.ts';
 export { describeKubernetesError, type KubernetesCallContext } from './_kubernetes-errors.ts';
+export {
+  boundKubernetesRequests,
+  KUBERNETES_REQUEST_DEFAULTS,
+  type KubernetesRequestLimits,
+} from './_kubernetes-requests.ts';
 export { defaultRoleSessionName } from './_session-name.ts';
 export {
   type AwsCredentialIdentity,

@@ -278,7 +278,9 @@ function fatalError(
     : undefined;
   if (deadline?.name === 'TimeoutError') {
     const last = lastCause ? `; the last attempt: ${lastCause}` : '';
-    return new KubeshipError('API_ERROR', `${call} failed: ${String(deadline.message)}${last}`, { details });
+    return new KubeshipError('AWS_UNREACHABLE', `${call} failed: ${String(deadline.message)}${last}`, {
+      details,
+    });
   }
   const kind = classify(error);
   if (kind === 'aborted' || signal?.aborted) {
@@ -297,8 +299,14 @@ function fatalError(
       details,
     });
   }
-  const cause = networkCause(error) ?? description;
-  return new KubeshipError('API_ERROR', `${call} failed: ${cause}`, { details });
+  const unreachable = networkCause(error);
+  return new KubeshipError(
+    unreachable ? 'AWS_UNREACHABLE' : 'API_ERROR',
+    `${call} failed: ${unreachable ?? description}`,
+    {
+      details,
+    },
+  );
 }
 
 const REASONS: Record<ParameterProblem['reason'], string> = {

@@ -124,3 +124,19 @@ export {
   targetId,
   trackRollouts,
 } from './rollout/tracker.ts';
+export type { RenderedFile } from './sources/_rendered.ts';
+export { type ClusterCapabilities, readClusterCapabilities } from './sources/capabilities.ts';
+export {
+  adoptHelmRelease,
+  type HelmAdoption,
+  type ManagedFieldsEntry,
+  takeOverManagedFields,
+} from './sources/helm-adoption.ts';
+export {
+  type HelmHook,
+  type HelmRenderOptions,
+  type HelmSsmValue,
+  type RenderedHelmChart,
+  renderHelmChart,
+} from './sources/helm.ts';
+export { type KustomizeRenderOptions, renderKustomization } from './sources/kustomize.ts';

@@ -12,6 +12,14 @@ export function resolveBinaries(): string {
   return runSetupScript('build-binaries.sh');
 }
 
+/**
+ * The directory holding `helm` and `kustomize` (for chart and overlay sources, and the
+ * benchmark): `KUBESHIP_MANIFEST_TOOLS_BIN` when set, else the per-machine cache (built on first use).
+ */
+export function resolveManifestTools(): string {
+  return runSetupScript('build-manifest-tools.sh');
+}
+
 /** The Python virtualenv with moto and awscli: `KUBESHIP_PYTHON_VENV` when set, else the cache. */
 export function resolveVenv(): string {
   return runSetupScript('ensure-venv.sh');

@@ -1,3 +1,4 @@
+export { resolveManifestTools } from './_toolchain.ts';
 export { type TestCredentials, testbedAdmin } from './admin.ts';
 export { type AwsEnv, aws, awscliToken } from './awscli.ts';
 export {

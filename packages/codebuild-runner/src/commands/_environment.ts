@@ -8,6 +8,7 @@ import { UsageError } from '../args.ts';
 import { appFromConfig } from '../config/app-source.ts';
 import { type BuildContext, buildContext, selectEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load.ts';
+import { planRenderedSource, type RenderPlan } from '../config/rendered-source.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
 import { awsLimits, kubernetesLimits } from '../input/limits.ts';
@@ -19,7 +20,10 @@ export interface OpenedEnvironment {
   readonly name: string;
   readonly environment: EnvironmentConfig;
   readonly build: BuildContext;
+  /** What to deploy; for a Helm chart or Kustomize overlay, filled by {@link releaseFor}'s render. */
   readonly source: ReleaseSource;
+  /** The config's Helm chart or Kustomize overlay (templates.helm / templates.kustomize). */
+  readonly renderPlan?: RenderPlan;
   /** The app's name: its Deployment, lease and config objects. */
   readonly app: string;
   readonly namespace: string;
@@ -56,23 +60,25 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     };
   }
   const templates = config.templates as NonNullable<typeof config.templates>;
-  const { texts, loaded } = readTemplates({
-    configFile: file,
-    cwd: input.io.cwd,
-    files: templates.files,
-    variables,
-    namespace: environment.namespace,
-  });
+  const renderPlan = planRenderedSource(templates, input.io.cwd);
+  const { texts, loaded } = renderPlan
+    ? { texts: [], loaded: [] }
+    : readTemplates({
+        configFile: file,
+        cwd: input.io.cwd,
+        files: templates.files ?? [],
+        variables,
+        namespace: environment.namespace,
+      });
+  const imageRepository = templates.imageRepository ? { imageRepository: templates.imageRepository } : {};
   return {
     file,
     ...chosen,
     build,
-    source: {
-      templates: texts,
-      variables,
-      name: templates.name,
-      ...(templates.imageRepository ? { imageRepository: templates.imageRepository } : {}),
-    },
+    source: renderPlan
+      ? { rendered: [], name: templates.name, ...imageRepository }
+      : { templates: texts, variables, name: templates.name, ...imageRepository },
+    ...(renderPlan ? { renderPlan } : {}),
     app: templates.name,
     namespace: environment.namespace,
     ...(templates.imageRepository ? { repository: templates.imageRepository } : {}),
@@ -108,8 +114,21 @@ export function chooseImage(
   return undefined;
 }
 
-/** Connects to the environment's cluster: EKS with the build's IAM role, or a kubeconfig context. */
-export async function connect(opened: OpenedEnvironment, input: CommandInput): Promise<ClusterConnection> {
+const connections = new WeakMap<OpenedEnvironment, Promise<ClusterConnection>>();
+
+/**
+ * Connects to the environment's cluster: EKS with the build's IAM role, or a kubeconfig context.
+ * One connection per opened environment (rendering a chart reads the cluster's capabilities first).
+ */
+export function connect(opened: OpenedEnvironment, input: CommandInput): Promise<ClusterConnection> {
+  const known = connections.get(opened);
+  if (known) return known;
+  const connecting = connectOnce(opened, input);
+  connections.set(opened, connecting);
+  return connecting;
+}
+
+async function connectOnce(opened: OpenedEnvironment, input: CommandInput): Promise<ClusterConnection> {
   const { cluster, kubeconfig } = opened.environment;
   const { connectToEks, connectWithKubeconfig } = await import('@kubeship/core/auth');
   if (kubeconfig)
@@ -147,17 +166,20 @@ function deadline(ms: number, message: string): { signal: AbortSignal; clear: ()
 export async function releaseFor(
   opened: OpenedEnvironment,
   input: CommandInput,
-  options: { image?: string | undefined; offline?: boolean } = {},
-): Promise<Release> {
+  options: { image?: string | undefined; offline?: boolean; readsCluster?: boolean } = {},
+): Promise<Release & { readonly notes: readonly string[] }> {
   const [{ prepareRelease }, { checkRelease, checkReservedNames }] = await Promise.all([
     import('@kubeship/core'),
     import('../config/release-checks.ts'),
   ]);
   const { environment } = opened;
+  const rendered = opened.renderPlan ? await renderFor(opened, opened.renderPlan, input, options) : undefined;
+  const source = rendered?.source ?? opened.source;
+  const image = rendered ? rendered.image : options.image;
   checkReservedNames(
-    'app' in opened.source
-      ? { kind: 'app', spec: opened.source.app, file: opened.file }
-      : { kind: 'templates', loaded: opened.templateObjects ?? [] },
+    'app' in source
+      ? { kind: 'app', spec: source.app, file: opened.file }
+      : { kind: 'templates', loaded: rendered?.loaded ?? opened.templateObjects ?? [] },
     {
       app: opened.app,
       namespace: opened.namespace,
@@ -169,23 +191,48 @@ export async function releaseFor(
   const limit = deadline(seconds * 1000, `no answer within ${seconds} s (KUBESHIP_AWS_TIMEOUT)`);
   try {
     const release = await prepareRelease({
-      source: opened.source,
+      source,
       namespace: opened.namespace,
-      ...(options.image ? { image: options.image } : {}),
+      ...(image ? { image } : {}),
       ...(opened.environment.replicas === undefined ? {} : { replicas: opened.environment.replicas }),
       ...(!options.offline && ssm ? { ssm } : { offline: Boolean(options.offline) }),
       signal: input.io.signal ? AbortSignal.any([input.io.signal, limit.signal]) : limit.signal,
     });
     checkRelease(release, {
       file: opened.file,
-      ...('app' in opened.source
-        ? { env: (opened.source.app as { env?: Record<string, unknown> }).env ?? {} }
-        : {}),
+      ...('app' in source ? { env: (source.app as { env?: Record<string, unknown> }).env ?? {} } : {}),
     });
-    return release;
+    return { ...release, notes: rendered?.notes ?? [] };
   } finally {
     limit.clear();
   }
+}
+
+/**
+ * Renders the environment's chart or overlay: with the target cluster's capabilities unless
+ * `readsCluster` is false (`render` contacts no cluster), SSM values unless `offline`.
+ */
+async function renderFor(
+  opened: OpenedEnvironment,
+  plan: RenderPlan,
+  input: CommandInput,
+  options: { image?: string | undefined; offline?: boolean; readsCluster?: boolean },
+) {
+  const [{ renderSource }, { readClusterCapabilities }] = await Promise.all([
+    import('../config/rendered-source.ts'),
+    import('@kubeship/core'),
+  ]);
+  const region = ssmOptions(opened)?.region;
+  return renderSource(plan, {
+    namespace: opened.namespace,
+    ...(options.image ? { image: options.image } : {}),
+    offline: Boolean(options.offline),
+    ...(options.readsCluster === false
+      ? {}
+      : { capabilities: async () => readClusterCapabilities((await connect(opened, input)).kubeConfig) }),
+    ...(region ? { ssmRegion: region } : {}),
+    ...(input.io.signal ? { signal: input.io.signal } : {}),
+  });
 }
 
 /**

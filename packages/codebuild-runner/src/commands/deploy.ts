@@ -39,6 +39,7 @@ export async function deployEnvironment(
   );
 
   const release = await releaseFor(opened, input, { image });
+  for (const note of release.notes) reporter.note(note);
   if (release.parameters.length > 0) {
     reporter.note(
       `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
@@ -66,6 +67,16 @@ export async function deployEnvironment(
       `${missing.map((m) => `namespace "${m.namespace}" does not exist (it is the namespace of ${m.objects.join(', ')})`).join('; ')}: create it first, or deploy a Namespace object with the app`,
       { details: { missing } },
     );
+  }
+  if (opened.renderPlan) {
+    const { adoptFromHelm } = await import('../config/rendered-source.ts');
+    for (const note of await adoptFromHelm(
+      opened.renderPlan,
+      connection.kubeConfig,
+      objects,
+      opened.namespace,
+    ))
+      reporter.note(note);
   }
   const result = await deployObjects({
     kubeConfig: connection.kubeConfig,

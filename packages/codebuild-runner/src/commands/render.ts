@@ -14,7 +14,11 @@ export async function run(input: CommandInput): Promise<number> {
   const revealSecrets = values['reveal-secrets'] === true;
   const opened = await openEnvironment(input);
   const image = chooseImage(opened, input);
-  const release = await releaseFor(opened, input, { image, offline: !values['resolve-ssm'] });
+  const release = await releaseFor(opened, input, {
+    image,
+    offline: !values['resolve-ssm'],
+    readsCluster: false,
+  });
   const yaml = toYaml(release.objects, { revealSecrets });
   if (input.options.files.out) {
     writeOutputFile(input.options.files.out, yaml, { secret: revealSecrets });

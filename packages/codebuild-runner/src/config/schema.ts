@@ -21,6 +21,45 @@ const variables = z.record(
 
 const ssmPath = z.string().regex(/^\/[\w.\-/]*$/, { error: 'must be an SSM path starting with /' });
 
+const renderTimeout = z.int().min(1).max(600, { error: 'must be at most 600 seconds' });
+const binary = z.string().min(1);
+
+/** `templates.helm`: a chart rendered with `helm template`. */
+const helmSource = z.strictObject({
+  /** A chart directory (with Chart.yaml) or a packaged .tgz. */
+  chart: z.string().min(1),
+  /** Helm's release name (`.Release.Name`); default: templates.name. */
+  releaseName: dnsLabel.optional(),
+  values: z.array(z.string().min(1)).optional(),
+  set: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Values read from SSM Parameter Store: values key (dotted path) -> parameter name. */
+  setFromSsm: z
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { error: 'values keys are dotted paths of names' }),
+      z.string().min(1),
+    )
+    .optional(),
+  /** The values key that gets the deployed image's tag, e.g. image.tag (else kubeship replaces the image). */
+  imageValuesKey: z.string().min(1).optional(),
+  /** The values key that gets the deployed image's repository, e.g. image.repository. */
+  imageRepositoryValuesKey: z.string().min(1).optional(),
+  /** Helm hooks other than tests: refuse the chart (default), or skip them. */
+  hooks: z.enum(['refuse', 'skip']).optional(),
+  binary: binary.optional(),
+  timeoutSeconds: renderTimeout.optional(),
+});
+
+/** `templates.kustomize`: an overlay rendered with `kustomize build` (or `kubectl kustomize`). */
+const kustomizeSource = z.strictObject({
+  dir: z.string().min(1),
+  /** The image name `kustomize edit set image` would match; default: templates.imageRepository. */
+  imageName: z.string().min(1).optional(),
+  binary: binary.optional(),
+  timeoutSeconds: renderTimeout.optional(),
+});
+
 const environment = z
   .strictObject({
     /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
@@ -66,12 +105,19 @@ export const configSchema = z
     /** Or the team's own YAML templates. */
     templates: z
       .strictObject({
-        files: z.array(z.string().min(1)).min(1),
+        files: z.array(z.string().min(1)).min(1).optional(),
+        /** Or a Helm chart, rendered with `helm template` (see docs/sources.md). */
+        helm: helmSource.optional(),
+        /** Or a Kustomize overlay, rendered with `kustomize build`. */
+        kustomize: kustomizeSource.optional(),
         /** The app's name (Deployment to track, lease, config object names). */
         name: dnsLabel,
         /** Containers whose image is this repository get the deployed tag or image. */
         imageRepository: z.string().min(1).optional(),
         variables: variables.optional(),
+      })
+      .refine((t) => [t.files, t.helm, t.kustomize].filter((s) => s !== undefined).length === 1, {
+        error: 'needs exactly one of files (YAML), helm (a chart) or kustomize (an overlay)',
       })
       .optional(),
     environments: z.record(
@@ -80,7 +126,8 @@ export const configSchema = z
     ),
   })
   .refine((config) => (config.app === undefined) !== (config.templates === undefined), {
-    error: 'needs exactly one of app (a typed spec) or templates (YAML files)',
+    error:
+      'needs exactly one of app (a typed spec) or templates (YAML files), a Helm chart or a Kustomize overlay',
   })
   .refine((config) => Object.keys(config.environments).length > 0, {
     error: 'needs at least one environment',

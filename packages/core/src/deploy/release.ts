@@ -13,7 +13,7 @@ import { configObjectNames, explicitKeyFor, type ResolvedConfig, resolveConfig }
 import { KubeshipError } from '../errors.ts';
 import type { Manifest } from './engine.ts';
 
-/** What to deploy: a typed app spec, or objects loaded from the team's YAML templates. */
+/** What to deploy: a typed app spec, objects loaded from the team's YAML templates, or rendered ones. */
 export type ReleaseSource =
   | {
       readonly app: AppSpec;
@@ -25,6 +25,16 @@ export type ReleaseSource =
       readonly templates: ReadonlyArray<{ readonly file: string; readonly text: string }>;
       readonly variables?: Readonly<Record<string, string>>;
       /** The app's name: its config objects are `<name>-config` / `<name>-secrets`. */
+      readonly name: string;
+      /** Containers running this repository get `image`. */
+      readonly imageRepository?: string;
+    }
+  | {
+      /**
+       * Objects a tool rendered from the team's files (`helm template`, `kustomize build`; see
+       * `renderHelmChart`, `renderKustomization`), by the file they came from. Taken as they are.
+       */
+      readonly rendered: ReadonlyArray<{ readonly file: string; readonly objects: readonly KubeObject[] }>;
       readonly name: string;
       /** Containers running this repository get `image`. */
       readonly imageRepository?: string;
@@ -154,14 +164,18 @@ function renderApp(
 }
 
 function templateObjects(
-  source: Extract<ReleaseSource, { templates: unknown }>,
+  source: Exclude<ReleaseSource, { app: unknown }>,
   options: PrepareReleaseOptions,
   config: ReleaseConfig | undefined,
 ): Manifest[] {
-  const variables = source.variables ?? {};
-  let objects = source.templates.flatMap((template) =>
-    manifestCall(() => loadYaml(template.text, { file: template.file, variables })),
-  );
+  let objects =
+    'rendered' in source
+      ? source.rendered.flatMap((file) => file.objects)
+      : source.templates.flatMap((template) =>
+          manifestCall(() =>
+            loadYaml(template.text, { file: template.file, variables: source.variables ?? {} }),
+          ),
+        );
   if (options.image) {
     if (!source.imageRepository) {
       throw new KubeshipError(
@@ -239,7 +253,7 @@ function placeholderConfig(app: string): ReleaseConfig {
 }
 
 /** Runs a @kubeship/manifests call, turning its ManifestError into an INVALID_MANIFEST KubeshipError. */
-function manifestCall<T>(call: () => T): T {
+export function manifestCall<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { isKubeshipError } from '../errors.ts';
+import { parseRendered } from './_rendered.ts';
+import { redact, runTool } from './_tool-process.ts';
+import { apiVersionsOf } from './capabilities.ts';
+import { separateHooks } from './helm.ts';
+
+const HELM_OUTPUT = `---
+# Source: web/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports: [{ port: 80 }]
+---
+# Source: web/templates/configmap.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web
+data:
+  start.sh: echo \${HOME}
+---
+# Source: web/templates/tests/test.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-test
+  annotations:
+    helm.sh/hook: test
+spec:
+  containers: [{ name: t, image: busybox }]
+---
+# Source: web/templates/migrate.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: web-migrate
+  annotations:
+    "helm.sh/hook": pre-install, pre-upgrade
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: m, image: web }]
+`;
+
+describe('parseRendered', () => {
+  it('groups the documents by the file Helm names, taking placeholders literally', () => {
+    const files = parseRendered(HELM_OUTPUT, 'web');
+    expect(files.map((f) => f.file)).toEqual([
+      'web/templates/service.yaml',
+      'web/templates/configmap.yaml',
+      'web/templates/tests/test.yaml',
+      'web/templates/migrate.yaml',
+    ]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text of the chart
+    expect(files[1]?.objects[0]).toMatchObject({ data: { 'start.sh': 'echo ${HOME}' } });
+  });
+
+  it('names the file of an invalid document', () => {
+    try {
+      parseRendered('# Source: web/templates/bad.yaml\nkind: Service\nmetadata: {name: x}\n', 'web');
+      expect.unreachable();
+    } catch (error) {
+      expect(isKubeshipError(error, 'INVALID_MANIFEST')).toBe(true);
+      expect((error as Error).message).toContain('web/templates/bad.yaml');
+    }
+  });
+
+  it('names documents without a source by the fallback', () => {
+    expect(
+      parseRendered('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', 'overlays/prod')[0]?.file,
+    ).toBe('overlays/prod');
+  });
+});
+
+describe('separateHooks', () => {
+  it('leaves the hooks out of the objects and lists them with their events', () => {
+    const { files, hooks } = separateHooks(parseRendered(HELM_OUTPUT, 'web'));
+    expect(files.flatMap((f) => f.objects.map((o) => o.kind))).toEqual(['Service', 'ConfigMap']);
+    expect(hooks).toEqual([
+      { file: 'web/templates/tests/test.yaml', kind: 'Pod', name: 'web-test', events: ['test'] },
+      {
+        file: 'web/templates/migrate.yaml',
+        kind: 'Job',
+        name: 'web-migrate',
+        events: ['pre-install', 'pre-upgrade'],
+      },
+    ]);
+  });
+});
+
+describe('apiVersionsOf', () => {
+  it('lists group/versions and group/version/kinds of aggregated discovery', () => {
+    expect(
+      apiVersionsOf({
+        kind: 'APIGroupDiscoveryList',
+        items: [
+          {
+            metadata: { name: 'apps' },
+            versions: [{ version: 'v1', resources: [{ responseKind: { kind: 'Deployment' } }] }],
+          },
+          { metadata: {}, versions: [{ version: 'v1', resources: [{ responseKind: { kind: 'Pod' } }, {}] }] },
+        ],
+      }),
+    ).toEqual(['apps/v1', 'apps/v1/Deployment', 'v1', 'v1/Pod']);
+  });
+
+  it('lists group/versions of the older discovery documents', () => {
+    expect(apiVersionsOf({ versions: ['v1'] })).toEqual(['v1']);
+    expect(apiVersionsOf({ groups: [{ versions: [{ groupVersion: 'apps/v1' }] }] })).toEqual(['apps/v1']);
+  });
+});
+
+describe('runTool', () => {
+  const base = { install: 'the tool', binaryKey: 'templates.helm.binary', timeoutMs: 10_000 };
+
+  it('returns what the tool printed, given its input', async () => {
+    const out = await runTool({ ...base, command: 'sh', args: ['-c', 'cat; echo done >&2'], input: 'hello' });
+    expect(out).toEqual({ stdout: 'hello', stderr: 'done\n' });
+  });
+
+  it('names what to install when the tool is missing', async () => {
+    await expect(runTool({ ...base, command: 'kubeship-no-such-tool', args: [] })).rejects.toThrow(
+      'kubeship-no-such-tool is not installed (not found on PATH): install the tool, or set templates.helm.binary to its path',
+    );
+  });
+
+  it('quotes the failing tool, secrets redacted', async () => {
+    const failure = runTool({
+      ...base,
+      command: 'sh',
+      args: ['-c', 'echo "Error: template: web/templates/x.yaml:3: bad value s3cret" >&2; exit 1'],
+      redact: ['s3cret'],
+    });
+    await expect(failure).rejects.toThrow(
+      /sh -c failed \(exit 1\):\n {4}Error: template: web\/templates\/x.yaml:3: bad value \[redacted\]$/,
+    );
+  });
+
+  it('kills a tool that does not finish in time', async () => {
+    const started = Date.now();
+    await expect(runTool({ ...base, timeoutMs: 200, command: 'sleep', args: ['30'] })).rejects.toThrow(
+      'sleep 30 did not finish within 0.2 s (killed)',
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('redact', () => {
+  it('replaces each secret', () => {
+    expect(redact('a=xy b=xy c=z', ['xy', ''])).toBe('a=[redacted] b=[redacted] c=z');
+  });
+});

@@ -31,8 +31,10 @@ export async function deployEnvironment(
   const timeoutSeconds = input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600;
   const lockWaitSeconds = input.options.lockWaitSeconds ?? opened.environment.lockWaitSeconds ?? 0;
   // the cluster side is loaded only once the input is known to be right
-  const [{ deployObjects, KubeshipError, leftBehind, missingNamespaces }, { createReporter }] =
-    await Promise.all([import('@kubeship/core'), import('../output/reporter.ts')]);
+  const [
+    { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces },
+    { createReporter },
+  ] = await Promise.all([import('@kubeship/core'), import('../output/reporter.ts')]);
   const reporter = createReporter(input);
   reporter.note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
@@ -45,8 +47,16 @@ export async function deployEnvironment(
       `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
     );
   }
+  // set-image ships the Deployments with the SSM ConfigMap and Secret they read: their pod
+  // templates carry the checksum of that config, which must describe what is in the cluster
+  const config = configObjectNames(release.app);
   const objects: readonly Manifest[] = options.onlyDeployments
-    ? release.objects.filter((o) => o.kind === 'Deployment')
+    ? release.objects.filter(
+        (o) =>
+          o.kind === 'Deployment' ||
+          (o.kind === 'ConfigMap' && o.metadata.name === config.configMap) ||
+          (o.kind === 'Secret' && o.metadata.name === config.secret),
+      )
     : release.objects;
   const connection = await connect(opened, input);
   reporter.note(`connected: ${connection.description}`);
@@ -83,7 +93,7 @@ export async function deployEnvironment(
     app: release.app,
     namespace: opened.namespace,
     objects,
-    // set-image ships only the Deployments: the rest of the release stays as it is
+    // set-image ships only the Deployments and their config: the rest of the release stays as it is
     prune: !options.onlyDeployments && !noPrune,
     changeCause: changeCause(image, opened.build),
     timeoutMs: timeoutSeconds * 1000,

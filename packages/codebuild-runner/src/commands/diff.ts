@@ -27,8 +27,12 @@ export async function run(input: CommandInput): Promise<number> {
     return EXIT.ok;
   }
   for (const change of plan) {
-    const mark = { create: '+', update: '~', unchanged: '=' }[change.action];
-    input.io.stdout(`${mark} ${change.id}${change.action === 'unchanged' ? ' (unchanged)' : ''}\n`);
+    const mark = { create: '+', update: '~', replace: '±', unchanged: '=' }[change.action];
+    const note: Partial<Record<typeof change.action, string>> = {
+      unchanged: ' (unchanged)',
+      replace: ' (replace: delete and create anew)',
+    };
+    input.io.stdout(`${mark} ${change.id}${note[change.action] ?? ''}\n`);
     for (const field of change.changes) input.io.stdout(`    ${describeChange(field)}\n`);
   }
   const changed = plan.filter((p) => p.action !== 'unchanged').length;

@@ -79,7 +79,7 @@ const phase = z.enum([
 const changes = z.array(
   z.strictObject({
     id: z.string().min(1),
-    action: z.enum(['create', 'update', 'unchanged', 'prune']),
+    action: z.enum(['create', 'update', 'replace', 'unchanged', 'prune']),
     fields: z.array(z.string()),
   }),
 );

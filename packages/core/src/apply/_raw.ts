@@ -73,6 +73,12 @@ export class RawObjectClient {
     return this.#expectOk(response) as k8s.KubernetesObject;
   }
 
+  /** The URL path of the collection that holds `object` (what a watch of it asks for). */
+  async collectionPath(object: k8s.KubernetesObject): Promise<string> {
+    const path = await this.#path(object, 'read');
+    return path.slice(0, path.lastIndexOf('/'));
+  }
+
   async #path(object: k8s.KubernetesObject, action: Action): Promise<string> {
     try {
       // specUriPath fills in missing fields of its argument: give it a copy

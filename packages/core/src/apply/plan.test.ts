@@ -103,6 +103,26 @@ describe('planChanges', () => {
     expect(JSON.stringify(change?.changes)).not.toMatch(/bmV3|b2xk|eA==/);
   });
 
+  it('replaces a Job whose pod template changed; other Job fields and other kinds are updates', () => {
+    const job = (image: string, backoffLimit = 0) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'shop' },
+      spec: { backoffLimit, template: { spec: { containers: [{ name: 'migrate', image }] } } },
+    });
+    const live = new Map([['Job shop/migrate', job('migrate:1')]]);
+    expect(planChanges([job('migrate:2')], live)[0]?.action).toBe('replace');
+    expect(planChanges([job('migrate:1', 3)], live)[0]?.action).toBe('update');
+    expect(planChanges([job('migrate:1')], live)[0]?.action).toBe('unchanged');
+    const deployment = { ...job('web:2'), apiVersion: 'apps/v1', kind: 'Deployment' };
+    expect(
+      planChanges(
+        [deployment],
+        new Map([['Deployment shop/migrate', { ...job('web:1'), kind: 'Deployment' }]]),
+      )[0]?.action,
+    ).toBe('update');
+  });
+
   it('names objects the way reports do', () => {
     expect(objectId({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } })).toBe(
       'Namespace app',

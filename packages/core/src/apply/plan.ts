@@ -5,8 +5,12 @@ export interface ObjectRef {
   readonly metadata: { readonly name: string; readonly namespace?: string };
 }
 
-/** What applying one object will do. */
-export type ChangeAction = 'create' | 'update' | 'unchanged';
+/**
+ * What applying one object will do. `replace`: a field the API server keeps immutable changes
+ * where deleting and recreating is what a release means (a Job's pod template), so the live
+ * object is deleted, its pods with it, and created again.
+ */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'unchanged';
 
 /** One field that differs between the live object and the desired one. */
 export interface FieldChange {
@@ -50,8 +54,26 @@ export function planChanges<T extends ObjectRef>(
     if (current === undefined) return { action: 'create', object, id, changes: [] };
     const changes: FieldChange[] = [];
     diffInto(changes, '', object, current, redact);
-    return { action: changes.length > 0 ? 'update' : 'unchanged', object, id, changes };
+    const action =
+      changes.length === 0
+        ? 'unchanged'
+        : changes.some((c) => replacedFor(object, c.path))
+          ? 'replace'
+          : 'update';
+    return { action, object, id, changes };
   });
+}
+
+/**
+ * Pure: whether changing `field` of `object` means deleting and recreating it: a Job's pod
+ * template, which the API server keeps immutable (a Job runs once; a release that changes it
+ * means to run the new one). Other kinds' immutable fields are refused before anything changes
+ * (a Deployment's selector, a Service's clusterIP).
+ */
+export function replacedFor(object: ObjectRef, field: string): boolean {
+  return (
+    object.kind === 'Job' && object.apiVersion.startsWith('batch/') && /^spec\.template(\.|\[|$)/.test(field)
+  );
 }
 
 function diffInto(changes: FieldChange[], path: string, want: unknown, have: unknown, redact: boolean): void {

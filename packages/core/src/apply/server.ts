@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
+import { GONE_TIMEOUT_MS, untilGone } from './_gone.ts';
 import { RawObjectClient, UnservedKindError } from './_raw.ts';
 import { type ObjectRef, objectId } from './plan.ts';
 
@@ -59,6 +60,19 @@ export async function dryRunAll(
           await serverSideApply(client, object, { dryRun: true, force: options.force, warnings });
           return undefined;
         } catch (error) {
+          if (!isReplaceable(object, error))
+            return { id: objectId(object), error: asApplyError(error, object) };
+        }
+        // a Job to replace: its new form is checked as a new object beside it
+        try {
+          await serverSideApply(client, replacementProbe(object), {
+            dryRun: true,
+            force: options.force,
+            warnings,
+            id: objectId(object),
+          });
+          return undefined;
+        } catch (error) {
           return { id: objectId(object), error: asApplyError(error, object) };
         }
       }),
@@ -94,10 +108,13 @@ export async function applyAll(
   const warnings: ApplyWarning[] = [];
   const applied: k8s.KubernetesObject[] = [];
   for (const object of objects) {
+    const write = () => serverSideApply(client, object, { dryRun: false, force: options.force, warnings });
     try {
-      applied.push(await serverSideApply(client, object, { dryRun: false, force: options.force, warnings }));
+      applied.push(await write());
     } catch (error) {
-      throw asApplyError(error, object);
+      if (!isReplaceable(object, error)) throw asApplyError(error, object);
+      await deleteForReplacement(kc, object);
+      applied.push(await write().catch((again: unknown) => Promise.reject(asApplyError(again, object))));
     }
   }
   return Object.assign(applied, { warnings });
@@ -106,16 +123,69 @@ export async function applyAll(
 function serverSideApply(
   client: RawObjectClient,
   object: Manifest,
-  options: { dryRun: boolean; force: boolean; warnings: ApplyWarning[] },
+  options: { dryRun: boolean; force: boolean; warnings: ApplyWarning[]; id?: string },
 ): Promise<k8s.KubernetesObject> {
+  const id = options.id ?? objectId(object);
   return client.apply(object as k8s.KubernetesObject, {
     fieldManager: FIELD_MANAGER,
     dryRun: options.dryRun,
     force: options.force,
-    onWarnings: (texts) =>
-      options.warnings.push(...texts.map((message) => ({ object: objectId(object), message }))),
+    onWarnings: (texts) => options.warnings.push(...texts.map((message) => ({ object: id, message }))),
   });
 }
+
+/** What the API server says when a field may not change. */
+const IMMUTABLE = /field is immutable|may not change once set|is immutable|updates to .+ are forbidden/i;
+
+type Cause = { field?: string; message?: string; reason?: string };
+
+/** The fields an Invalid (422) answer refuses because they may not change. */
+function immutableFieldsOf(error: unknown): string[] {
+  if (statusOf(error) !== 422) return [];
+  const causes = (bodyOf(error)?.details?.causes ?? []) as Cause[];
+  return causes.filter((c) => IMMUTABLE.test(c.message ?? '')).map((c) => c.field ?? '(unnamed field)');
+}
+
+/** A Job refused only for immutable fields: it is replaced (see `replacedFor` of the plan). */
+function isReplaceable(object: Manifest, error: unknown): boolean {
+  if (object.kind !== 'Job' || !object.apiVersion.startsWith('batch/')) return false;
+  const causes = (bodyOf(error)?.details?.causes ?? []) as Cause[];
+  return causes.length > 0 && immutableFieldsOf(error).length === causes.length;
+}
+
+/** The object under a name of its own, to dry-run what creating it anew would meet. */
+function replacementProbe(object: Manifest): Manifest {
+  const name = `${object.metadata.name.slice(0, 40).replace(/[-.]+$/, '')}-kubeship-replace`;
+  return { ...object, metadata: { ...object.metadata, name } };
+}
+
+/**
+ * Deletes an object to create it anew, its dependents first (a Job's pods: the old run is over
+ * before the new one starts), and waits until it is gone.
+ */
+async function deleteForReplacement(kc: k8s.KubeConfig, object: Manifest): Promise<void> {
+  const ref = object as k8s.KubernetesObject;
+  try {
+    await k8s.KubernetesObjectApi.makeApiClient(kc).delete(
+      ref,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'Foreground',
+    );
+  } catch (error) {
+    if (statusOf(error) !== 404) throw describeKubernetesError(error, verbFor('delete', object));
+  }
+  if (!(await untilGone(kc, object)))
+    throw new KubeshipError(
+      'API_ERROR',
+      `${objectId(object)} was deleted to be replaced (its ${immutableHint(object)} cannot change) but is still there after ${GONE_TIMEOUT_MS / 1000} s: a finalizer or its dependents hold it`,
+      { details: { object: objectId(object) } },
+    );
+}
+
+const immutableHint = (object: Manifest) => (object.kind === 'Job' ? 'pod template' : 'immutable fields');
 
 /** Deletes objects kubeship created moments ago (best effort: they are empty namespaces). */
 export async function deleteQuietly(kc: k8s.KubeConfig, objects: readonly Manifest[]): Promise<void> {
@@ -139,6 +209,14 @@ function asApplyError(error: unknown, object: Manifest): KubeshipError {
   }
   // Unknown fields come back as 400 (strict decoding) or, from server-side apply, 500 "field not
   // declared in schema"; an unknown kind fails discovery. All are problems of the input.
+  const immutable = immutableFieldsOf(error);
+  if (immutable.length > 0) {
+    return new KubeshipError(
+      'DRY_RUN_REJECTED',
+      `${objectId(object)}: ${immutable.join(', ')} cannot change once set (the API server keeps ${immutable.length > 1 ? 'them' : 'it'} immutable): keep the live value, or delete the object to have the deploy create it anew`,
+      { details: { object: objectId(object), fields: immutable, immutable: true } },
+    );
+  }
   const unknownField = statusOf(error) === 500 && /not declared in schema/.test(bodyOf(error)?.message ?? '');
   if (statusOf(error) === 422 || statusOf(error) === 400 || unknownField) {
     return new KubeshipError('DRY_RUN_REJECTED', bodyOf(error)?.message ?? 'rejected by the API server', {

@@ -1,9 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { untilGone } from '../apply/_gone.ts';
 import { applyAll, readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
-
-const GONE_TIMEOUT_MS = 60_000;
 
 /**
  * Creates the Namespaces the release declares that do not exist yet (a first deploy: its lease
@@ -37,42 +36,7 @@ export async function removeNamespaces(kc: k8s.KubeConfig, namespaces: readonly 
         if (error instanceof k8s.ApiException && error.code === 404) return;
         throw describeKubernetesError(error, { verb: 'delete', resource: 'namespaces', name });
       }
-      await untilGone(kc, name);
+      await untilGone(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }),
   );
-}
-
-/** Watches the namespace until it is deleted (its finalizers done), at most a minute. */
-async function untilGone(kc: k8s.KubeConfig, name: string): Promise<void> {
-  const watch = new k8s.Watch(kc);
-  await new Promise<void>((resolve) => {
-    let request: AbortController | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      request?.abort();
-      resolve();
-    };
-    const timer = setTimeout(done, GONE_TIMEOUT_MS);
-    watch
-      .watch(
-        '/api/v1/namespaces',
-        { fieldSelector: `metadata.name=${name}` },
-        (type) => {
-          if (type === 'DELETED') done();
-        },
-        () => done(),
-      )
-      .then(async (controller) => {
-        request = controller;
-        // it may have gone before the watch started
-        const still = await kc
-          .makeApiClient(k8s.CoreV1Api)
-          .readNamespace({ name })
-          .then(
-            () => true,
-            () => false,
-          );
-        if (!still) done();
-      }, done);
-  });
 }

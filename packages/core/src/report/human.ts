@@ -46,6 +46,12 @@ export function stillWaitingLine(
   return `still waiting for ${progressLine(progress)}${pods.length ? `; pods: ${pods.join(', ')}${more}` : ''}`;
 }
 
+const PLAN_MARKS: Partial<Record<string, string>> = { create: '+', prune: '-', replace: '±' };
+const PLAN_NOTES: Partial<Record<string, string>> = {
+  prune: ' (prune once healthy)',
+  replace: ' (replace: delete and create anew)',
+};
+
 /**
  * Pure: the lines of human output for one event, made for CodeBuild logs (each line stands on
  * its own, prefixed with the elapsed time). Events that add nothing for a human give no line.
@@ -65,7 +71,7 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
         `${at} plan: ${changed.length} to change, ${event.changes.length - changed.length} unchanged`,
         ...changed.map(
           (c) =>
-            `${at}   ${c.action === 'create' ? '+' : c.action === 'prune' ? '-' : '~'} ${c.id}${c.action === 'prune' ? ' (prune once healthy)' : ''}${c.fields.length ? `: ${c.fields.join(', ')}` : ''}`,
+            `${at}   ${PLAN_MARKS[c.action] ?? '~'} ${c.id}${PLAN_NOTES[c.action] ?? ''}${c.fields.length ? `: ${c.fields.join(', ')}` : ''}`,
         ),
       ];
     }

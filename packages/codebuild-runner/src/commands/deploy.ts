@@ -4,6 +4,7 @@ import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
+import { alarmGate } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
 export function run(input: CommandInput): Promise<number> {
@@ -104,6 +105,7 @@ export async function deployEnvironment(
     ...(opened.environment.unschedulableGraceSeconds === undefined
       ? {}
       : { unschedulableGraceMs: opened.environment.unschedulableGraceSeconds * 1000 }),
+    ...(await alarmGate(opened, input)),
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onEvent: reporter.listener,
   });

@@ -60,6 +60,29 @@ const kustomizeSource = z.strictObject({
   timeoutSeconds: renderTimeout.optional(),
 });
 
+const alarmName = z.string().min(1).max(255);
+/** The CloudWatch alarm gate of an environment. */
+const alarmGate = z
+  .strictObject({
+    /** Alarm names (metric or composite); each must exist. */
+    names: z.array(alarmName).min(1).max(500).optional(),
+    /** Every alarm whose name starts with this. */
+    prefix: alarmName.optional(),
+    /** Watch the alarms this long once the release is healthy (0: only the check before the deploy). */
+    bakeSeconds: z.int().min(0).max(21_600),
+    /** Seconds between two reads of the alarms (default 10). */
+    intervalSeconds: z.int().min(1).max(300).optional(),
+    /** INSUFFICIENT_DATA counts as ok (default) or as alarm. */
+    insufficientData: z.enum(['ok', 'alarm']).optional(),
+    /** Deploy even when an alarm is in ALARM before the deploy (or set KUBESHIP_IGNORE_ALARMS=true). */
+    ignoreActive: z.boolean().optional(),
+    /** Default: the cluster's region. */
+    region: region.optional(),
+  })
+  .refine((gate) => gate.names !== undefined || gate.prefix !== undefined, {
+    error: 'needs names or prefix (the alarms to watch)',
+  });
+
 const environment = z
   .strictObject({
     /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
@@ -92,6 +115,8 @@ const environment = z
     unschedulableGraceSeconds: bounded(LIMITS.unschedulableGraceSeconds).optional(),
     /** Wait this long for another deploy of the app to finish (default 0: fail at once). */
     lockWaitSeconds: bounded(LIMITS.lockWaitSeconds).optional(),
+    /** CloudWatch alarms that gate the release: checked before it starts, watched for bakeSeconds once healthy. */
+    alarms: alarmGate.optional(),
   })
   .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
     error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',

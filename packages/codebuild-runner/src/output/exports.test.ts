@@ -10,6 +10,8 @@ const KEYS = [
   'KUBESHIP_OUTCOME',
   'KUBESHIP_ROLLED_BACK',
   'KUBESHIP_EXIT_CODE',
+  'KUBESHIP_STRATEGY',
+  'KUBESHIP_LAST_STEP',
 ];
 
 describe('exportsFile', () => {
@@ -24,6 +26,23 @@ describe('exportsFile', () => {
       KUBESHIP_OUTCOME: 'deployed',
       KUBESHIP_ROLLED_BACK: 'false',
       KUBESHIP_EXIT_CODE: '0',
+      KUBESHIP_STRATEGY: 'rolling',
+      KUBESHIP_LAST_STEP: '',
+    });
+  });
+
+  it('a gated deploy names the last step it reached', () => {
+    const step = { kind: 'bake', name: 'alarm bake', startedAt: 0, finishedAt: 1 } as const;
+    const result = {
+      ...rolledBack,
+      steps: [
+        { ...step, kind: 'hook', name: 'post-deploy hook smoke', outcome: 'passed', message: 'ok' },
+        { ...step, outcome: 'failed', reason: 'AlarmTriggered', message: 'alarm web-5xx is ALARM' },
+      ],
+    } as const;
+    expect(parseExports(exportsFile(result, { exitCode: 1 }))).toMatchObject({
+      KUBESHIP_STRATEGY: 'rolling',
+      KUBESHIP_LAST_STEP: 'alarm bake: failed',
     });
   });
 

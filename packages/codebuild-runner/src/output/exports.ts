@@ -1,10 +1,16 @@
 import type { DeployResult } from '@kubeship/core';
 import { imageDigestOf } from '@kubeship/manifests';
 
+/** The last gate the release reached (`post-deploy hook smoke`, `alarm bake`), with its outcome; '' without gates. */
+function lastStep(result: DeployResult): string {
+  const step = result.steps?.at(-1);
+  return step ? `${step.name}: ${step.outcome}` : '';
+}
+
 /**
  * Pure: `KEY=value` lines for buildspec `exported-variables` and CodePipeline variables:
- * the image, its digest when the reference carries one, the Deployment's revision, the outcome
- * and whether it was rolled back. Values never contain newlines.
+ * the image, its digest when the reference carries one, the Deployment's revision, the outcome,
+ * whether it was rolled back, the strategy and the last gate step reached. Values never contain newlines.
  */
 export function exportsFile(result: DeployResult, context: { image?: string; exitCode: number }): string {
   const main = result.deployments[0];
@@ -17,6 +23,8 @@ export function exportsFile(result: DeployResult, context: { image?: string; exi
     KUBESHIP_OUTCOME: result.outcome,
     KUBESHIP_ROLLED_BACK: String(result.outcome === 'rolled-back'),
     KUBESHIP_EXIT_CODE: String(context.exitCode),
+    KUBESHIP_STRATEGY: result.strategy ?? 'rolling',
+    KUBESHIP_LAST_STEP: lastStep(result),
   };
   return Object.entries(values)
     .map(([key, value]) => `${key}=${value.replace(/[\r\n]/g, ' ')}`)

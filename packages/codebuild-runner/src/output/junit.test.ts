@@ -79,6 +79,38 @@ describe('junitReport', () => {
     expect(failure.text).toBe('');
   });
 
+  it('each hook and gate step is a test case; a failed bake carries the alarm state reason', () => {
+    const at = { startedAt: 0, finishedAt: 2_500 };
+    const result = {
+      ...rolledBack,
+      steps: [
+        { ...at, kind: 'hook', name: 'pre-deploy hook migrate', outcome: 'passed', message: 'completed' },
+        {
+          ...at,
+          kind: 'bake',
+          name: 'alarm bake',
+          outcome: 'failed',
+          reason: 'AlarmTriggered',
+          message: 'alarm web-5xx is ALARM: Threshold Crossed',
+          alarms: [
+            { name: 'web-5xx', state: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [7.0]', since: 0 },
+          ],
+        },
+      ],
+    } as const;
+    const root = parseXml(junitReport(result, { environment: 'prod' }));
+    expect(root.attributes).toMatchObject({ tests: '3', failures: '2' });
+    const cases = only(root, 'testsuite').children.filter((c) => c.name === 'testcase');
+    expect(cases.map((c) => [c.attributes.name, c.attributes.time, c.children.length])).toEqual([
+      [expect.stringMatching(/rolls out/), expect.any(String), 1],
+      ['pre-deploy hook migrate', '2.500', 0],
+      ['alarm bake', '2.500', 1],
+    ]);
+    const failure = only(cases[2] as XmlElement, 'failure');
+    expect(failure.attributes.type).toBe('AlarmTriggered');
+    expect(failure.text).toMatch(/alarm web-5xx ALARM: Threshold Crossed: 1 datapoint \[7.0\]/);
+  });
+
   it('a deploy without Deployments is an empty, valid suite', () => {
     const root = parseXml(junitReport({ ...deployed, deployments: [] }, { environment: 'test' }));
     expect(root.attributes).toMatchObject({ tests: '0', failures: '0' });

@@ -1,4 +1,4 @@
-import type { DeployResult } from '@kubeship/core';
+import type { DeployResult, ReleaseStep } from '@kubeship/core';
 
 const escapeXml = (text: string) =>
   text.replace(
@@ -13,7 +13,7 @@ const escapeXml = (text: string) =>
  */
 export function junitReport(result: DeployResult, context: { environment: string }): string {
   const suite = `kubeship deploy (${context.environment})`;
-  const cases = result.deployments.map((d) => {
+  const workloads = result.deployments.map((d) => {
     const time = ((result.durationsMs.rollout ?? 0) / 1000).toFixed(3);
     const head = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(`${d.namespace}/${d.name} rolls out ${d.images.join(', ')}`)}" time="${time}">`;
     if (d.verdict === 'complete') return `${head}</testcase>`;
@@ -35,15 +35,35 @@ export function junitReport(result: DeployResult, context: { environment: string
     ].join('\n');
     return `${head}\n      <failure type="${escapeXml(d.reason ?? d.verdict)}" message="${escapeXml(`${d.verdict}: ${d.reason ?? d.verdict}`)}">${escapeXml(evidence)}</failure>\n    </testcase>`;
   });
-  const failures = result.deployments.filter((d) => d.verdict !== 'complete').length;
+  const cases = [...workloads, ...(result.steps ?? []).map((step) => stepCase(step, suite))];
+  const tests = result.deployments.length + (result.steps ?? []).length;
+  const failures =
+    result.deployments.filter((d) => d.verdict !== 'complete').length +
+    (result.steps ?? []).filter((step) => step.outcome !== 'passed').length;
   const seconds = ((result.finishedAt - result.startedAt) / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="kubeship" tests="${result.deployments.length}" failures="${failures}" time="${seconds}">`,
-    `  <testsuite name="${escapeXml(suite)}" tests="${result.deployments.length}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
+    `<testsuites name="kubeship" tests="${tests}" failures="${failures}" time="${seconds}">`,
+    `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** A hook or gate step as a test case: failed with its reason, alarm state reasons and log lines. */
+function stepCase(step: ReleaseStep, suite: string): string {
+  const time = ((step.finishedAt - step.startedAt) / 1000).toFixed(3);
+  const head = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(step.name)}" time="${time}">`;
+  if (step.outcome === 'passed') return `${head}</testcase>`;
+  const details = [
+    step.message,
+    ...(step.alarms ?? []).map((a) => `alarm ${a.name} ${a.state}: ${a.reason}`),
+    ...(step.evidence?.logs ?? []).flatMap((l) =>
+      (l.lines ?? []).map((line) => `log ${l.pod}/${l.container}: ${line}`),
+    ),
+  ].join('\n');
+  const type = step.reason ?? step.outcome;
+  return `${head}\n      <failure type="${escapeXml(type)}" message="${escapeXml(`${step.outcome}: ${type}`)}">${escapeXml(details)}</failure>\n    </testcase>`;
 }

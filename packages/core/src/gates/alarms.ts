@@ -157,7 +157,7 @@ export async function bakeWithAlarms(
   },
 ): Promise<ReleaseStep> {
   const { clock } = run;
-  const name = run.name ?? 'bake';
+  const name = run.name ?? 'alarm bake';
   const startedAt = clock.now();
   const intervalMs = Math.max(1, gate.intervalMs ?? DEFAULT_INTERVAL_MS);
   run.emit({

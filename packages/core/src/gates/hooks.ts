@@ -129,7 +129,7 @@ export interface HookRun {
 export async function runHook(kc: k8s.KubeConfig, hook: Hook, run: HookRun): Promise<ReleaseStep> {
   const job = hookJob(hook, run);
   const jobName = job.metadata.name;
-  const name = `${hook.phase} ${hook.name}`;
+  const name = `${hook.phase} hook ${hook.name}`;
   const startedAt = run.clock.now();
   run.emit({ type: 'step-started', at: startedAt, kind: 'hook', name, detail: `Job ${jobName}` });
   await removeRuns(kc, hook, run.app);

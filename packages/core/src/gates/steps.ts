@@ -16,7 +16,7 @@ export interface AlarmReading {
  */
 export interface ReleaseStep {
   readonly kind: 'hook' | 'bake';
-  /** `pre-deploy migrate`, `post-deploy smoke`, `bake`. */
+  /** Says what it is: `pre-deploy hook migrate`, `post-deploy hook smoke`, `alarm bake`. */
   readonly name: string;
   readonly outcome: 'passed' | 'failed' | 'timeout' | 'interrupted';
   /** Why it did not pass: the Job rule's reason (`BackoffLimitExceeded`), `AlarmTriggered`, ... */

@@ -110,7 +110,7 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
           : `${at} ${red(style, '✗')} the rollback did not become healthy`,
       ];
     case 'step-started':
-      return [`${at} ${event.kind === 'hook' ? 'hook' : 'gate'} ${event.name}: ${event.detail}...`];
+      return [`${at} ${event.name}: ${event.detail}...`];
     case 'hook-log':
       return [`${at}   ${event.hook} | ${event.pod}/${event.container}: ${event.line}`];
     case 'alarm':
@@ -189,7 +189,7 @@ export function formatResult(result: DeployResult, style: HumanStyle): string[] 
   for (const o of others.filter((o) => o.verdict === 'unverified'))
     lines.push(`  NOT verified: ${o.id}: ${o.summary}`);
   for (const step of result.steps ?? [])
-    lines.push(`  ${step.kind} ${step.name}: ${step.outcome}${step.reason ? ` (${step.reason})` : ''}`);
+    lines.push(`  ${step.name}: ${step.outcome}${step.reason ? ` (${step.reason})` : ''}`);
   for (const id of result.pruned) lines.push(`  pruned: ${id}`);
   const phases = Object.entries(result.durationsMs).map(
     ([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}s`,

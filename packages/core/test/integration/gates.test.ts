@@ -128,11 +128,11 @@ describe.concurrent('hooks', () => {
       ]);
       expect(good.outcome).toBe('deployed');
       expect(good.steps).toMatchObject([
-        { kind: 'hook', name: 'pre-deploy migrate', outcome: 'passed', job: 'migrate-r1' },
+        { kind: 'hook', name: 'pre-deploy hook migrate', outcome: 'passed', job: 'migrate-r1' },
       ]);
       expect(hookLines(t.events)).toEqual([
-        'pre-deploy migrate: migrating to v1',
-        'pre-deploy migrate: schema is up to date',
+        'pre-deploy hook migrate: migrating to v1',
+        'pre-deploy hook migrate: schema is up to date',
       ]);
       // the log came before the workload changed
       const firstApply = t.events.findIndex((e) => e.type === 'phase-started' && e.phase === 'apply');
@@ -152,9 +152,9 @@ describe.concurrent('hooks', () => {
         ),
       ]);
       expect(bad).toMatchObject({ outcome: 'failed', code: 'ROLLOUT_FAILED' });
-      expect(bad.message).toMatch(/pre-deploy migrate .*nothing else was changed/);
+      expect(bad.message).toMatch(/pre-deploy hook migrate .*nothing else was changed/);
       expect(bad.steps?.[0]).toMatchObject({ outcome: 'failed', job: 'migrate-r2' });
-      expect(hookLines(t.events)).toContain('pre-deploy migrate: ERROR: column "email" already exists');
+      expect(hookLines(t.events)).toContain('pre-deploy hook migrate: ERROR: column "email" already exists');
       expect(t.events.some((e) => e.type === 'phase-started' && e.phase === 'apply')).toBe(false);
       expect(await t.image()).toBe('registry.local/web:1');
       expect(await t.jobs()).toEqual(['migrate-r2']); // the failed run is kept for inspection
@@ -176,7 +176,7 @@ describe.concurrent('hooks', () => {
     }
   });
 
-  it('rolls the whole release back when a post-deploy smoke test fails after a healthy rollout', async () => {
+  it('rolls the whole release back when a post-deploy hook smoke test fails after a healthy rollout', async () => {
     const t = await setup('hook-post');
     try {
       const smoke = (image: string) =>
@@ -196,9 +196,11 @@ describe.concurrent('hooks', () => {
       ]);
       expect(bad).toMatchObject({ outcome: 'rolled-back', code: 'ROLLOUT_FAILED' });
       expect(bad.objects).toMatchObject([{ kind: 'Deployment', verdict: 'complete' }]);
-      expect(bad.steps).toMatchObject([{ name: 'post-deploy smoke', outcome: 'failed', job: 'smoke-r2' }]);
+      expect(bad.steps).toMatchObject([
+        { name: 'post-deploy hook smoke', outcome: 'failed', job: 'smoke-r2' },
+      ]);
       expect(bad.steps?.[0]?.evidence?.logs.flatMap((l) => l.lines ?? [])).toContain('expected 200, got 500');
-      expect(hookLines(t.events)).toContain('post-deploy smoke: expected 200, got 500');
+      expect(hookLines(t.events)).toContain('post-deploy hook smoke: expected 200, got 500');
       expect(await t.image()).toBe('registry.local/web:1');
       expect(bad.rollback?.healthy).toBe(true);
     } finally {
@@ -263,7 +265,7 @@ describe.concurrent('bake with CloudWatch alarms', () => {
       ]);
       // one interval (1 s) plus a DescribeAlarms call; generous for a loaded machine, far below the bake
       expect((bake?.finishedAt ?? 0) - firedAt).toBeLessThan(15_000);
-      expect(bad.message).toMatch(/bake \(AlarmTriggered: alarm .* is ALARM: Threshold Crossed/);
+      expect(bad.message).toMatch(/alarm bake \(AlarmTriggered: alarm .* is ALARM: Threshold Crossed/);
       expect(await t.image()).toBe('registry.local/web:1');
     } finally {
       await t.remove();

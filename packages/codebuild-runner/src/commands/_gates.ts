@@ -1,0 +1,36 @@
+import type { AlarmGateOptions } from '@kubeship/core';
+import { UsageError } from '../args.ts';
+import { awsLimits } from '../input/limits.ts';
+import type { CommandInput } from '../main.ts';
+import { type OpenedEnvironment, regionOf } from './_environment.ts';
+
+/**
+ * The environment's CloudWatch alarm gate for `deployObjects`, or nothing. The client reads the
+ * build's credentials and honours AWS_ENDPOINT_URL like the other AWS clients;
+ * KUBESHIP_IGNORE_ALARMS=true deploys while an alarm is already firing.
+ */
+export async function alarmGate(
+  opened: OpenedEnvironment,
+  input: CommandInput,
+): Promise<{ alarms?: AlarmGateOptions }> {
+  const gate = opened.environment.alarms;
+  if (!gate) return {};
+  const ignore = input.env.KUBESHIP_IGNORE_ALARMS;
+  if (ignore !== undefined && ignore !== 'true' && ignore !== 'false')
+    throw new UsageError(`KUBESHIP_IGNORE_ALARMS must be true or false, not "${ignore}"`);
+  const { createCloudWatchClient } = await import('@kubeship/core');
+  return {
+    alarms: {
+      ...(gate.names ? { names: gate.names } : {}),
+      ...(gate.prefix ? { prefix: gate.prefix } : {}),
+      bakeMs: gate.bakeSeconds * 1000,
+      ...(gate.intervalSeconds === undefined ? {} : { intervalMs: gate.intervalSeconds * 1000 }),
+      ...(gate.insufficientData ? { insufficientData: gate.insufficientData } : {}),
+      ignoreActiveAlarms: ignore === 'true' || (gate.ignoreActive ?? false),
+      client: createCloudWatchClient({
+        region: gate.region ?? regionOf(opened),
+        limits: awsLimits(input.options.awsTimeoutSeconds),
+      }),
+    },
+  };
+}

@@ -69,9 +69,6 @@ export {
   readAlarms,
 } from './gates/alarms.ts';
 export {
-  HOOK_ANNOTATION,
-  HOOK_DELETE_POLICY_ANNOTATION,
-  HOOK_TIMEOUT_ANNOTATION,
   type Hook,
   type HookPhase,
   hookJob,

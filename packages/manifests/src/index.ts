@@ -23,6 +23,11 @@ export { parseQuantity } from './_quantity.ts';
 export { isSsmReference, type SsmReference, ssm } from './_ssm.ts';
 export type { Patch, PatchOperation } from './objects/patch.ts';
 export { replaceImage } from './objects/replace-image.ts';
+export {
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_TIMEOUT_ANNOTATION,
+} from './render/hooks.ts';
 export { MANAGED_BY } from './render/labels.ts';
 export type { SsmBinding } from './render/pod.ts';
 export { type RenderOptions, render } from './render/render.ts';

@@ -1,5 +1,10 @@
 import * as k8s from '@kubernetes/client-node';
-import type { KubeObject } from '@kubeship/manifests';
+import {
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_TIMEOUT_ANNOTATION,
+  type KubeObject,
+} from '@kubeship/manifests';
 import { objectId } from '../apply/plan.ts';
 import { applyAll } from '../apply/server.ts';
 import type { Clock } from '../clock.ts';
@@ -9,16 +14,6 @@ import { collectEvidence, type EvidenceLog } from '../rollout/diagnostics.ts';
 import type { RolloutVerdict } from '../rollout/tracker.ts';
 import { followJobLogs, type JobLogLine } from './_job-logs.ts';
 import type { ReleaseStep } from './steps.ts';
-
-/** Annotation on a Job that makes it a hook: `pre-deploy` or `post-deploy`. */
-export const HOOK_ANNOTATION = 'kubeship.dev/hook';
-/** Annotation: how long the hook may run, in seconds (default 300). */
-export const HOOK_TIMEOUT_ANNOTATION = 'kubeship.dev/hook-timeout-seconds';
-/**
- * Annotation: `succeeded` (default) deletes a hook's Job once it passed; `never` keeps it. Either
- * way a failed run is kept for inspection until the next run of the same hook replaces it.
- */
-export const HOOK_DELETE_POLICY_ANNOTATION = 'kubeship.dev/hook-delete-policy';
 
 const HOOK_OF_LABEL = 'kubeship.dev/hook-of';
 const HOOK_NAME_LABEL = 'kubeship.dev/hook-name';

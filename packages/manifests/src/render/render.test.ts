@@ -474,3 +474,73 @@ describe('render', () => {
     );
   });
 });
+
+describe('hooks', () => {
+  const withHooks: AppSpec = {
+    ...base,
+    env: { DB_PASSWORD: ssm('/shop/db/password') },
+    sidecars: [{ name: 'proxy', image: 'registry.local/proxy:1' }],
+    hooks: [
+      { name: 'migrate', phase: 'pre-deploy', command: ['flyway', 'migrate'], timeoutSeconds: 120 },
+      {
+        name: 'smoke',
+        phase: 'post-deploy',
+        image: 'registry.local/curl:8',
+        args: ['-f', 'http://web/healthz'],
+      },
+    ],
+  };
+  const jobs = (options?: RenderOptions) =>
+    render(withHooks, { ssmBinding: secretBinding, ...options }).filter((o) => o.kind === 'Job') as Array<
+      Record<string, any>
+    >;
+
+  it('renders annotated Jobs with the main container, its env and the deployed image', () => {
+    const [migrate, smoke] = jobs({ image: 'registry.local/web:v2' });
+    expect(migrate?.metadata.annotations).toEqual({
+      'kubeship.dev/hook': 'pre-deploy',
+      'kubeship.dev/hook-timeout-seconds': '120',
+      'kubeship.dev/hook-delete-policy': 'succeeded',
+    });
+    expect(migrate?.spec.backoffLimit).toBe(0);
+    const pod = migrate?.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.containers).toHaveLength(1);
+    expect(pod.containers[0]).toMatchObject({
+      name: 'migrate',
+      image: 'registry.local/web:v2',
+      command: ['flyway', 'migrate'],
+    });
+    expect(pod.containers[0].env).toEqual([
+      {
+        name: 'DB_PASSWORD',
+        valueFrom: { secretKeyRef: expect.objectContaining({ key: expect.any(String) }) },
+      },
+    ]);
+    expect(pod.containers[0].readinessProbe).toBeUndefined();
+    expect(pod.containers[0].ports).toBeUndefined();
+    expect(pod.topologySpreadConstraints).toBeUndefined();
+    expect(smoke?.spec.template.spec.containers[0]).toMatchObject({
+      image: 'registry.local/curl:8',
+      args: ['-f', 'http://web/healthz'],
+    });
+  });
+
+  it("keeps hook pods out of the app's Service selector", () => {
+    const objects = render(withHooks, { ssmBinding: secretBinding });
+    const selector = find(objects, 'Service')?.spec.selector as Record<string, string>;
+    for (const job of jobs()) {
+      const labels = job.spec.template.metadata.labels as Record<string, string>;
+      expect(Object.entries(selector).every(([k, v]) => labels[k] === v)).toBe(false);
+    }
+  });
+
+  it('names a bad hook by its path', () => {
+    const error = errorOf(() =>
+      render({ ...base, hooks: [{ name: 'Migrate!', phase: 'before' as 'pre-deploy' }] }),
+    );
+    expect(error.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['hooks[0].name', 'hooks[0].phase']),
+    );
+  });
+});

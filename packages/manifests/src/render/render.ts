@@ -11,6 +11,7 @@ import { crossObjectIssues } from '../objects/set-checks.ts';
 import type { AppSpec, ValidApp } from '../spec/app.ts';
 import { ssmUses, validateApp } from '../spec/validate.ts';
 import { configMaps, extras, namespace, secrets, serviceAccount } from './config.ts';
+import { hookJobs } from './hooks.ts';
 import { ingress, service } from './network.ts';
 import { podSpec, type SsmBinding } from './pod.ts';
 import { deployment, horizontalPodAutoscaler, podDisruptionBudget } from './workload.ts';
@@ -68,8 +69,8 @@ function checkOptions(options: RenderOptions): void {
 
 /**
  * Renders an application spec to Kubernetes objects in apply order: Namespace, ServiceAccount, ConfigMaps,
- * Secrets, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, then the extra
- * objects; patches are applied last. Pure: same input, same output. Throws a `ManifestError`: `INVALID_SPEC`,
+ * Secrets, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, hook Jobs, then
+ * the extra objects; patches are applied last. Pure: same input, same output. Throws a `ManifestError`: `INVALID_SPEC`,
  * `INVALID_OPTIONS`, `SSM_UNBOUND`, `INVALID_PATCH`, or `INVALID_OBJECT` when patches broke an object.
  */
 export function render(spec: AppSpec, options: RenderOptions = {}): KubeObject[] {
@@ -93,6 +94,7 @@ export function render(spec: AppSpec, options: RenderOptions = {}): KubeObject[]
     horizontalPodAutoscaler(app),
     podDisruptionBudget(app),
     ingress(app),
+    ...hookJobs(app, pod.spec),
   ].filter((object) => object !== undefined);
   const extraObjects = extras(app);
   const clashes = duplicates(

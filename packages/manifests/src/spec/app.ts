@@ -127,6 +127,23 @@ const volume = z.union(
   { error: 'must be a volume { name } with one of emptyDir, configMap, secret or persistentVolumeClaim' },
 );
 
+/** A Job run at a fixed point of each release, with the main container's image, env and config. */
+const hook = z.strictObject({
+  /** The Job's name (each run is `<name>-r<revision>`). */
+  name: dns1123Label.pipe(z.string().max(52, { error: 'must be at most 52 characters' })),
+  /** `pre-deploy`: before any workload changes (migrations); `post-deploy`: once healthy (smoke tests). */
+  phase: z.enum(['pre-deploy', 'post-deploy']),
+  command: z.array(z.string()).min(1).optional(),
+  args: z.array(z.string()).optional(),
+  /** Defaults to the image being deployed. */
+  image: z.string().min(1).optional(),
+  timeoutSeconds: z.int().min(1).max(21_600).default(300),
+  /** Retries before the hook fails (default 0: a failed migration is not run again). */
+  backoffLimit: z.int().min(0).max(10).default(0),
+  /** `succeeded` deletes a passed run; `never` keeps it. A failed run is kept until the next one. */
+  deletePolicy: z.enum(['succeeded', 'never']).default('succeeded'),
+});
+
 // Typed as KubeObject (input and output) so specs and rendered objects share one type.
 const kubeObject = kubeObjectShape as unknown as z.ZodType<KubeObject, KubeObject>;
 
@@ -220,6 +237,8 @@ export const appSchema = z.strictObject({
   configMaps: z.record(dns1123Subdomain, configData).optional(),
   /** Secrets by name: key to value (plain text; rendered base64-encoded). */
   secrets: z.record(dns1123Subdomain, configData).optional(),
+  /** Jobs run before the workloads change (`pre-deploy`) or once they are healthy (`post-deploy`). */
+  hooks: z.array(hook).optional(),
   /** Raw objects rendered after the app's own, with the app's labels added. */
   extra: z.array(kubeObject).optional(),
   /** Changes applied to the rendered objects, in order. */

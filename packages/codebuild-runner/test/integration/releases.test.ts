@@ -1,0 +1,249 @@
+// Releases through the built `kubeship` binary on the testbed: `diff` between two recorded
+// releases (Secret values never shown), `deploy --no-prune`, and `rollback` under the deploy lease.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { acquireDeployLease, systemClock } from '@kubeship/core';
+import { aws, type TestbedInfo } from '@kubeship/testbed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
+import { removeTempDirs, tempDir } from '../harness.ts';
+import { buildCli, cliEnv, type ProcessRun, runProcess } from './_cli.ts';
+
+let bin: string;
+let info: TestbedInfo;
+let clients: Awaited<ReturnType<typeof adminClients>>;
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  [bin, clients] = await Promise.all([buildCli(), adminClients()]);
+  info = clients.info;
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup().catch(() => {})));
+  removeTempDirs();
+});
+
+function kubeship(
+  args: readonly string[],
+  cwd: string,
+  onOutput?: (text: string) => void,
+): Promise<ProcessRun> {
+  return runProcess(process.execPath, [bin, ...args], {
+    cwd,
+    env: cliEnv(info),
+    timeoutMs: 110_000,
+    ...(onOutput
+      ? {
+          onSpawn: (child) => {
+            child.stdout?.on('data', (chunk: Buffer | string) => onOutput(String(chunk)));
+          },
+        }
+      : {}),
+  });
+}
+
+function expectExit(run: ProcessRun, code: number): void {
+  if (run.code !== code)
+    throw new Error(
+      `expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
+    );
+}
+
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] },
+    },
+  },
+};
+const extra = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' }, data: { MODE: 'a' } };
+
+/** A templates project in a fresh namespace; `write` replaces its objects. */
+async function project(prefix: string, ssmPath?: string) {
+  const ns = await testNamespace(clients.kc, prefix);
+  cleanups.push(ns.remove);
+  const cwd = tempDir('kubeship-releases-');
+  const write = (objects: readonly object[]) =>
+    writeFileSync(join(cwd, 'app.yaml'), objects.map((o) => stringify(o)).join('---\n'));
+  writeFileSync(
+    join(cwd, 'kubeship.config.yaml'),
+    stringify({
+      templates: { files: ['app.yaml'], name: 'web', imageRepository: 'registry.local/web' },
+      environments: {
+        test: {
+          cluster: { name: info.clusterName, region: info.region },
+          namespace: ns.name,
+          timeoutSeconds: 60,
+          ...(ssmPath ? { ssm: { paths: [ssmPath] } } : {}),
+        },
+      },
+    }),
+  );
+  return { ns: ns.name, cwd, write };
+}
+
+function putSecureString(name: string, value: string, keyId: string): void {
+  aws(
+    [
+      'ssm',
+      'put-parameter',
+      '--name',
+      name,
+      '--value',
+      value,
+      '--type',
+      'SecureString',
+      '--key-id',
+      keyId,
+      '--overwrite',
+      '--region',
+      info.region,
+    ],
+    info.aws.credentials,
+    info.aws.endpointUrl,
+  );
+}
+
+describe.concurrent('releases (built binary, testbed)', () => {
+  it('diff --from-revision compares two recorded releases (Secret values never shown); --no-prune keeps what a release dropped', async () => {
+    const path = `/releases-${randomBytes(4).toString('hex')}`;
+    const secrets = [`first-${randomBytes(8).toString('hex')}`, `second-${randomBytes(8).toString('hex')}`];
+    const key = aws(
+      ['kms', 'create-key', '--region', info.region],
+      info.aws.credentials,
+      info.aws.endpointUrl,
+    ) as {
+      KeyMetadata: { KeyId: string };
+    };
+    putSecureString(`${path}/DB_PASSWORD`, secrets[0] as string, key.KeyMetadata.KeyId);
+    const p = await project('rel-diff', path);
+    p.write([deployment, extra]);
+    expectExit(await kubeship(['deploy', '--tag', '1'], p.cwd), 0);
+
+    // release 2: a new image and password, the ConfigMap dropped but kept (--no-prune)
+    putSecureString(`${path}/DB_PASSWORD`, secrets[1] as string, key.KeyMetadata.KeyId);
+    p.write([deployment]);
+    const kept = await kubeship(['deploy', '--tag', '2', '--no-prune'], p.cwd);
+    expectExit(kept, 0);
+    expect(kept.stdout).toContain(
+      `--no-prune: keeping what the release no longer has: ConfigMap ${p.ns}/extra`,
+    );
+    expect(kept.stdout).not.toMatch(/prune once healthy/);
+    await expect(
+      clients.core.readNamespacedConfigMap({ name: 'extra', namespace: p.ns }),
+    ).resolves.toBeDefined();
+
+    const human = await kubeship(['diff', '--from-revision', '1', '--to-revision', '2'], p.cwd);
+    expectExit(human, 0);
+    expect(human.stdout).toContain(`test: web in ${p.ns}, release 1 -> release 2`);
+    expect(human.stdout).toMatch(new RegExp(`^~ Deployment ${p.ns}/web$`, 'm'));
+    expect(human.stdout).toContain(
+      'spec.template.spec.containers[web].image: "registry.local/web:1" -> "registry.local/web:2"',
+    );
+    expect(human.stdout).toMatch(new RegExp(`^- ConfigMap ${p.ns}/extra \\(removed\\)$`, 'm'));
+    expect(human.stdout).toMatch(/^~ Secret .*\n {4}data\.DB_PASSWORD: "\[redacted\]" -> "\[redacted\]"$/m);
+    expect(human.stdout).toMatch(/^\d+ of \d+ objects differ$/m);
+
+    // the later release defaults to the latest one
+    const json = await kubeship(['diff', '--from-revision', '1', '--output', 'json'], p.cwd);
+    expectExit(json, 0);
+    const document = JSON.parse(json.stdout) as {
+      from: number;
+      to: number;
+      objects: Array<{ id: string; action: string }>;
+    };
+    expect(document).toMatchObject({ from: 1, to: 2 });
+    expect(document.objects).toContainEqual(
+      expect.objectContaining({ id: `ConfigMap ${p.ns}/extra`, action: 'removed' }),
+    );
+
+    for (const run of [kept, human, json])
+      for (const secret of secrets) {
+        expect(run.stdout + run.stderr).not.toContain(secret);
+        expect(run.stdout + run.stderr).not.toContain(Buffer.from(secret).toString('base64'));
+      }
+
+    // a revision that is not recorded: exit 2, naming it and the ones that exist
+    const missing = await kubeship(['diff', '--from-revision', '1', '--to-revision', '9'], p.cwd);
+    expectExit(missing, 2);
+    expect(missing.stderr).toContain(
+      `--to-revision 9: web in ${p.ns} has no release 9 (releases: 1 (deployed), 2 (deployed))`,
+    );
+    const alone = await kubeship(['diff', '--to-revision', '2'], p.cwd);
+    expectExit(alone, 2);
+    expect(alone.stderr).toContain('--to-revision needs --from-revision');
+    const both = await kubeship(['diff', '--from-revision', '1', '--tag', '3'], p.cwd);
+    expectExit(both, 2);
+    expect(both.stderr).toContain('--from-revision');
+  });
+
+  it('rollback respects the deploy lease: refused while another holds it (nothing changes), waits with --wait-for-lock until the lease of a killed holder expires', async () => {
+    const p = await project('rel-lease');
+    p.write([deployment]);
+    expectExit(await kubeship(['deploy', '--tag', '1'], p.cwd), 0);
+    expectExit(await kubeship(['deploy', '--tag', '2'], p.cwd), 0);
+    const imageNow = async () =>
+      (await clients.apps.readNamespacedDeployment({ name: 'web', namespace: p.ns })).spec?.template.spec
+        ?.containers[0]?.image;
+    const history = async () =>
+      (
+        await clients.core.listNamespacedSecret({
+          namespace: p.ns,
+          labelSelector: 'kubeship.dev/role=release-record',
+        })
+      ).items.map((s) => s.metadata?.name);
+
+    const other = await acquireDeployLease(clients.kc, {
+      namespace: p.ns,
+      app: 'web',
+      holder: 'another-build',
+      clock: systemClock,
+    });
+    const refused = await kubeship(['rollback'], p.cwd);
+    await other.release();
+    expectExit(refused, 4);
+    expect(refused.stderr).toContain('another-build');
+    expect(await imageNow()).toBe('registry.local/web:2');
+    expect(await history()).toHaveLength(2);
+
+    // waits: a holder that stopped renewing (a build that was killed) holds the lease until it
+    // expires; the rollback waits for that, and until then nothing has changed
+    const durationSeconds = 6;
+    const renewed = new Date();
+    await clients.kc.makeApiClient(k8s.CoordinationV1Api).createNamespacedLease({
+      namespace: p.ns,
+      body: {
+        metadata: { name: 'kubeship-web' },
+        spec: {
+          holderIdentity: 'killed-build',
+          leaseDurationSeconds: durationSeconds,
+          acquireTime: new k8s.V1MicroTime(renewed.getTime()),
+          renewTime: new k8s.V1MicroTime(renewed.getTime()),
+        },
+      },
+    });
+    let output = '';
+    let whileWaiting: Promise<unknown[]> | undefined;
+    const waited = await kubeship(['rollback', '--wait-for-lock', '60'], p.cwd, (text) => {
+      output += text;
+      if (!whileWaiting && /\block\.\.\./.test(output)) whileWaiting = Promise.all([imageNow(), history()]);
+    });
+    expectExit(waited, 0);
+    expect(Date.now()).toBeGreaterThanOrEqual(renewed.getTime() + durationSeconds * 1000);
+    const [imageThen, historyThen] = (await whileWaiting) ?? [];
+    expect(imageThen).toBe('registry.local/web:2');
+    expect(historyThen).toHaveLength(2);
+    expect(await imageNow()).toBe('registry.local/web:1');
+    expect(await history()).toHaveLength(3);
+  });
+});

@@ -125,14 +125,12 @@ export async function renderHelmChart(options: HelmRenderOptions): Promise<Rende
     );
   }
   refuseExposedSecrets(files, secure, parameters);
-  if (
-    options.expectImage &&
-    !files.some((f) => f.objects.some((o) => imagesOf(o).includes(options.expectImage as string)))
-  ) {
+  const images = [...new Set(files.flatMap((f) => f.objects.flatMap((o) => imagesOf(o))))];
+  if (options.expectImage && !images.includes(options.expectImage)) {
     throw new KubeshipError(
       'INVALID_INPUT',
-      `${options.chart}: no container of the rendered chart runs ${options.expectImage}: check the image values key`,
-      { details: { file: options.chart, image: options.expectImage } },
+      `${options.chart}: no container of the rendered chart runs ${options.expectImage} (it runs ${images.join(', ') || 'none'}): check the image values keys`,
+      { details: { file: options.chart, image: options.expectImage, images } },
     );
   }
   return { files, hooks, parameters };

@@ -75,6 +75,8 @@ export {
   splitHooks,
 } from './gates/hooks.ts';
 export type { AlarmReading, ReleaseStep } from './gates/steps.ts';
+export { canaryDeployment, TRACK_LABEL } from './progressive/canary.ts';
+export { type CanaryStep, canaryPreset, canaryReplicas, checkCanarySteps } from './progressive/presets.ts';
 export {
   compareReleases,
   diffReleases,

@@ -7,6 +7,8 @@ import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
 import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
 import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
+import { canaryDeployment, removeCanary, runCanarySteps } from '../progressive/canary.ts';
+import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
 import { deleteMembers, missingFrom } from '../release/prune.ts';
@@ -63,6 +65,18 @@ export interface DeployObjectsOptions {
    * ALARM refuses the deploy), then watched for `bakeMs` once the release is healthy.
    */
   readonly alarms?: AlarmGateOptions;
+  /**
+   * Ship one Deployment through canary steps instead of updating it in place: a `<name>-canary`
+   * Deployment with the new template behind the same Service, sized to each step's share and
+   * baked (with the alarm gate); then the stable one is updated and the canary removed. Any
+   * failure removes the canary and leaves the stable Deployment untouched. A first release (no
+   * stable Deployment yet) is deployed in full.
+   */
+  readonly canary?: {
+    readonly steps: readonly CanaryStep[];
+    /** The Deployment to canary (default: the one named like the app, else the only one). */
+    readonly deployment?: string;
+  };
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -127,7 +141,7 @@ export interface DeployResult {
   readonly warnings: readonly string[];
   readonly rollback?: RestoreOutcome;
   /** How the release was shipped: `rolling` (every workload updated in place); always set by deployObjects. */
-  readonly strategy?: 'rolling';
+  readonly strategy?: 'rolling' | 'canary';
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
   readonly steps?: readonly ReleaseStep[];
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
@@ -153,6 +167,8 @@ interface Context {
   /** Hook Jobs: run at their phase, never members of the release. */
   readonly hooks: readonly Hook[];
   steps: ReleaseStep[];
+  /** The Deployment shipped through canary steps (set once a stable one is known to be live). */
+  canary?: { readonly desired: KubeObject; readonly stableReplicas: number };
   createdNamespaces: KubeObject[];
   lease?: DeployLease;
   liveBefore: Map<string, k8s.KubernetesObject>;
@@ -190,6 +206,7 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     }
     await apply(ctx);
     await verify(ctx);
+    if (!failed(ctx)) await canary(ctx);
     if (!failed(ctx)) await runHooks(ctx, 'post-deploy');
     if (!failed(ctx)) await bake(ctx);
     if (failed(ctx)) {
@@ -252,6 +269,10 @@ function validate(options: DeployObjectsOptions): Context {
     'default';
   const applySetId = appApplySetId(options.app, namespace);
   const split = splitHooks(options.objects);
+  if (options.canary) {
+    checkCanarySteps(options.canary.steps);
+    canaryTarget(split.objects, options);
+  }
   if (split.objects.length === 0) {
     throw new KubeshipError(
       'INVALID_INPUT',
@@ -324,6 +345,15 @@ async function plan(ctx: Context): Promise<void> {
     ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
     ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
   });
+  if (ctx.options.canary) {
+    const desired = canaryTarget(ctx.objects, ctx.options);
+    const stable = ctx.liveBefore.get(objectId(desired)) as k8s.V1Deployment | undefined;
+    if (stable) ctx.canary = { desired, stableReplicas: stable.spec?.replicas ?? 1 };
+    else
+      warn(ctx, [
+        `${objectId(desired)}: first release, no stable version to compare a canary with: deployed in full`,
+      ]);
+  }
   const plan = planChanges(ctx.objects, ctx.liveBefore);
   ctx.changes = [
     ...plan.map((p) => ({ id: p.id, action: p.action, fields: p.changes.map((c) => c.path) })),
@@ -341,9 +371,12 @@ async function checkAlarms(ctx: Context): Promise<void> {
 
 /** Server-side dry-run of the whole set and its hooks: every rejection reported before anything changes. */
 async function dryRun(ctx: Context): Promise<void> {
-  const hooks = ctx.hooks.map((hook) => hookJob(hook, { app: ctx.options.app, revision: ctx.revision }));
+  const extra = [
+    ...ctx.hooks.map((hook) => hookJob(hook, { app: ctx.options.app, revision: ctx.revision })),
+    ...(ctx.canary ? [canaryDeployment(ctx.canary.desired, 1)] : []),
+  ];
   const { warnings } = await phase(ctx, 'dry-run', () =>
-    dryRunAll(ctx.kc, [...ctx.objects, ...hooks], { force: ctx.options.force ?? false }),
+    dryRunAll(ctx.kc, [...ctx.objects, ...extra], { force: ctx.options.force ?? false }),
   );
   warn(
     ctx,
@@ -357,7 +390,9 @@ async function apply(ctx: Context): Promise<void> {
   ctx.applied = true;
   const applied = await phase(ctx, 'apply', async () => {
     await handOverReplicas(ctx.kc, ctx.objects, ctx.liveBefore);
-    return applyAll(ctx.kc, ctx.objects, { force: ctx.options.force ?? false });
+    // a canaried Deployment keeps its stable template until the canary passed
+    const now = ctx.objects.filter((o) => o !== ctx.canary?.desired);
+    return applyAll(ctx.kc, now, { force: ctx.options.force ?? false });
   });
   warn(
     ctx,
@@ -405,6 +440,40 @@ async function verify(ctx: Context): Promise<void> {
     if (verdict.outcome === 'unverified')
       ctx.emit({ type: 'unverified', at: verdict.at, target, summary: verdict.summary });
   }
+}
+
+/**
+ * Walks the canary steps; when every one passed, updates the stable Deployment and verifies it.
+ * The canary is removed whatever happened (interrupted too), so traffic is back on stable pods.
+ */
+async function canary(ctx: Context): Promise<void> {
+  const target = ctx.canary;
+  if (!target) return;
+  const timeoutMs = ctx.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  await phase(ctx, 'canary', async () => {
+    try {
+      const steps = await runCanarySteps(ctx.kc, {
+        desired: target.desired,
+        stableReplicas: target.stableReplicas,
+        steps: ctx.options.canary?.steps ?? [],
+        ...(ctx.options.alarms ? { alarms: ctx.options.alarms } : {}),
+        clock: ctx.clock,
+        emit: ctx.emit,
+        ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
+        timeoutMs,
+        track: (objects, since, ms) => track(ctx, objects, since, ms),
+      });
+      ctx.steps.push(...steps);
+      if (steps.some(stepFailed)) return;
+      const since = ctx.clock.now();
+      await applyAll(ctx.kc, [target.desired], { force: ctx.options.force ?? false });
+      const [promoted] = await track(ctx, [target.desired], since, timeoutMs);
+      const id = targetId(targetOf(target.desired));
+      if (promoted) ctx.verdicts = ctx.verdicts.map((v) => (targetId(v.target) === id ? promoted : v));
+    } finally {
+      await removeCanary(ctx.kc, target.desired);
+    }
+  });
 }
 
 /** Runs the hooks of one phase in order; the first that does not pass stops the rest. */
@@ -648,7 +717,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     pruned: ctx.pruned,
     warnings: ctx.warnings,
     ...(ctx.restore ? { rollback: ctx.restore } : {}),
-    strategy: 'rolling',
+    strategy: ctx.canary ? 'canary' : 'rolling',
     steps: ctx.steps,
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
@@ -727,6 +796,26 @@ function healthyMessage(verdicts: readonly RolloutVerdict[], steps: readonly Rel
     ...(steps.length > 0 ? [`passed ${steps.map((s) => s.name).join(', ')}`] : []),
   ];
   return `deployed; ${parts.join('; ')}`;
+}
+
+/** The Deployment a canary ships: named, else the one named like the app, else the only one. */
+function canaryTarget(objects: readonly KubeObject[], options: DeployObjectsOptions): KubeObject {
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  const wanted = options.canary?.deployment;
+  const found = wanted
+    ? deployments.find((d) => d.metadata.name === wanted)
+    : (deployments.find((d) => d.metadata.name === options.app) ??
+      (deployments.length === 1 ? deployments[0] : undefined));
+  if (!found) {
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      wanted
+        ? `the canary Deployment ${wanted} is not in the release`
+        : `a canary needs one Deployment: name it (canary.deployment) among ${deployments.map((d) => d.metadata.name).join(', ') || 'none'}`,
+      { details: { parameter: 'canary.deployment' } },
+    );
+  }
+  return found;
 }
 
 function withChangeCause(object: Manifest, changeCause: string | undefined): Manifest {

@@ -15,8 +15,8 @@ export interface AlarmReading {
  * step. Each is a line in the human log, an entry in the JSON report and a JUnit test case.
  */
 export interface ReleaseStep {
-  readonly kind: 'hook' | 'bake';
-  /** Says what it is: `pre-deploy hook migrate`, `post-deploy hook smoke`, `alarm bake`. */
+  readonly kind: 'hook' | 'bake' | 'canary';
+  /** Says what it is: `pre-deploy hook migrate`, `post-deploy hook smoke`, `alarm bake`, `canary step 2 (50%)`. */
   readonly name: string;
   readonly outcome: 'passed' | 'failed' | 'timeout' | 'interrupted';
   /** Why it did not pass: the Job rule's reason (`BackoffLimitExceeded`), `AlarmTriggered`, ... */

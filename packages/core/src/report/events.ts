@@ -20,6 +20,7 @@ export type DeployPhase =
   | 'pre-deploy'
   | 'apply'
   | 'rollout'
+  | 'canary'
   | 'post-deploy'
   | 'bake'
   | 'diagnose'

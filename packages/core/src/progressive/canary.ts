@@ -1,0 +1,188 @@
+import * as k8s from '@kubernetes/client-node';
+import type { KubeObject } from '@kubeship/manifests';
+import { applyAll } from '../apply/server.ts';
+import type { Clock } from '../clock.ts';
+import { type AlarmGateOptions, bakeWithAlarms } from '../gates/alarms.ts';
+import type { ReleaseStep } from '../gates/steps.ts';
+import type { DeployEventListener } from '../report/events.ts';
+import type { RolloutVerdict } from '../rollout/tracker.ts';
+import { type CanaryStep, canaryReplicas } from './presets.ts';
+
+/** The pod label that tells canary pods from stable ones (the Service selects both). */
+export const TRACK_LABEL = 'kubeship.dev/track';
+
+type DeploymentShape = {
+  replicas?: number;
+  selector?: { matchLabels?: Record<string, string> };
+  template?: { metadata?: { labels?: Record<string, string> } };
+};
+
+/**
+ * Pure: the `<name>-canary` Deployment: the new template, labelled `kubeship.dev/track: canary`
+ * (its selector too, so it never adopts stable pods), with the stable pods' other labels, so the
+ * stable Service sends it a share of the traffic proportional to its pods.
+ */
+export function canaryDeployment(desired: KubeObject, replicas: number): KubeObject {
+  const spec = (desired.spec ?? {}) as DeploymentShape;
+  const template = spec.template ?? {};
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: `${desired.metadata.name}-canary`,
+      ...(desired.metadata.namespace ? { namespace: desired.metadata.namespace } : {}),
+      labels: { ...desired.metadata.labels, [TRACK_LABEL]: 'canary' },
+      annotations: { 'kubeship.dev/canary-of': desired.metadata.name },
+    },
+    spec: {
+      ...spec,
+      replicas,
+      selector: { matchLabels: { ...spec.selector?.matchLabels, [TRACK_LABEL]: 'canary' } },
+      template: {
+        ...template,
+        metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [TRACK_LABEL]: 'canary' } },
+      },
+    },
+  };
+}
+
+/** What running a canary needs from the engine. */
+export interface CanaryRun {
+  /** The Deployment as this release wants it (what promotion applies). */
+  readonly desired: KubeObject;
+  /** The stable Deployment's replica count now. */
+  readonly stableReplicas: number;
+  readonly steps: readonly CanaryStep[];
+  readonly alarms?: AlarmGateOptions;
+  readonly clock: Clock;
+  readonly emit: DeployEventListener;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs: number;
+  readonly track: (
+    objects: readonly KubeObject[],
+    since: number,
+    timeoutMs: number,
+  ) => Promise<RolloutVerdict[]>;
+}
+
+/**
+ * Walks the canary steps: sizes `<name>-canary` to the step's share, verifies it with the
+ * Deployment rule, then bakes (watching the alarms when there are any). Stops at the first step
+ * that does not pass. The caller promotes or removes the canary.
+ */
+export async function runCanarySteps(kc: k8s.KubeConfig, run: CanaryRun): Promise<ReleaseStep[]> {
+  const done: ReleaseStep[] = [];
+  for (const [index, step] of run.steps.entries()) {
+    const replicas = canaryReplicas(run.stableReplicas, step.percent);
+    const name = `canary step ${index + 1} (${step.percent}%)`;
+    const startedAt = run.clock.now();
+    run.emit({
+      type: 'step-started',
+      at: startedAt,
+      kind: 'canary',
+      name,
+      detail: `${replicas} canary pod(s) beside ${run.stableReplicas} stable, then ${step.bakeMs / 1000}s bake`,
+    });
+    const canary = canaryDeployment(run.desired, replicas);
+    await applyAll(kc, [canary], { force: true });
+    const [verdict] = await run.track([canary], startedAt, run.timeoutMs);
+    const base = { kind: 'canary' as const, name, startedAt };
+    let result: ReleaseStep;
+    if (verdict?.outcome !== 'complete') {
+      const outcome =
+        verdict?.outcome === 'timeout' || verdict?.outcome === 'interrupted' ? verdict.outcome : 'failed';
+      result = {
+        ...base,
+        outcome,
+        reason:
+          verdict?.outcome === 'failed'
+            ? verdict.reason
+            : outcome === 'timeout'
+              ? 'CanaryTimeout'
+              : 'Interrupted',
+        message: `the canary did not become healthy: ${verdict?.summary ?? 'no verdict'}`,
+        finishedAt: run.clock.now(),
+      };
+    } else {
+      const bake = await bakeStep(run, step, name);
+      result = {
+        ...base,
+        ...bake,
+        message: `${replicas} canary pod(s) healthy; ${bake.message}`,
+        finishedAt: run.clock.now(),
+      };
+    }
+    run.emit({ type: 'step-finished', at: result.finishedAt, step: result });
+    done.push(result);
+    if (result.outcome !== 'passed') break;
+  }
+  return done;
+}
+
+/** The bake of one step: the alarm gate when there is one, else a plain (interruptible) wait. */
+async function bakeStep(
+  run: CanaryRun,
+  step: CanaryStep,
+  name: string,
+): Promise<Pick<ReleaseStep, 'outcome' | 'reason' | 'message' | 'alarms'>> {
+  if (run.alarms) {
+    const baked = await bakeWithAlarms(
+      { ...run.alarms, bakeMs: step.bakeMs },
+      {
+        clock: run.clock,
+        // the step reports itself; the alarm readings are worth showing as they come
+        emit: (event) => {
+          if (event.type === 'alarm') run.emit(event);
+        },
+        name: `${name} bake`,
+        ...(run.signal ? { signal: run.signal } : {}),
+      },
+    );
+    return {
+      outcome: baked.outcome,
+      ...(baked.reason ? { reason: baked.reason } : {}),
+      message: baked.message,
+      ...(baked.alarms ? { alarms: baked.alarms } : {}),
+    };
+  }
+  await new Promise<void>((resolve) => {
+    const cancel = run.clock.schedule(resolve, step.bakeMs);
+    run.signal?.addEventListener(
+      'abort',
+      () => {
+        cancel();
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  return run.signal?.aborted
+    ? { outcome: 'interrupted', reason: 'Interrupted', message: 'interrupted during the bake' }
+    : { outcome: 'passed', message: `baked ${step.bakeMs / 1000}s` };
+}
+
+/** Deletes the canary Deployment and waits (bounded) until its pods are gone, so traffic is back on stable. */
+export async function removeCanary(kc: k8s.KubeConfig, desired: KubeObject): Promise<void> {
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const namespace = desired.metadata.namespace ?? 'default';
+  const name = `${desired.metadata.name}-canary`;
+  await apps
+    .deleteNamespacedDeployment({ name, namespace, propagationPolicy: 'Foreground' })
+    .catch((error: unknown) => {
+      if (!(error instanceof k8s.ApiException && error.code === 404)) throw error;
+    });
+  const labels = (canaryDeployment(desired, 0).spec as DeploymentShape).selector?.matchLabels ?? {};
+  const labelSelector = Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+  // bounded: pods of a deleted Deployment go within their grace period
+  for (let i = 0; i < 600; i++) {
+    const [deployment, pods] = await Promise.all([
+      apps.readNamespacedDeployment({ name, namespace }).catch(() => undefined),
+      core.listNamespacedPod({ namespace, labelSelector }),
+    ]);
+    if (!deployment && pods.items.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   // `@kubeship/core/auth` is EKS authentication alone, without the Kubernetes client: tools that
   // only mint tokens (like `kubeship token`) start in a fraction of the time.
-  entry: { index: 'src/index.ts', auth: 'src/auth/index.ts' },
+  // `@kubeship/core/environment` is the pure environment planner, for the CLI's start path.
+  entry: { index: 'src/index.ts', auth: 'src/auth/index.ts', environment: 'src/environment/plan.ts' },
   format: ['esm'],
   target: 'node22',
   dts: true,

@@ -58,6 +58,14 @@ export {
   type ReleaseSource,
 } from './deploy/release.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
+export {
+  DEFAULT_ENVIRONMENT_TIMEOUT_SECONDS,
+  type EnvironmentInputs,
+  type EnvironmentPlan,
+  type EnvironmentSettings,
+  planEnvironment,
+  rolloutOptionsOf,
+} from './environment/plan.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
 export {
   type AlarmGateOptions,

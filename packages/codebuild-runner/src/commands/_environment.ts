@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 // wrong is reported in a fraction of a second.
 import type { ClusterConnection, Release, ReleaseSource } from '@kubeship/core';
 import { KubeshipError } from '@kubeship/core/auth';
+import { type EnvironmentPlan, planEnvironment } from '@kubeship/core/environment';
 import type { KubeObject } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
 import { appFromConfig } from '../config/app-source.ts';
@@ -31,6 +32,8 @@ export interface OpenedEnvironment {
   readonly repository?: string;
   /** The objects of each template file, loaded and checked (templates only). */
   readonly templateObjects?: ReadonlyArray<{ file: string; objects: KubeObject[] }>;
+  /** Where and how to deploy: the environment with the flags and the build applied (core's planner). */
+  readonly plan: EnvironmentPlan;
 }
 
 /** Loads and validates the config, picks the environment and builds the release source. */
@@ -43,6 +46,19 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
   const { environment } = chosen;
   const variables = { ...config.templates?.variables, ...environment.variables };
   const build = buildContext(input.env);
+  const plan = (repository: string | undefined) =>
+    planEnvironment(environment, {
+      ...(input.options.image ? { image: input.options.image } : {}),
+      ...(input.options.tag ? { tag: input.options.tag } : {}),
+      ...(build.sourceVersion ? { sourceVersion: build.sourceVersion } : {}),
+      ...(repository ? { repository } : {}),
+      ...(build.region ? { region: build.region } : {}),
+      ...(input.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: input.options.timeoutSeconds }),
+      ...(input.options.lockWaitSeconds === undefined
+        ? {}
+        : { lockWaitSeconds: input.options.lockWaitSeconds }),
+      ...(input.values['no-rollback'] === true ? { rollback: false } : {}),
+    });
   if (config.app !== undefined) {
     const app = appFromConfig(config, file, {
       name: chosen.name,
@@ -57,6 +73,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
       app: app.name,
       namespace: environment.namespace,
       ...(app.repository ? { repository: app.repository } : {}),
+      plan: plan(app.repository),
     };
   }
   const templates = config.templates as NonNullable<typeof config.templates>;
@@ -83,6 +100,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     namespace: environment.namespace,
     ...(templates.imageRepository ? { repository: templates.imageRepository } : {}),
     templateObjects: loaded,
+    plan: plan(templates.imageRepository),
   };
 }
 
@@ -93,19 +111,12 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
  */
 export function chooseImage(
   opened: OpenedEnvironment,
-  input: CommandInput,
   options: { required?: boolean } = {},
 ): string | undefined {
-  const { image } = input.options;
-  const tag = input.options.tag ?? opened.build.sourceVersion;
-  if (image) return image;
-  if (tag) {
-    if (!opened.repository)
-      throw new UsageError(
-        `--tag needs an image repository: set templates.imageRepository in ${opened.file}`,
-      );
-    return `${opened.repository}:${tag}`;
-  }
+  const planned = opened.plan.image;
+  if (planned && 'ref' in planned) return planned.ref;
+  if (planned)
+    throw new UsageError(`--tag needs an image repository: set templates.imageRepository in ${opened.file}`);
   if (opened.build.buildId || options.required) {
     throw new UsageError(
       'no image tag: CODEBUILD_RESOLVED_SOURCE_VERSION is not set (some CodePipeline source actions do not pass it); pass --tag <tag> or --image <uri>',
@@ -186,7 +197,7 @@ export async function releaseFor(
       readsSsm: (environment.ssm?.paths?.length ?? 0) + (environment.ssm?.names?.length ?? 0) > 0,
     },
   );
-  const ssm = ssmOptions(opened);
+  const { ssm } = opened.plan;
   const seconds = input.options.awsTimeoutSeconds;
   const limit = deadline(seconds * 1000, `no answer within ${seconds} s (KUBESHIP_AWS_TIMEOUT)`);
   try {
@@ -194,7 +205,7 @@ export async function releaseFor(
       source,
       namespace: opened.namespace,
       ...(image ? { image } : {}),
-      ...(opened.environment.replicas === undefined ? {} : { replicas: opened.environment.replicas }),
+      ...(opened.plan.replicas === undefined ? {} : { replicas: opened.plan.replicas }),
       ...(!options.offline && ssm ? { ssm } : { offline: Boolean(options.offline) }),
       signal: input.io.signal ? AbortSignal.any([input.io.signal, limit.signal]) : limit.signal,
     });
@@ -222,7 +233,7 @@ async function renderFor(
     import('../config/rendered-source.ts'),
     import('@kubeship/core'),
   ]);
-  const region = ssmOptions(opened)?.region;
+  const region = opened.plan.ssm?.region;
   return renderSource(plan, {
     namespace: opened.namespace,
     ...(options.image ? { image: options.image } : {}),
@@ -235,23 +246,9 @@ async function renderFor(
   });
 }
 
-/**
- * Where SSM parameters are read: the environment's `ssm` settings, in its SSM region, else the
- * cluster's or the build's region. Undefined when no region is known (a spec with SSM
- * references then fails validation, naming them).
- */
-function ssmOptions(
-  opened: OpenedEnvironment,
-): { region: string; paths?: string[]; names?: string[] } | undefined {
-  const { ssm, cluster } = opened.environment;
-  const region = ssm?.region ?? cluster?.region ?? opened.build.region;
-  if (!region) return undefined;
-  return { region, ...(ssm?.paths ? { paths: ssm.paths } : {}), ...(ssm?.names ? { names: ssm.names } : {}) };
-}
-
 /** The AWS region of the environment: its cluster's, else AWS_REGION / AWS_DEFAULT_REGION. */
 export function regionOf(opened: OpenedEnvironment): string {
-  const region = opened.environment.cluster?.region ?? opened.environment.ssm?.region ?? opened.build.region;
+  const { region } = opened.plan;
   if (!region)
     throw new KubeshipError(
       'INVALID_INPUT',

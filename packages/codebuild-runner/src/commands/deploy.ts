@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Manifest } from '@kubeship/core';
+import { rolloutOptionsOf } from '@kubeship/core/environment';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
@@ -28,9 +29,7 @@ export async function deployEnvironment(
   },
 ): Promise<number> {
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
-  const image = options.image ?? chooseImage(opened, input, { required: options.onlyDeployments });
-  const timeoutSeconds = input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600;
-  const lockWaitSeconds = input.options.lockWaitSeconds ?? opened.environment.lockWaitSeconds ?? 0;
+  const image = options.image ?? chooseImage(opened, { required: options.onlyDeployments });
   // the cluster side is loaded only once the input is known to be right
   const [
     { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces },
@@ -97,14 +96,9 @@ export async function deployEnvironment(
     // set-image ships only the Deployments and their config: the rest of the release stays as it is
     prune: !options.onlyDeployments && !noPrune,
     changeCause: changeCause(image, opened.build),
-    timeoutMs: timeoutSeconds * 1000,
-    rollback: !input.values['no-rollback'] && (opened.environment.rollback ?? true),
+    ...rolloutOptionsOf(opened.plan),
     force: Boolean(input.values.force),
-    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: lockWaitSeconds * 1000 },
-    ...(opened.environment.maxRestarts === undefined ? {} : { maxRestarts: opened.environment.maxRestarts }),
-    ...(opened.environment.unschedulableGraceSeconds === undefined
-      ? {}
-      : { unschedulableGraceMs: opened.environment.unschedulableGraceSeconds * 1000 }),
+    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
     ...(await alarmGate(opened, input)),
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onEvent: reporter.listener,

@@ -16,7 +16,7 @@ export async function run(input: CommandInput): Promise<number> {
     );
   const opened = await openEnvironment(input);
   if (fromRevision !== undefined) return diffReleases(input, opened, fromRevision, toRevision);
-  const image = chooseImage(opened, input);
+  const image = chooseImage(opened);
   const release = await releaseFor(opened, input, { image });
   const connection = await connect(opened, input);
   const plan = planChanges(release.objects, await readLive(connection.kubeConfig, release.objects));

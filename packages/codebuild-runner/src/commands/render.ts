@@ -13,7 +13,7 @@ export async function run(input: CommandInput): Promise<number> {
   const { values } = input;
   const revealSecrets = values['reveal-secrets'] === true;
   const opened = await openEnvironment(input);
-  const image = chooseImage(opened, input);
+  const image = chooseImage(opened);
   const release = await releaseFor(opened, input, {
     image,
     offline: !values['resolve-ssm'],

@@ -19,14 +19,13 @@ export async function run(input: CommandInput): Promise<number> {
   reporter.note(
     `rollback ${opened.app} in ${opened.name} (namespace ${opened.namespace}) to ${toRevision ? `release ${toRevision}` : 'the previous release'}`,
   );
-  const lockWaitSeconds = input.options.lockWaitSeconds ?? opened.environment.lockWaitSeconds ?? 0;
   const result = await rollbackRelease({
     kubeConfig: connection.kubeConfig,
     app: opened.app,
     namespace: opened.namespace,
     ...(toRevision ? { toRevision } : {}),
-    timeoutMs: (input.options.timeoutSeconds ?? opened.environment.timeoutSeconds ?? 600) * 1000,
-    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: lockWaitSeconds * 1000 },
+    timeoutMs: opened.plan.timeoutMs,
+    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onEvent: reporter.listener,
   });

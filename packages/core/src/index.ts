@@ -49,7 +49,7 @@ export {
   type Manifest,
   type ObjectOutcome,
 } from './deploy/engine.ts';
-export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
+export { acquireDeployLease, type DeployLease, type LeaseOptions, type LeaseWait } from './deploy/lease.ts';
 export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {
   type PrepareReleaseOptions,
@@ -100,6 +100,7 @@ export {
   formatEvent,
   formatResult,
   type HumanStyle,
+  leaseWaitLine,
   progressLine,
   stillWaitingLine,
 } from './report/human.ts';

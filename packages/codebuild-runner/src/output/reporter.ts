@@ -29,32 +29,55 @@ export interface Reporter {
 /**
  * The reporter a command's flags ask for. Human mode prints one line per event with the elapsed
  * time, and a "still waiting" line for a rollout that has not moved for a while (20 s, or
- * KUBESHIP_PROGRESS_INTERVAL); JSON mode prints a single report on stdout when done.
+ * KUBESHIP_PROGRESS_INTERVAL); JSON mode prints the same lines on stderr (without colours), so a
+ * build log shows the deploy as it runs, and a single report on stdout when done.
  */
 export function createReporter(
   input: Pick<CommandInput, 'io' | 'env' | 'options'>,
   startedAt = Date.now(),
 ): Reporter {
   const { io, env } = input;
-  const options = { json: input.options.output === 'json' };
-  const style = { color: io.isTty && env.NO_COLOR === undefined && env.TERM !== 'dumb' };
-  if (options.json) {
+  const stallMs = input.options.progressIntervalSeconds * 1000;
+  if (input.options.output === 'json') {
+    const human = humanLines(io.stderr, { color: false }, stallMs, startedAt);
     const events: DeployEvent[] = [];
     return {
-      listener: (event) => events.push(event),
-      note: (line) => io.stderr(`${line}\n`),
+      listener(event) {
+        events.push(event);
+        human.listener(event);
+      },
+      note: human.note,
       finish(result, context) {
+        human.stop();
         io.stdout(
           `${JSON.stringify({ ...context, outcome: result.outcome, code: result.code ?? null, message: result.message, result, events }, null, 2)}\n`,
         );
       },
     };
   }
-  const stallMs = input.options.progressIntervalSeconds * 1000;
+  const style = { color: io.isTty && env.NO_COLOR === undefined && env.TERM !== 'dumb' };
+  const human = humanLines(io.stdout, style, stallMs, startedAt);
+  return {
+    listener: human.listener,
+    note: human.note,
+    finish(result) {
+      human.stop();
+      human.print(formatResult(result, style));
+    },
+  };
+}
+
+/** The human lines of the events, written with `write`; `stop` ends the "still waiting" timer. */
+function humanLines(
+  write: (text: string) => void,
+  style: { readonly color: boolean },
+  stallMs: number,
+  startedAt: number,
+) {
   const latest = new Map<string, { progress: Extract<DeployEvent, { type: 'progress' }>; at: number }>();
   const lastLine = new Map<string, string>();
   const print = (lines: readonly string[]) => {
-    if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
+    if (lines.length > 0) write(`${lines.join('\n')}\n`);
   };
   const stallTimer = setInterval(
     () => {
@@ -69,7 +92,9 @@ export function createReporter(
   );
   stallTimer.unref();
   return {
-    listener(event) {
+    print,
+    stop: () => clearInterval(stallTimer),
+    listener(event: DeployEvent) {
       const key = 'target' in event ? `${event.target.namespace}/${event.target.name}` : '';
       if (event.type === 'progress') {
         latest.set(key, { progress: event, at: Date.now() });
@@ -85,10 +110,6 @@ export function createReporter(
         latest.delete(key);
       print(formatEvent(event, startedAt, style));
     },
-    note: (line) => print([`${elapsed(Date.now(), startedAt)} ${line}`]),
-    finish(result) {
-      clearInterval(stallTimer);
-      print(formatResult(result, style));
-    },
+    note: (line: string) => print([`${elapsed(Date.now(), startedAt)} ${line}`]),
   };
 }

@@ -61,6 +61,8 @@ let clients: Clients;
 let shared: string;
 let silent: Server;
 let silentPort = 0;
+/** A loopback port nothing listens on (fetch refuses to use port 1 at all). */
+let closedPort = 0;
 const sockets = new Set<Socket>();
 const namespaces: string[] = [];
 /** Each namespace's state before the corpus ran. */
@@ -105,6 +107,16 @@ ${extra}`;
 const configMap = (name: string, extra = '') =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}${extra} }\ndata: { A: "1" }\n`;
 const withSsm = { ssm: { paths: [SSM_PATH] } };
+/** A kubeconfig whose one context, `silent`, points at `server` (plain HTTP, so no TLS to wait for). */
+const kubeconfigFor = (server: string) =>
+  stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'silent', cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'silent', user: { token: 'not-a-secret' } }],
+    contexts: [{ name: 'silent', context: { cluster: 'silent', user: 'silent' } }],
+    'current-context': 'silent',
+  });
 
 // ---- the corpus -------------------------------------------------------------------------------
 
@@ -225,6 +237,7 @@ const CASES: Case[] = [
   ...numericFlag('to-revision', ['0', 'two', '2147483648'], 'rollback'),
   ...numericEnv('KUBESHIP_PROGRESS_INTERVAL', ['abc', '0', '99999']),
   ...numericEnv('KUBESHIP_AWS_TIMEOUT', ['fast', '0', '601']),
+  ...numericEnv('KUBESHIP_KUBE_TIMEOUT', ['slow', '0', '601', '1.5']),
   {
     name: 'several problems at once: each named',
     class: 'argv',
@@ -1142,6 +1155,7 @@ const CASES: Case[] = [
     files: () => ({ 'big.yaml': configMap('big').replace('"1"', `"${'x'.repeat(1600 * 1024)}"`) }),
     code: 2,
     names: (s) => [`ConfigMap ${s.ns}/big is 1.56 MiB`],
+    maxMs: 20_000,
   },
 
   // -- the cluster's answers (each in a namespace of its own, touched only by it)
@@ -1307,7 +1321,13 @@ const CASES: Case[] = [
         },
       });
     },
-    names: () => ['web-deploy:other-build'],
+    // while it waits, it says who holds the lease and until when
+    names: () => [
+      'waiting for the deploy lease',
+      'held by web-deploy:other-build (renewed ',
+      'unless renewed',
+      'it expires at',
+    ],
   },
   {
     name: 'an EKS cluster that does not exist',
@@ -1378,12 +1398,13 @@ const CASES: Case[] = [
     args: ['deploy'],
     config: appConfig({ env: { DB_PASSWORD: { ssm: CANARY_PARAMETER } } }),
     env: () => ({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1', KUBESHIP_AWS_TIMEOUT: '5' }),
-    code: 5,
-    json: 'API_ERROR',
+    code: 3,
+    json: 'AWS_UNREACHABLE',
     names: () => [
       `SSM GetParameters (parameters ${CANARY_PARAMETER}) at http://127.0.0.1:1 failed:`,
       'connection refused (connect ECONNREFUSED 127.0.0.1:1',
     ],
+    maxMs: 15_000,
   },
   {
     name: 'the AWS endpoint accepts and never answers: a timeout, not a hang',
@@ -1391,7 +1412,8 @@ const CASES: Case[] = [
     args: ['deploy'],
     config: appConfig({}, withSsm),
     env: () => ({ AWS_ENDPOINT_URL: `http://127.0.0.1:${silentPort}`, KUBESHIP_AWS_TIMEOUT: '3' }),
-    code: 5,
+    code: 3,
+    json: 'AWS_UNREACHABLE',
     names: () => [
       `SSM GetParametersByPath (path ${SSM_PATH}) at http://127.0.0.1:${silentPort} failed:`,
       /no answer within|KUBESHIP_AWS_TIMEOUT/,
@@ -1404,11 +1426,74 @@ const CASES: Case[] = [
     args: ['deploy'],
     config: appConfig(),
     env: () => ({ AWS_ENDPOINT_URL_EKS: `http://127.0.0.1:${silentPort}`, KUBESHIP_AWS_TIMEOUT: '3' }),
-    code: 5,
+    code: 3,
     names: () => [
       `EKS DescribeCluster in ${info.region} at http://127.0.0.1:${silentPort} failed: no answer within 1 s (timeout`,
     ],
     maxMs: 20_000,
+  },
+  {
+    name: 'STS behind an endpoint that refuses connections: names STS, exit 3',
+    class: 'AWS failures',
+    args: ['deploy'],
+    config: appConfig(
+      {},
+      {
+        cluster: { name: 'c', region: 'us-east-1', roleArn: `arn:aws:iam::${'1'.repeat(12)}:role/deployer` },
+      },
+    ),
+    env: () => ({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1', KUBESHIP_AWS_TIMEOUT: '3' }),
+    code: 3,
+    json: 'AWS_UNREACHABLE',
+    names: () => ['http://127.0.0.1:1', 'connection refused'],
+    maxMs: 15_000,
+  },
+
+  // -- the Kubernetes API unreachable: every request is time-bounded, the error names it
+  {
+    name: 'a kubeconfig cluster that accepts and never answers: CLUSTER_UNREACHABLE within the bound',
+    class: 'cluster unreachable',
+    args: ['deploy'],
+    config: (s) => ({
+      app: app(),
+      environments: { test: { kubeconfig: { context: 'silent', path: 'kubeconfig.yaml' }, namespace: s.ns } },
+    }),
+    files: () => ({ 'kubeconfig.yaml': kubeconfigFor(`http://127.0.0.1:${silentPort}`) }),
+    env: () => ({ KUBESHIP_KUBE_TIMEOUT: '2' }),
+    code: 3,
+    json: 'CLUSTER_UNREACHABLE',
+    names: () => [
+      `the Kubernetes API at http://127.0.0.1:${silentPort} failed GET /api/v1`,
+      'no answer within 2 s (timeout)',
+    ],
+    maxMs: 15_000,
+  },
+  {
+    name: 'a kubeconfig cluster that refuses connections: CLUSTER_UNREACHABLE naming the cause',
+    class: 'cluster unreachable',
+    args: ['status'],
+    config: (s) => ({
+      app: app(),
+      environments: { test: { kubeconfig: { context: 'silent', path: 'kubeconfig.yaml' }, namespace: s.ns } },
+    }),
+    files: () => ({ 'kubeconfig.yaml': kubeconfigFor(`http://127.0.0.1:${closedPort}`) }),
+    code: 3,
+    json: 'CLUSTER_UNREACHABLE',
+    names: () => [`the Kubernetes API at http://127.0.0.1:${closedPort} failed GET`, 'connection refused'],
+  },
+  {
+    name: 'diff against a cluster that never answers: bounded too',
+    class: 'cluster unreachable',
+    args: ['diff'],
+    config: (s) => ({
+      app: app(),
+      environments: { test: { kubeconfig: { context: 'silent', path: 'kubeconfig.yaml' }, namespace: s.ns } },
+    }),
+    files: () => ({ 'kubeconfig.yaml': kubeconfigFor(`http://127.0.0.1:${silentPort}`) }),
+    env: () => ({ KUBESHIP_KUBE_TIMEOUT: '1' }),
+    code: 3,
+    names: () => [`the Kubernetes API at http://127.0.0.1:${silentPort} failed`, 'no answer within 1 s'],
+    maxMs: 15_000,
   },
   {
     name: 'no AWS credentials at all, with SSM: says none were found',
@@ -1534,6 +1619,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   silentPort = (silent.address() as { port: number }).port;
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  closedPort = (closed.address() as { port: number }).port;
+  await new Promise((resolve) => closed.close(resolve));
 
   // SSM: a SecureString canary (a path variable DB_PASSWORD) and a String DB_HOST under one path
   const key = aws(

@@ -327,6 +327,7 @@ async function lock(ctx: Context): Promise<void> {
       ...(lease.durationSeconds === undefined ? {} : { durationSeconds: lease.durationSeconds }),
       clock: ctx.clock,
       ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
+      onWaiting: (wait) => ctx.emit({ type: 'lease-waiting', at: ctx.clock.now(), wait }),
     }),
   );
 }

@@ -11,6 +11,25 @@ export interface DeployLease {
   release(): Promise<void>;
 }
 
+/** What a deploy waiting for the lease knows about its holder; see {@link LeaseOptions.onWaiting}. */
+export interface LeaseWait {
+  /** `namespace/name` of the Lease. */
+  readonly lease: string;
+  /** Who holds it: the other deploy's build id. */
+  readonly holder: string;
+  /** When the holder last renewed it (ms since the epoch). */
+  readonly renewedAt: number;
+  /** When it expires unless renewed; an expired lease is taken over. */
+  readonly expiresAt: number;
+  /**
+   * The holder missed its renewals (it renews every third of the lease duration): it was most
+   * likely stopped or killed, and the lease is taken over at `expiresAt`.
+   */
+  readonly stale: boolean;
+  /** When this deploy stops waiting (DEPLOY_LOCKED). */
+  readonly giveUpAt: number;
+}
+
 /** Options of {@link acquireDeployLease}. */
 export interface LeaseOptions {
   readonly namespace: string;
@@ -23,6 +42,11 @@ export interface LeaseOptions {
   readonly waitMs?: number;
   readonly clock: Clock;
   readonly signal?: AbortSignal;
+  /**
+   * Called while waiting for another holder: at once, whenever the lease changes (the Lease is
+   * watched, not polled), and when the holder misses its renewals. Each call says something new.
+   */
+  readonly onWaiting?: (wait: LeaseWait) => void;
 }
 
 const status = (error: unknown) => (error instanceof k8s.ApiException ? error.code : undefined);
@@ -30,7 +54,9 @@ const status = (error: unknown) => (error instanceof k8s.ApiException ? error.co
 /**
  * Serialises deploys of one app: a coordination.k8s.io/v1 Lease named `kubeship-<app>` whose
  * holder is this run. A lease held by another live run is waited for (watching it, up to
- * `waitMs`) or refused with DEPLOY_LOCKED naming the holder; an expired one is taken over.
+ * `waitMs`, telling `onWaiting` who holds it and until when) or refused with DEPLOY_LOCKED
+ * naming the holder and when its lease expires; an expired one is taken over. Every read and
+ * write of the Lease fails typed (403 FORBIDDEN, a missing namespace INVALID_INPUT).
  */
 export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptions): Promise<DeployLease> {
   const api = kc.makeApiClient(k8s.CoordinationV1Api);
@@ -64,9 +90,8 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
       throw describeKubernetesError(error, { ...context, verb: 'get' });
     }
     const held = lease.spec?.holderIdentity;
-    const renewed = new Date(lease.spec?.renewTime ?? 0).getTime();
-    const expired = renewed + (lease.spec?.leaseDurationSeconds ?? duration) * 1000 < clock.now();
-    if (held && held !== holder && !expired) return { acquired: false, lease };
+    if (held && held !== holder && timesOf(lease, duration).expiresAt >= clock.now())
+      return { acquired: false, lease };
     try {
       await api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: spec() } });
       return { acquired: true };
@@ -76,30 +101,52 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
     }
   };
 
+  let told = '';
   for (;;) {
     const attempt = await tryAcquire();
     if (attempt.acquired) break;
-    const remaining = giveUpAt - clock.now();
+    const other = attempt.lease.spec;
+    const times = timesOf(attempt.lease, duration);
+    const now = clock.now();
+    const remaining = giveUpAt - now;
     if (remaining <= 0 || options.signal?.aborted) {
-      const other = attempt.lease.spec;
+      const since = other?.acquireTime ? `since ${iso(new Date(other.acquireTime).getTime())}, ` : '';
       throw new KubeshipError(
-        'DEPLOY_LOCKED',
-        `another deploy of ${options.app} holds the lease ${namespace}/${name}: ${other?.holderIdentity} ` +
-          `(since ${new Date(other?.acquireTime ?? 0).toISOString()}, renewed ${new Date(other?.renewTime ?? 0).toISOString()})`,
-        { details: { namespace, lease: name, holder: other?.holderIdentity } },
+        options.signal?.aborted ? 'INTERRUPTED' : 'DEPLOY_LOCKED',
+        `${options.signal?.aborted ? 'interrupted while waiting: ' : ''}another deploy of ${options.app} holds the lease ${namespace}/${name}: ${other?.holderIdentity} ` +
+          `(${since}renewed ${iso(times.renewedAt)}; it expires at ${iso(times.expiresAt)} unless renewed)`,
+        {
+          details: {
+            namespace,
+            lease: name,
+            holder: other?.holderIdentity,
+            expiresAt: new Date(times.expiresAt).toISOString(),
+          },
+        },
       );
     }
-    const renewed = new Date(attempt.lease.spec?.renewTime ?? 0).getTime();
-    const expiresIn =
-      renewed + (attempt.lease.spec?.leaseDurationSeconds ?? duration) * 1000 - clock.now() + 50;
-    await leaseChangeOrTimeout(
-      kc,
+    const wait: LeaseWait = {
+      lease: `${namespace}/${name}`,
+      holder: other?.holderIdentity ?? '',
+      renewedAt: times.renewedAt,
+      expiresAt: times.expiresAt,
+      stale: now >= times.staleAt,
+      giveUpAt,
+    };
+    const said = `${wait.holder}|${wait.renewedAt}|${wait.expiresAt}|${wait.stale}`;
+    if (said !== told) options.onWaiting?.(wait);
+    told = said;
+    // wake at the next change of the lease, when the holder has missed its renewals, at the
+    // expiry (+50 ms, so the lease has expired), or when waiting ends
+    const next = [times.expiresAt + 50, ...(wait.stale ? [] : [times.staleAt])].map((at) => at - now);
+    await leaseChangeOrTimeout(kc, {
       namespace,
       name,
-      attempt.lease.metadata?.resourceVersion,
-      Math.min(remaining, expiresIn),
+      resourceVersion: attempt.lease.metadata?.resourceVersion,
+      timeoutMs: Math.max(0, Math.min(remaining, ...next)),
       clock,
-    );
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   let cancelRenewal = () => {};
@@ -142,6 +189,16 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
   };
 }
 
+/** When a lease was renewed, when it expires, and when its holder has missed its renewals. */
+function timesOf(lease: k8s.V1Lease, defaultDuration: number) {
+  const renewedAt = new Date(lease.spec?.renewTime ?? 0).getTime();
+  const durationMs = (lease.spec?.leaseDurationSeconds ?? defaultDuration) * 1000;
+  // a live holder renews every third of the duration: two thirds without a renewal is two missed
+  return { renewedAt, expiresAt: renewedAt + durationMs, staleAt: renewedAt + (durationMs * 2) / 3 };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function namespaceMissing(namespace: string, cause: unknown): KubeshipError {
   return new KubeshipError(
     'INVALID_INPUT',
@@ -150,34 +207,50 @@ function namespaceMissing(namespace: string, cause: unknown): KubeshipError {
   );
 }
 
-/** Resolves when the lease changes (watched from `resourceVersion`) or after `timeoutMs`. */
+/**
+ * Resolves when the lease changes (watched from `resourceVersion`), after `timeoutMs`, or when
+ * `signal` aborts. A watch that cannot run (the apiserver refuses it, the connection drops) does
+ * not end the wait early by more than a second: the caller reads the lease again then.
+ */
 async function leaseChangeOrTimeout(
   kc: k8s.KubeConfig,
-  namespace: string,
-  name: string,
-  resourceVersion: string | undefined,
-  timeoutMs: number,
-  clock: Clock,
+  wait: {
+    namespace: string;
+    name: string;
+    resourceVersion: string | undefined;
+    timeoutMs: number;
+    clock: Clock;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
+  const { clock, signal } = wait;
   const watch = new k8s.Watch(kc);
   let request: AbortController | undefined;
-  let cancelTimer = () => {};
+  const cancels: Array<() => void> = [];
   await new Promise<void>((resolve) => {
-    cancelTimer = clock.schedule(resolve, timeoutMs);
+    if (signal?.aborted) return resolve();
+    cancels.push(clock.schedule(resolve, wait.timeoutMs));
+    const onAbort = () => resolve();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cancels.push(() => signal?.removeEventListener('abort', onAbort));
+    const ended = (error: unknown) => {
+      if (error) cancels.push(clock.schedule(resolve, Math.min(1000, wait.timeoutMs)));
+      else resolve();
+    };
     watch
       .watch(
-        `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`,
-        { fieldSelector: `metadata.name=${name}`, ...(resourceVersion ? { resourceVersion } : {}) },
-        () => resolve(),
-        () => resolve(),
-      )
-      .then(
-        (controller) => {
-          request = controller;
+        `/apis/coordination.k8s.io/v1/namespaces/${wait.namespace}/leases`,
+        {
+          fieldSelector: `metadata.name=${wait.name}`,
+          ...(wait.resourceVersion ? { resourceVersion: wait.resourceVersion } : {}),
         },
         () => resolve(),
-      );
+        ended,
+      )
+      .then((controller) => {
+        request = controller;
+      }, ended);
   });
-  cancelTimer();
+  for (const cancel of cancels) cancel();
   request?.abort();
 }

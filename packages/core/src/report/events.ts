@@ -1,4 +1,5 @@
 import type { ChangeAction } from '../apply/plan.ts';
+import type { LeaseWait } from '../deploy/lease.ts';
 import type { AlarmReading, ReleaseStep } from '../gates/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import type { DoomedPod, RolloutCounts, WaitingPod } from '../rollout/predicates.ts';
@@ -131,6 +132,12 @@ export type DeployEvent =
       readonly type: 'alarm';
       readonly at: number;
       readonly alarm: AlarmReading;
+    }
+  | {
+      /** Another deploy holds the app's deploy lease and this one waits for it (see `LeaseWait`). */
+      readonly type: 'lease-waiting';
+      readonly at: number;
+      readonly wait: LeaseWait;
     }
   | { readonly type: 'pruned'; readonly at: number; readonly id: string }
   | { readonly type: 'warning'; readonly at: number; readonly message: string };

@@ -1,4 +1,5 @@
 import type { DeployResult } from '../deploy/engine.ts';
+import type { LeaseWait } from '../deploy/lease.ts';
 import type { ReleaseStep } from '../gates/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import type { RolloutCounts } from '../rollout/predicates.ts';
@@ -121,9 +122,22 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
       return stepLines(event.step, at, style);
     case 'pruned':
       return [`${at}   - pruned ${event.id} (no longer in the release)`];
+    case 'lease-waiting':
+      return [`${at}   ${leaseWaitLine(event.wait, event.at)}`];
     case 'warning':
       return [`${at} ${yellow(style, 'warning:')} ${event.message}`];
   }
+}
+
+/** `waiting for the deploy lease web/kubeship-web held by build-7: ...`, with when it expires. */
+export function leaseWaitLine(wait: LeaseWait, now: number): string {
+  const when = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)}Z`;
+  const inSeconds = (ms: number) => `in ${Math.max(0, Math.ceil((ms - now) / 1000))} s`;
+  const held = `waiting for the deploy lease ${wait.lease} held by ${wait.holder}`;
+  const giveUp = `waiting until ${when(wait.giveUpAt)}`;
+  return wait.stale
+    ? `${held}, which has not renewed it since ${when(wait.renewedAt)} (stopped or killed?): it expires ${inSeconds(wait.expiresAt)} (${when(wait.expiresAt)}), then this deploy takes it over; ${giveUp}`
+    : `${held} (renewed ${when(wait.renewedAt)}; it expires ${inSeconds(wait.expiresAt)}, at ${when(wait.expiresAt)}, unless renewed); ${giveUp}`;
 }
 
 function stepLines(step: ReleaseStep, at: string, style: HumanStyle): string[] {

@@ -23,10 +23,12 @@ import {
   isKubeshipError,
   type KubeshipErrorCode,
   type PrepareReleaseOptions,
+  planEnvironment,
   prepareRelease,
   type Release,
+  rolloutOptionsOf,
 } from '@kubeship/core';
-import type { AppSpec } from '@kubeship/manifests';
+import { type AppSpec, imageDigestOf } from '@kubeship/manifests';
 import { javaWarConfig } from '../kubeship.config.ts';
 
 /** The job event a CodePipeline Lambda invoke action sends (the fields this handler reads). */
@@ -164,22 +166,26 @@ export function planDeploy(
       `environment ${env} names no EKS cluster (a kubeconfig context cannot work in Lambda)`,
     );
   }
-  const region = environment.cluster.region ?? environment.ssm?.region ?? context.region;
-  if (!region) throw new JobInputError(`environment ${env}: no region (set cluster.region or AWS_REGION)`);
+  // the CLI's precedence rules, from the one planner in core
+  const planned = planEnvironment(environment, {
+    image,
+    ...(context.region ? { region: context.region } : {}),
+  });
+  const { region, ssm } = planned;
+  if (!region || !ssm)
+    throw new JobInputError(`environment ${env}: no region (set cluster.region or AWS_REGION)`);
   if (config.app === undefined)
     throw new JobInputError('the config has no typed app (templates are not supported here)');
   const app: AppSpec =
     typeof config.app === 'function'
       ? config.app({ name: env, namespace: environment.namespace, variables: environment.variables ?? {} })
       : config.app;
-  const configuredMs = (environment.timeoutSeconds ?? 600) * 1000;
-  const timeoutMs = Math.min(configuredMs, context.remainingMs - REPORTING_MARGIN_MS);
+  const timeoutMs = Math.min(planned.timeoutMs, context.remainingMs - REPORTING_MARGIN_MS);
   if (timeoutMs < 30_000) {
     throw new JobInputError(
       `only ${Math.round(context.remainingMs / 1000)} s of Lambda time left: raise the function's timeout`,
     );
   }
-  const ssm = environment.ssm;
   return {
     jobId: job.jobId,
     environment: env,
@@ -193,25 +199,17 @@ export function planDeploy(
       source: { app },
       namespace: environment.namespace,
       image,
-      ...(environment.replicas === undefined ? {} : { replicas: environment.replicas }),
-      ssm: {
-        region: ssm?.region ?? region,
-        ...(ssm?.paths ? { paths: ssm.paths } : {}),
-        ...(ssm?.names ? { names: ssm.names } : {}),
-      },
+      ...(planned.replicas === undefined ? {} : { replicas: planned.replicas }),
+      ssm,
     },
     changeCause: [
       `kubeship deploy ${image}`,
       ...(job.sourceRevision ? [`commit ${job.sourceRevision}`] : []),
       `CodePipeline job ${job.jobId}`,
     ].join(', '),
+    ...rolloutOptionsOf(planned),
     timeoutMs,
-    rollback: environment.rollback ?? true,
-    lockWaitMs: Math.min((environment.lockWaitSeconds ?? 0) * 1000, timeoutMs),
-    ...(environment.maxRestarts === undefined ? {} : { maxRestarts: environment.maxRestarts }),
-    ...(environment.unschedulableGraceSeconds === undefined
-      ? {}
-      : { unschedulableGraceMs: environment.unschedulableGraceSeconds * 1000 }),
+    lockWaitMs: Math.min(planned.lockWaitMs, timeoutMs),
   };
 }
 
@@ -247,7 +245,7 @@ const clip = (text: string, limit: number) => (text.length <= limit ? text : `${
 export function outcomeOf(result: DeployResult, plan: Pick<DeployPlan, 'environment' | 'image'>): JobOutcome {
   const main = result.deployments[0];
   if (result.outcome === 'deployed' && !result.code) {
-    const digest = /@(sha256:[0-9a-f]{64})$/.exec(plan.image)?.[1] ?? '';
+    const digest = imageDigestOf(plan.image) ?? '';
     return {
       kind: 'success',
       summary: clip(`${plan.environment}: ${result.message} (${plan.image})`, SUMMARY_LIMIT),

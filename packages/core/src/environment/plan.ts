@@ -113,7 +113,8 @@ export function planEnvironment(
 /** The rollout options of a plan, as `deployObjects` takes them. */
 export function rolloutOptionsOf(
   plan: EnvironmentPlan,
-): Pick<DeployObjectsOptions, 'timeoutMs' | 'rollback' | 'maxRestarts' | 'unschedulableGraceMs'> {
+): Required<Pick<DeployObjectsOptions, 'timeoutMs' | 'rollback'>> &
+  Pick<DeployObjectsOptions, 'maxRestarts' | 'unschedulableGraceMs'> {
   return {
     timeoutMs: plan.timeoutMs,
     rollback: plan.rollback,

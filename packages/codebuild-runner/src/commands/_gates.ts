@@ -1,4 +1,4 @@
-import type { AlarmGateOptions } from '@kubeship/core';
+import type { AlarmGateOptions, CanaryStep } from '@kubeship/core';
 import { UsageError } from '../args.ts';
 import { awsLimits } from '../input/limits.ts';
 import type { CommandInput } from '../main.ts';
@@ -33,4 +33,27 @@ export async function alarmGate(
       }),
     },
   };
+}
+
+/** The environment's canary for `deployObjects`: its preset expanded, or its steps, checked. */
+export async function canaryOf(
+  opened: OpenedEnvironment,
+): Promise<{ canary?: { steps: CanaryStep[]; deployment?: string } }> {
+  const canary = opened.environment.canary;
+  if (!canary) return {};
+  const { canaryPreset, checkCanarySteps, KubeshipError } = await import('@kubeship/core');
+  const field = `${opened.file}: environments.${opened.name}.canary`;
+  try {
+    const steps = canary.preset
+      ? canaryPreset(canary.preset)
+      : (canary.steps ?? []).map((step) => ({ percent: step.percent, bakeMs: step.bakeSeconds * 1000 }));
+    checkCanarySteps(steps);
+    return { canary: { steps, ...(canary.deployment ? { deployment: canary.deployment } : {}) } };
+  } catch (error) {
+    if (error instanceof KubeshipError)
+      throw new KubeshipError('INVALID_INPUT', `${field}: ${error.message}`, {
+        details: { file: opened.file },
+      });
+    throw error;
+  }
 }

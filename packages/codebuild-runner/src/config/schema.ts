@@ -83,6 +83,24 @@ const alarmGate = z
     error: 'needs names or prefix (the alarms to watch)',
   });
 
+/** A canary: CodeDeploy-style preset name or explicit steps, for one Deployment. */
+const canary = z
+  .strictObject({
+    /** `Canary10Percent5Minutes`, `Linear10PercentEvery1Minute`, ... */
+    preset: z.string().min(1).max(64).optional(),
+    /** Ascending shares of the stable replica count, each baked for bakeSeconds. */
+    steps: z
+      .array(z.strictObject({ percent: z.int().min(1).max(100), bakeSeconds: z.int().min(0).max(21_600) }))
+      .min(1)
+      .max(50)
+      .optional(),
+    /** The Deployment to canary (default: the one named like the app). */
+    deployment: dnsLabel.optional(),
+  })
+  .refine((c) => (c.preset === undefined) !== (c.steps === undefined), {
+    error: 'needs exactly one of preset or steps',
+  });
+
 const environment = z
   .strictObject({
     /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
@@ -117,6 +135,8 @@ const environment = z
     lockWaitSeconds: bounded(LIMITS.lockWaitSeconds).optional(),
     /** CloudWatch alarms that gate the release: checked before it starts, watched for bakeSeconds once healthy. */
     alarms: alarmGate.optional(),
+    /** Ship the app's Deployment through canary steps instead of a rolling update. */
+    canary: canary.optional(),
   })
   .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
     error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',

@@ -67,9 +67,14 @@ const phase = z.enum([
   'config',
   'lock',
   'plan',
+  'alarm-check',
   'dry-run',
+  'pre-deploy',
   'apply',
   'rollout',
+  'canary',
+  'post-deploy',
+  'bake',
   'diagnose',
   'rollback',
   'prune',
@@ -83,6 +88,25 @@ const changes = z.array(
     fields: z.array(z.string()),
   }),
 );
+
+const alarm = z.strictObject({
+  name: z.string().min(1),
+  state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+  reason: z.string(),
+  since: millis,
+});
+const step = z.strictObject({
+  kind: z.enum(['hook', 'bake', 'canary']),
+  name: z.string().min(1),
+  outcome: z.enum(['passed', 'failed', 'timeout', 'interrupted']),
+  reason: z.string().optional(),
+  message: z.string(),
+  startedAt: millis,
+  finishedAt: millis,
+  job: z.string().optional(),
+  alarms: z.array(alarm).optional(),
+  evidence: evidence.optional(),
+});
 
 const event = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('phase-started'), phase, at: millis }),
@@ -133,6 +157,23 @@ const event = z.discriminatedUnion('type', [
     toRevision: z.number().int(),
     healthy: z.boolean(),
   }),
+  z.strictObject({
+    type: z.literal('step-started'),
+    at: millis,
+    kind: step.shape.kind,
+    name: z.string().min(1),
+    detail: z.string(),
+  }),
+  z.strictObject({ type: z.literal('step-finished'), at: millis, step }),
+  z.strictObject({
+    type: z.literal('hook-log'),
+    at: millis,
+    hook: z.string().min(1),
+    pod: z.string().min(1),
+    container: z.string().min(1),
+    line: z.string(),
+  }),
+  z.strictObject({ type: z.literal('alarm'), at: millis, alarm }),
   z.strictObject({ type: z.literal('pruned'), at: millis, id: z.string().min(1) }),
   z.strictObject({ type: z.literal('warning'), at: millis, message: z.string() }),
 ]);
@@ -209,6 +250,8 @@ export const deployReportSchema = z
           removed: z.array(z.string()),
         })
         .optional(),
+      strategy: z.enum(['rolling', 'canary']).optional(),
+      steps: z.array(step).optional(),
       durationsMs: z.partialRecord(phase, millis),
       startedAt: millis,
       finishedAt: millis,

@@ -100,7 +100,7 @@ export async function runCanarySteps(kc: k8s.KubeConfig, run: CanaryRun): Promis
             : outcome === 'timeout'
               ? 'CanaryTimeout'
               : 'Interrupted',
-        message: `the canary did not become healthy: ${verdict?.summary ?? 'no verdict'}`,
+        message: `${outcome === 'interrupted' ? 'interrupted while waiting for the canary' : 'the canary did not become healthy'}: ${verdict?.summary ?? 'no verdict'}`,
         finishedAt: run.clock.now(),
       };
     } else {

@@ -1173,6 +1173,22 @@ const CASES: Case[] = [
     names: (s) => [`Widget ${s.ns}/gadget: the cluster does not serve example.com/v1 Widget`],
   },
   {
+    name: 'a first deploy the dry-run rejects: the namespace it created is removed, not left Terminating',
+    class: 'cluster rejects',
+    args: ['deploy'],
+    config: () => ({
+      templates: { files: ['ns.yaml', 'app.yaml'], name: 'web', imageRepository: 'registry.local/web' },
+      environments: { test: environment(`${PREFIX}-first`) },
+    }),
+    files: () => ({
+      'ns.yaml': `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${PREFIX}-first }\n`,
+      'app.yaml': deployment().replace('  replicas: 1', '  replicas: 1\n  replicaz: 2'),
+    }),
+    code: 2,
+    names: () => [`Deployment ${PREFIX}-first/web`, 'replicaz'],
+    maxMs: 30_000,
+  },
+  {
     name: 'an unknown kind in a known API group',
     class: 'cluster rejects',
     args: ['deploy'],

@@ -2,6 +2,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.ts';
+import { isKubeshipError } from '../errors.ts';
+import { watchCollections } from '../rollout/_cluster-watch.ts';
 import { describeKubernetesError } from './_kubernetes-errors.ts';
 import { boundKubernetesRequests } from './_kubernetes-requests.ts';
 
@@ -92,5 +95,21 @@ describe('boundKubernetesRequests', () => {
     const kc = await kubeConfigFor(ports.answering);
     const namespace = await kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: 'web' });
     expect(namespace.metadata?.name).toBe('web');
+  });
+
+  it('a rollout watch on a cluster that never answers fails CLUSTER_UNREACHABLE instead of waiting on empty collections', async () => {
+    const kc = await kubeConfigFor(ports.silent);
+    const failure = await watchCollections(
+      kc,
+      [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web' }],
+      systemClock,
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isKubeshipError(failure, 'CLUSTER_UNREACHABLE')).toBe(true);
+    expect((failure as Error).message).toContain(
+      `the Kubernetes API at http://127.0.0.1:${ports.silent} failed GET /apis/apps/v1`,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { describeKubernetesError, unreachableCause } from '../auth/_kubernetes-errors.ts';
 import type { Clock } from '../clock.ts';
 
 /** One collection to watch: a kind, in one namespace (or cluster-wide for cluster-scoped kinds). */
@@ -30,7 +31,9 @@ export const collectionKey = (c: CollectionRef) => `${c.apiVersion}/${c.kind}@${
  * Lists and watches each collection once, however many tracked objects need it. A dropped watch
  * resumes from the last resourceVersion; 410 Gone relists (the client's ListWatch does both); a
  * failed reconnect (apiserver down) is retried with backoff until stopped. Collections the server
- * does not serve (a kind without its CRD) are left empty.
+ * does not serve (a kind without its CRD) are left empty; an apiserver that cannot be reached
+ * while the collections are looked up fails with CLUSTER_UNREACHABLE (every request of the
+ * KubeConfig is time-bounded, and a silent watch is resumed).
  */
 export async function watchCollections(
   kc: k8s.KubeConfig,
@@ -111,7 +114,10 @@ async function collectionPath(
       },
       'list',
     );
-  } catch {
+  } catch (error) {
+    // not served is normal (a CRD not installed); not reached is not, and waiting would not help
+    if (unreachableCause(error))
+      throw describeKubernetesError(error, { verb: 'list', resource: collectionKey(collection) });
     return undefined;
   }
 }

@@ -14,7 +14,7 @@
 // (`kubectl apply` + `kubectl wait --for=condition=Available`).
 //
 // Usage: ./dev bench [--rounds N] (default 3). Needs kubectl on PATH (helm comes from ./dev).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,13 @@ const ROUNDS = Math.max(1, Number(values.rounds));
 const BIG = 100;
 const TIMEOUT_S = 120;
 const REPOSITORY = 'registry.local/bench';
-const bin = fileURLToPath(new URL('../packages/codebuild-runner/dist/bin.js', import.meta.url));
+// The CLI is built (as its package build does, without type declarations) into a private
+// directory beside the package's node_modules: a rebuild of dist/ by a test run in the same tree
+// cannot pull it away mid-run.
+const benchDist = fileURLToPath(
+  new URL(`../packages/codebuild-runner/.bench-${process.pid}/`, import.meta.url),
+);
+const bin = join(benchDist, 'bin.js');
 const work = mkdtempSync(join(tmpdir(), 'kubeship-bench-'));
 
 type Tool = 'kubeship' | 'script' | 'helm';
@@ -165,7 +171,40 @@ async function main(): Promise<void> {
   const helm = join(tools, 'helm');
   const started = Date.now();
   console.error(`[bench] starting the testbed (4 KWOK nodes); ${ROUNDS} rounds; work dir ${work}`);
+  execFileSync(
+    'pnpm',
+    [
+      '--filter',
+      '@kubeship/codebuild-runner',
+      'exec',
+      'tsup',
+      '--out-dir',
+      benchDist,
+      '--no-dts',
+      '--silent',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const testbed = await startTestbed({ clusterName: 'bench', nodes: 4 });
+  const stop = async () => {
+    await testbed.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(benchDist, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stop().finally(() => process.exit(130)));
+  try {
+    await rounds(testbed, helm, started);
+  } finally {
+    await stop();
+  }
+}
+
+async function rounds(
+  testbed: Awaited<ReturnType<typeof startTestbed>>,
+  helm: string,
+  started: number,
+): Promise<void> {
   const kubeconfig = testbed.adminKubeconfigPath;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -327,8 +366,6 @@ async function main(): Promise<void> {
       await remove(target);
     }
   }
-  await testbed.stop();
-  rmSync(work, { recursive: true, force: true });
   console.log(report(samples, versions, Date.now() - started));
 }
 

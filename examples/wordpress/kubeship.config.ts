@@ -26,6 +26,35 @@ const required = (name: string, what: string): string => {
 const ssm = (name: string) => ({ ssm: name });
 
 /**
+ * Release gates the pipeline stack switches on through the deploy project's variables (a local or
+ * testbed run without them deploys with a plain rolling update):
+ * - WORDPRESS_ALARM_NAMES: CloudWatch alarms (comma-separated) that refuse a deploy while they fire
+ *   and are watched for five minutes once it is healthy, and after each canary step: prod's
+ *   ALB 5xx alarm (cfn/pipeline.yaml);
+ * - WORDPRESS_CANARY: a CodeDeploy-style canary preset for prod (Canary10Percent5Minutes): one
+ *   pod of the new image beside the stable ones behind the same Service, then the rest;
+ * - WORDPRESS_SMOKE_TEST=true: a post-deploy Job fetches the login page through the Service;
+ *   a failure rolls the whole release back.
+ */
+const gates = (): Partial<EnvironmentConfig> => {
+  const names = (env.WORDPRESS_ALARM_NAMES ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return {
+    ...(names.length > 0 ? { alarms: { names, bakeSeconds: 300, intervalSeconds: 30 } } : {}),
+    ...(env.WORDPRESS_CANARY ? { canary: { preset: env.WORDPRESS_CANARY } } : {}),
+  };
+};
+
+/** The login page answers (PHP follows the redirect and fails on an HTTP error status). */
+const SMOKE_TEST = [
+  'php',
+  '-r',
+  "exit(@file_get_contents('http://wordpress/wp-login.php') === false ? 1 : 0);",
+];
+
+/**
  * One environment: its EKS cluster and namespace can be overridden from the environment
  * (WORDPRESS_<ENV>_CLUSTER, WORDPRESS_<ENV>_NAMESPACE), e.g. to run against a local testbed.
  * The region is the build's AWS_REGION.
@@ -33,6 +62,7 @@ const ssm = (name: string) => ({ ssm: name });
 const environment = (name: 'test' | 'prod', settings: Partial<EnvironmentConfig>): EnvironmentConfig => ({
   cluster: { name: env[`WORDPRESS_${name.toUpperCase()}_CLUSTER`] ?? `wordpress-${name}` },
   namespace: env[`WORDPRESS_${name.toUpperCase()}_NAMESPACE`] ?? 'wordpress',
+  ...gates(),
   ...settings,
 });
 
@@ -92,6 +122,10 @@ export default {
       },
     },
     pdb: { maxUnavailable: 1 },
+    hooks:
+      env.WORDPRESS_SMOKE_TEST === 'true'
+        ? [{ name: 'smoke-test', phase: 'post-deploy' as const, command: SMOKE_TEST, timeoutSeconds: 120 }]
+        : [],
   }),
   environments: {
     test: environment('test', { replicas: 3, timeoutSeconds: 600 }),

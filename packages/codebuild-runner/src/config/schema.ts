@@ -45,8 +45,8 @@ const helmSource = z.strictObject({
   imageValuesKey: z.string().min(1).optional(),
   /** The values key that gets the deployed image's repository, e.g. image.repository. */
   imageRepositoryValuesKey: z.string().min(1).optional(),
-  /** Helm hooks other than tests: refuse the chart (default), or skip them. */
-  hooks: z.enum(['refuse', 'skip']).optional(),
+  /** Helm hooks: map Jobs onto kubeship's hooks and refuse the rest (default), skip the rest, or ignore all. */
+  hooks: z.enum(['map', 'skip', 'ignore']).optional(),
   binary: binary.optional(),
   timeoutSeconds: renderTimeout.optional(),
 });

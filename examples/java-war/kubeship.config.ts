@@ -38,6 +38,14 @@ export function ssmName(environment: string, key: (typeof SSM_PARAMETERS)[number
   return `/java-war/${environment}/${key}`;
 }
 
+// No pre-deploy migration hook: this app has no database (DB_PASSWORD only shows a SecureString
+// reaching the pods), so a Flyway Job would migrate nothing. An app with one adds to its spec
+//   hooks: [{ name: 'migrate', phase: 'pre-deploy', image: 'flyway/flyway:10',
+//             args: ['-url=$(DB_URL)', '-user=app', '-password=$(DB_PASSWORD)', 'migrate'] }]
+// The hook runs the main container's env (its SSM values included; Kubernetes expands $(VAR) in
+// args) to completion before Tomcat's pods change, its log in the build log; a failed migration
+// stops the release with nothing else changed (docs/cli.md, "Hooks").
+
 /** The app in one environment: Tomcat serving ROOT.war, hardened, probed on /health. */
 export function javaWarApp({ name }: Pick<EnvironmentContext, 'name'>, variables: Variables = {}): AppSpec {
   return {

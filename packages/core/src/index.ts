@@ -142,6 +142,7 @@ export {
 } from './sources/helm-adoption.ts';
 export {
   type HelmHook,
+  type HelmHookPolicy,
   type HelmRenderOptions,
   type HelmSsmValue,
   type RenderedHelmChart,

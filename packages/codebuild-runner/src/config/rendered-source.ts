@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import type { ClusterCapabilities, HelmAdoption, ReleaseSource, RenderedFile } from '@kubeship/core';
+import type {
+  ClusterCapabilities,
+  HelmAdoption,
+  HelmHook,
+  ReleaseSource,
+  RenderedFile,
+} from '@kubeship/core';
 import { KubeshipError } from '@kubeship/core/auth';
 import { type KubeObject, parseImageReference } from '@kubeship/manifests';
 import type { KubeshipConfig } from './schema.ts';
@@ -194,12 +200,11 @@ function imageValuesOf(
   };
 }
 
-function hookNotes(
-  hooks: ReadonlyArray<{ kind: string; name: string; events: readonly string[]; file: string }>,
-): string[] {
-  return hooks.map(
-    (h) =>
-      `helm: hook ${h.kind} ${h.name} (${h.events.join(', ')}) left out, not run by kubeship (${h.file})`,
+function hookNotes(hooks: readonly HelmHook[]): string[] {
+  return hooks.map((h) =>
+    h.phase
+      ? `helm: hook ${h.kind} ${h.name} (${h.events.join(', ')}) runs as a kubeship ${h.phase} hook (${h.file})`
+      : `helm: hook ${h.kind} ${h.name} (${h.events.join(', ')}) left out, not run by kubeship (${h.file})`,
   );
 }
 

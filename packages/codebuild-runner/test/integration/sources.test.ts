@@ -149,6 +149,14 @@ function treeDigest(dir: string): string {
   return hash.digest('hex');
 }
 
+/** A copy of the WordPress chart with one more template. */
+function chartWithHook(name: string, text: string): string {
+  const chart = tempDir('kubeship-hooked-chart-');
+  cpSync(CHART, chart, { recursive: true });
+  writeFileSync(join(chart, 'templates', name), text);
+  return chart;
+}
+
 describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
   it('deploys the WordPress chart healthy, then rolls a crash-looping release back to the previous values', async () => {
     const ns = await namespace('chart');
@@ -269,13 +277,52 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
     expectExit(await kubeship(['deploy', '--env', 'test', '--tag', '6.8-next'], app.cwd), 0);
   });
 
+  it("runs a chart's pre-install,pre-upgrade Job as kubeship's pre-deploy hook", async () => {
+    const ns = await namespace('chart-hook');
+    const chart = chartWithHook(
+      'migrate.yaml',
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: migrate',
+        '  annotations:',
+        '    helm.sh/hook: pre-install,pre-upgrade',
+        '    helm.sh/hook-delete-policy: hook-succeeded',
+        'spec:',
+        '  backoffLimit: 0',
+        '  template:',
+        '    spec:',
+        '      restartPolicy: Never',
+        '      containers: [{ name: migrate, image: "registry.local/migrate:{{ .Values.image.tag }}-exit0" }]',
+        '',
+      ].join('\n'),
+    );
+    const app = project(ns, {
+      name: 'wordpress',
+      imageRepository: REPOSITORY,
+      helm: {
+        chart,
+        set: { 'db.password': 'x' },
+        imageValuesKey: 'image.tag',
+        imageRepositoryValuesKey: 'image.repository',
+      },
+    });
+    const run = await kubeship(['deploy', '--env', 'test', '--tag', '6.8-a'], app.cwd);
+    expectExit(run, 0);
+    const log = run.stdout + run.stderr;
+    expect(log).toContain(
+      'helm: hook Job migrate (pre-install, pre-upgrade) runs as a kubeship pre-deploy hook (wordpress/templates/migrate.yaml)',
+    );
+    expect(log).toMatch(/pre-deploy hook migrate/);
+    expect(imageOf(await deploymentOf(ns, 'wordpress'))).toBe(`${REPOSITORY}:6.8-a`);
+  });
+
   it('refuses bad charts, values files, hooks, missing tools and a hanging tool with exit 2, changing nothing', async () => {
     const ns = await namespace('bad-source');
-    const hooked = tempDir('kubeship-hooked-chart-');
-    cpSync(CHART, hooked, { recursive: true });
-    writeFileSync(
-      join(hooked, 'templates', 'migrate.yaml'),
-      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: m, image: registry.local/migrate:1 }]\n',
+    const hooked = chartWithHook(
+      'seed.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: seed\n  annotations:\n    helm.sh/hook: pre-install\ndata: { a: b }\n',
     );
     const hanging = join(tempDir('kubeship-hanging-helm-'), 'helm');
     writeFileSync(hanging, '#!/bin/sh\nexec sleep 60\n');
@@ -306,7 +353,7 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
       {
         templates: { name: 'wordpress', imageRepository: REPOSITORY, helm: { ...base, chart: hooked } },
         message:
-          /the chart has Helm hooks, which kubeship does not run:\n {2}- Job migrate \(pre-install, pre-upgrade\) in wordpress\/templates\/migrate\.yaml\nset hooks: skip/,
+          /the chart has Helm hooks kubeship cannot run as its own .*:\n {2}- ConfigMap seed \(pre-install\) in wordpress\/templates\/seed\.yaml\nset hooks: skip/,
       },
       {
         templates: {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
-import type { KubeObject } from '@kubeship/manifests';
+import { HOOK_ANNOTATION, type KubeObject } from '@kubeship/manifests';
 import { stringify } from 'yaml';
 import { createSsmClient } from '../config/_client.ts';
 import { readParameters } from '../config/_read.ts';
@@ -18,7 +18,17 @@ export interface HelmHook {
   readonly name: string;
   /** The `helm.sh/hook` events: `pre-install`, `post-upgrade`, `test`, ... */
   readonly events: readonly string[];
+  /** The kubeship hook it runs as (a Job on both install and upgrade), if any. */
+  readonly phase?: 'pre-deploy' | 'post-deploy';
 }
+
+/**
+ * What to do with Helm hooks that are not tests (those are always left out: `helm test` runs them):
+ * `map` (default) runs the Jobs of `pre-install,pre-upgrade` and `post-install,post-upgrade` as
+ * kubeship's pre-deploy and post-deploy hooks and refuses the chart for any other hook; `skip`
+ * maps the same Jobs and leaves the other hooks out; `ignore` leaves every hook out.
+ */
+export type HelmHookPolicy = 'map' | 'skip' | 'ignore';
 
 /** An SSM parameter whose value went into the chart's values (never the value itself). */
 export interface HelmSsmValue {
@@ -49,8 +59,8 @@ export interface HelmRenderOptions {
   readonly offline?: boolean;
   /** The target cluster's version and APIs; without them Helm uses its built-in defaults. */
   readonly capabilities?: ClusterCapabilities;
-  /** Helm hooks other than tests: refuse the chart (default) or leave them out. */
-  readonly hooks?: 'refuse' | 'skip';
+  /** What to do with the chart's Helm hooks (default `map`). */
+  readonly hooks?: HelmHookPolicy;
   /** The helm executable (default `helm` on PATH). */
   readonly binary?: string;
   /** `helm template` is killed after this long (default 60 s). */
@@ -63,12 +73,12 @@ export interface HelmRenderOptions {
 /** A rendered chart: the objects to apply, and what was left out or read. */
 export interface RenderedHelmChart {
   readonly files: readonly RenderedFile[];
-  /** Hooks left out (tests always; the rest with `hooks: 'skip'`). */
+  /** The chart's hooks: those with a `phase` run as kubeship hooks, the others are left out. */
   readonly hooks: readonly HelmHook[];
   readonly parameters: readonly HelmSsmValue[];
 }
 
-const HOOK_ANNOTATION = 'helm.sh/hook';
+const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
 const DEFAULT_TIMEOUT_MS = 60_000;
 const VALUES_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
@@ -113,12 +123,11 @@ export async function renderHelmChart(options: HelmRenderOptions): Promise<Rende
     ...(values ? { input: stringify(values) } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const { files, hooks } = separateHooks(parseRendered(stdout, options.chart));
-  const refused = hooks.filter((hook) => !hook.events.every(isTestEvent));
-  if (refused.length > 0 && options.hooks !== 'skip') {
+  const { files, hooks, refused } = mapHooks(parseRendered(stdout, options.chart), options.hooks ?? 'map');
+  if (refused.length > 0) {
     throw new KubeshipError(
       'INVALID_INPUT',
-      `${options.chart}: the chart has Helm hooks, which kubeship does not run:\n${refused
+      `${options.chart}: the chart has Helm hooks kubeship cannot run as its own (only Jobs of pre-install,pre-upgrade or post-install,post-upgrade map onto its pre-deploy and post-deploy hooks):\n${refused
         .map((h) => `  - ${h.kind} ${h.name} (${h.events.join(', ')}) in ${h.file}`)
         .join('\n')}\nset hooks: skip to deploy the chart without them (run what they do yourself)`,
       { details: { file: options.chart, hooks: refused } },
@@ -228,27 +237,53 @@ function isTestEvent(event: string): boolean {
   return event === 'test' || event === 'test-success';
 }
 
-/** The chart's objects without its hooks, and the hooks. Pure. */
-export function separateHooks(files: readonly RenderedFile[]): { files: RenderedFile[]; hooks: HelmHook[] } {
+const PHASE_EVENTS = {
+  'pre-deploy': ['pre-install', 'pre-upgrade'],
+  'post-deploy': ['post-install', 'post-upgrade'],
+} as const;
+
+/** The kubeship phase of a Helm hook: a Job that runs on both install and upgrade of one phase. */
+function phaseOf(kind: string, events: readonly string[]): HelmHook['phase'] {
+  if (kind !== 'Job') return undefined;
+  const set = new Set(events);
+  for (const [phase, wanted] of Object.entries(PHASE_EVENTS))
+    if (set.size === wanted.length && wanted.every((e) => set.has(e))) return phase as HelmHook['phase'];
+  return undefined;
+}
+
+/**
+ * The chart's objects with its hooks sorted out by `policy` (see {@link HelmHookPolicy}): mapped
+ * Jobs stay, annotated as kubeship hooks; the rest are listed, and `refused` under `map`. Pure.
+ */
+export function mapHooks(
+  files: readonly RenderedFile[],
+  policy: HelmHookPolicy,
+): { files: RenderedFile[]; hooks: HelmHook[]; refused: HelmHook[] } {
   const hooks: HelmHook[] = [];
+  const refused: HelmHook[] = [];
   const kept = files.map((file) => ({
     file: file.file,
-    objects: file.objects.filter((object) => {
-      const annotation = object.metadata.annotations?.[HOOK_ANNOTATION];
-      if (annotation === undefined) return true;
-      hooks.push({
-        file: file.file,
-        kind: object.kind,
-        name: object.metadata.name,
-        events: annotation
-          .split(',')
-          .map((e) => e.trim())
-          .filter(Boolean),
-      });
-      return false;
+    objects: file.objects.flatMap((object) => {
+      const annotation = object.metadata.annotations?.[HELM_HOOK_ANNOTATION];
+      if (annotation === undefined) return [object];
+      const events = annotation
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      const hook = { file: file.file, kind: object.kind, name: object.metadata.name, events };
+      const phase =
+        events.every(isTestEvent) || policy === 'ignore' ? undefined : phaseOf(object.kind, events);
+      if (phase) {
+        hooks.push({ ...hook, phase });
+        const annotations = { ...object.metadata.annotations, [HOOK_ANNOTATION]: phase };
+        return [{ ...object, metadata: { ...object.metadata, annotations } }];
+      }
+      hooks.push(hook);
+      if (policy === 'map' && !events.every(isTestEvent)) refused.push(hook);
+      return [];
     }),
   }));
-  return { files: kept.filter((f) => f.objects.length > 0), hooks };
+  return { files: kept.filter((f) => f.objects.length > 0), hooks, refused };
 }
 
 /** A SecureString value anywhere but in a Secret would be readable by anyone who reads the object, and printed in diffs. */

@@ -3,7 +3,7 @@ import { isKubeshipError } from '../errors.ts';
 import { parseRendered } from './_rendered.ts';
 import { redact, runTool } from './_tool-process.ts';
 import { apiVersionsOf } from './capabilities.ts';
-import { separateHooks } from './helm.ts';
+import { mapHooks } from './helm.ts';
 
 const HELM_OUTPUT = `---
 # Source: web/templates/service.yaml
@@ -76,19 +76,46 @@ describe('parseRendered', () => {
   });
 });
 
-describe('separateHooks', () => {
-  it('leaves the hooks out of the objects and lists them with their events', () => {
-    const { files, hooks } = separateHooks(parseRendered(HELM_OUTPUT, 'web'));
-    expect(files.flatMap((f) => f.objects.map((o) => o.kind))).toEqual(['Service', 'ConfigMap']);
-    expect(hooks).toEqual([
-      { file: 'web/templates/tests/test.yaml', kind: 'Pod', name: 'web-test', events: ['test'] },
-      {
-        file: 'web/templates/migrate.yaml',
-        kind: 'Job',
-        name: 'web-migrate',
-        events: ['pre-install', 'pre-upgrade'],
-      },
-    ]);
+describe('mapHooks', () => {
+  const withSeed = `${HELM_OUTPUT}---
+# Source: web/templates/seed.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: seed
+  annotations:
+    helm.sh/hook: pre-install
+`;
+  const kinds = (files: ReturnType<typeof mapHooks>['files']) =>
+    files.flatMap((f) => f.objects.map((o) => `${o.kind} ${o.metadata.name}`));
+  const migrate = {
+    file: 'web/templates/migrate.yaml',
+    kind: 'Job',
+    name: 'web-migrate',
+    events: ['pre-install', 'pre-upgrade'],
+  };
+  const test = { file: 'web/templates/tests/test.yaml', kind: 'Pod', name: 'web-test', events: ['test'] };
+  const seed = { file: 'web/templates/seed.yaml', kind: 'ConfigMap', name: 'seed', events: ['pre-install'] };
+
+  it('runs a pre-install,pre-upgrade Job as a kubeship pre-deploy hook and leaves tests out', () => {
+    const { files, hooks, refused } = mapHooks(parseRendered(HELM_OUTPUT, 'web'), 'map');
+    expect(kinds(files)).toEqual(['Service web', 'ConfigMap web', 'Job web-migrate']);
+    expect(files[2]?.objects[0]?.metadata.annotations).toMatchObject({ 'kubeship.dev/hook': 'pre-deploy' });
+    expect(hooks).toEqual([test, { ...migrate, phase: 'pre-deploy' }]);
+    expect(refused).toEqual([]);
+  });
+
+  it('refuses a hook with no kubeship equivalent, or leaves it out with skip', () => {
+    expect(mapHooks(parseRendered(withSeed, 'web'), 'map').refused).toEqual([seed]);
+    const skipped = mapHooks(parseRendered(withSeed, 'web'), 'skip');
+    expect(kinds(skipped.files)).toEqual(['Service web', 'ConfigMap web', 'Job web-migrate']);
+    expect(skipped.refused).toEqual([]);
+  });
+
+  it('leaves every hook out with ignore', () => {
+    const ignored = mapHooks(parseRendered(withSeed, 'web'), 'ignore');
+    expect(kinds(ignored.files)).toEqual(['Service web', 'ConfigMap web']);
+    expect(ignored.hooks).toEqual([test, migrate, seed]);
   });
 });
 

@@ -131,7 +131,7 @@ export interface DeployResult {
     readonly action: PlannedChange['action'] | 'prune';
     readonly fields: readonly string[];
   }>;
-  /** Every object of the release with its verdict. */
+  /** Every object of the release with its verdict (none when a pre-deploy hook stopped it before any change). */
   readonly objects: readonly ObjectOutcome[];
   /** The workloads, with evidence and rollback details. */
   readonly deployments: readonly DeploymentOutcome[];
@@ -662,7 +662,9 @@ const countsOf = (verdict: RolloutVerdict) =>
 
 async function result(ctx: Context): Promise<DeployResult> {
   const byId = new Map(ctx.verdicts.map((v) => [targetId(v.target), v]));
-  const objects: ObjectOutcome[] = ctx.objects.map((object) => {
+  // a pre-deploy hook that stopped the release left every object as it was: none has a verdict
+  const released = ctx.applied ? ctx.objects : [];
+  const objects: ObjectOutcome[] = released.map((object) => {
     const verdict = byId.get(targetId(targetOf(object)));
     return {
       id: objectId(object),
@@ -674,7 +676,7 @@ async function result(ctx: Context): Promise<DeployResult> {
       ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
     };
   });
-  const workloads = ctx.objects.filter((o) => WORKLOAD_KINDS.has(o.kind));
+  const workloads = released.filter((o) => WORKLOAD_KINDS.has(o.kind));
   const revisionsAfter = await readLive(
     ctx.kc,
     workloads.filter((o) => o.kind === 'Deployment'),

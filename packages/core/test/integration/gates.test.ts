@@ -154,6 +154,7 @@ describe.concurrent('hooks', () => {
       expect(bad).toMatchObject({ outcome: 'failed', code: 'ROLLOUT_FAILED' });
       expect(bad.message).toMatch(/pre-deploy hook migrate .*nothing else was changed/);
       expect(bad.steps?.[0]).toMatchObject({ outcome: 'failed', job: 'migrate-r2' });
+      expect([bad.objects, bad.deployments]).toEqual([[], []]); // nothing of the release was applied
       expect(hookLines(t.events)).toContain('pre-deploy hook migrate: ERROR: column "email" already exists');
       expect(t.events.some((e) => e.type === 'phase-started' && e.phase === 'apply')).toBe(false);
       expect(await t.image()).toBe('registry.local/web:1');

@@ -13,7 +13,7 @@
 // deployed, verified and recorded by kubeship, against one bare 100-Deployment rollout
 // (`kubectl apply` + `kubectl wait --for=condition=Available`).
 //
-// Usage: ./dev bench [--rounds N] (default 3). Needs kubectl on PATH (helm comes from ./dev).
+// Usage: ./dev bench [--rounds N] (default 3); ./dev builds the helm and kubectl it runs.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -168,7 +168,6 @@ interface Target {
 
 async function main(): Promise<void> {
   const tools = resolveManifestTools();
-  const helm = join(tools, 'helm');
   const started = Date.now();
   console.error(`[bench] starting the testbed (4 KWOK nodes); ${ROUNDS} rounds; work dir ${work}`);
   execFileSync(
@@ -194,7 +193,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void stop().finally(() => process.exit(130)));
   try {
-    await rounds(testbed, helm, started);
+    await rounds(testbed, tools, started);
   } finally {
     await stop();
   }
@@ -202,12 +201,15 @@ async function main(): Promise<void> {
 
 async function rounds(
   testbed: Awaited<ReturnType<typeof startTestbed>>,
-  helm: string,
+  tools: string,
   started: number,
 ): Promise<void> {
+  const helm = join(tools, 'helm');
   const kubeconfig = testbed.adminKubeconfigPath;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // helm, kustomize and kubectl as ./dev builds them (kubectl of the testbed's release)
+    PATH: `${tools}:${process.env.PATH}`,
     KUBECONFIG: kubeconfig,
     AWS_ENDPOINT_URL: testbed.aws.endpointUrl,
     AWS_ACCESS_KEY_ID: testbed.aws.credentials.accessKeyId,
@@ -313,9 +315,9 @@ async function rounds(
 
   const order: Tool[] = ['kubeship', 'script', 'helm'];
   for (let round = 0; round < ROUNDS; round++) {
-    const tools = [...order.slice(round % 3), ...order.slice(0, round % 3)];
-    console.error(`[bench] round ${round + 1}/${ROUNDS}: ${tools.join(', ')}`);
-    for (const tool of tools) {
+    const turn = [...order.slice(round % 3), ...order.slice(0, round % 3)];
+    console.error(`[bench] round ${round + 1}/${ROUNDS}: ${turn.join(', ')}`);
+    for (const tool of turn) {
       const target = await prepare(tool);
       const small = (image: string) => appObjects({ deployments: 1, configMaps: 1, replicas: 2, image });
       record(
@@ -334,7 +336,7 @@ async function rounds(
       record(tool, 'crash-looping release', await deploy(target, small(bad), bad, 1), 'fail');
       await remove(target);
     }
-    for (const tool of tools) {
+    for (const tool of turn) {
       const target = await prepare(tool);
       const image = `${REPOSITORY}:1`;
       record(

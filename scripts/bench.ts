@@ -14,7 +14,7 @@
 // (`kubectl apply` + `kubectl wait --for=condition=Available`).
 //
 // Usage: ./dev bench [--rounds N] (default 3); ./dev builds the helm and kubectl it runs.
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,9 @@ function appObjects(options: { deployments: number; configMaps: number; replicas
 const toYaml = (objects: readonly object[]) =>
   objects.map((o) => `# ${(o as { kind: string }).kind}\n${JSON.stringify(o)}`).join('\n---\n');
 
+/** The measured processes still running (one at a time). */
+const running = new Set<ChildProcess>();
+
 // --- measuring a child process ---------------------------------------------------------------
 // Python's getrusage(RUSAGE_CHILDREN) gives the peak RSS of the largest process the command ran
 // (the CLI itself; the biggest kubectl of a script), and the wall time around it.
@@ -112,7 +115,9 @@ function measure(
   cwd = work,
 ): Promise<Sample & { output: string }> {
   return new Promise((resolve, reject) => {
+    // its own process group, so that an interrupted bench can end the measured tool with it
     const child = spawn('python3', ['-c', WRAPPER, command, ...args], {
+      detached: true,
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,7 +126,9 @@ function measure(
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
+    running.add(child);
     child.on('close', (code) => {
+      running.delete(child);
       const found = /__bench rss_kb=(\d+) ms=(\d+)/.exec(output);
       if (!found) return reject(new Error(`no measurement from ${command} ${args.join(' ')}:\n${output}`));
       resolve({ ms: Number(found[2]), rssKb: Number(found[1]), code: code ?? -1, output });
@@ -191,7 +198,10 @@ async function main(): Promise<void> {
     rmSync(benchDist, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void stop().finally(() => process.exit(130)));
+    process.once(signal, () => {
+      for (const child of running) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      void stop().finally(() => process.exit(130));
+    });
   try {
     await rounds(testbed, tools, started);
   } finally {

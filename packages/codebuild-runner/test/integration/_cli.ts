@@ -2,8 +2,8 @@
 // asynchronously: the testbed's EKS token webhook answers from the vitest main process, and a
 // blocked event loop there (spawnSync) would make every authentication hang.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestbedInfo } from '@kubeship/testbed';
@@ -75,7 +75,12 @@ export function runProcess(
  * testbed data directory) and the others wait for it; a second build would delete a dist/ under a
  * running test. Every build of this file takes the same lock.
  */
-async function buildOnce(stampName: string, packages: readonly string[], alsoStamps: readonly string[] = []) {
+async function buildOnce(
+  stampName: string,
+  packages: readonly string[],
+  alsoStamps: readonly string[] = [],
+  afterBuild: () => void = () => {},
+) {
   const { dataDir } = inject('testbed');
   const stamp = join(dataDir, stampName);
   const lock = join(dataDir, 'kubeship-packages.build-lock');
@@ -99,6 +104,7 @@ async function buildOnce(stampName: string, packages: readonly string[], alsoSta
       );
       if (build.code !== 0)
         throw new Error(`the build failed (${build.code}):\n${build.stdout}\n${build.stderr}`);
+      afterBuild();
       for (const name of [stampName, ...alsoStamps])
         writeFileSync(join(dataDir, name), `${new Date().toISOString()}\n`);
     }
@@ -107,11 +113,25 @@ async function buildOnce(stampName: string, packages: readonly string[], alsoSta
   }
 }
 
-/** Builds dist/bin.js with the package's build command, once per test run (see {@link buildOnce}). */
+/**
+ * Builds dist/bin.js with the package's build command, once per test run (see {@link buildOnce}),
+ * and returns the bin of a copy of that dist/ kept for this run (`.runs/<run>/dist`, ignored by
+ * git): another test run's build, in the same tree at the same time, empties dist/ first, and
+ * would pull the binary away under this run's processes.
+ */
 export async function buildCli(): Promise<string> {
-  await buildOnce('codebuild-runner.built', ['@kubeship/codebuild-runner']);
+  await buildOnce('codebuild-runner.built', ['@kubeship/codebuild-runner'], [], copyCli);
+  const bin = join(runCopy(), 'bin.js');
+  if (!existsSync(bin)) throw new Error(`no copy of the built CLI at ${bin}`);
+  return bin;
+}
+
+const runCopy = () => join(PACKAGE_DIR, '.runs', basename(inject('testbed').dataDir), 'dist');
+
+/** Copies the fresh dist/ for this run, right after the build, under the build lock. */
+function copyCli(): void {
   if (!existsSync(BIN)) throw new Error(`the build did not write ${BIN}`);
-  return BIN;
+  cpSync(join(PACKAGE_DIR, 'dist'), runCopy(), { recursive: true });
 }
 
 /** Builds the three published packages (manifests, core, the CLI), once per test run. */
@@ -120,6 +140,7 @@ export async function buildPublishedPackages(): Promise<void> {
     'published-packages.built',
     ['@kubeship/manifests', '@kubeship/core', '@kubeship/codebuild-runner'],
     ['codebuild-runner.built'],
+    copyCli,
   );
 }
 

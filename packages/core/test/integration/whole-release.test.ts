@@ -44,6 +44,12 @@ const config = (namespace: string, value: string): KubeObject => ({
   metadata: { name: 'shop-config', namespace },
   data: { GREETING: value },
 });
+const secret = (namespace: string, password: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'shop-secrets', namespace },
+  data: { DB_PASSWORD: Buffer.from(password).toString('base64') },
+});
 const deployment = (
   namespace: string,
   image: string,
@@ -156,21 +162,29 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
     expect(bad.rollback?.removed).toEqual([`${kind} ${t.namespace}/${make(t.namespace, '').metadata.name}`]);
   });
 
-  it('puts config back with the workload: the ConfigMap, the pod template labels and checksum; the next deploy has no drift', async () => {
+  it('puts config back with the workload: the ConfigMap and Secret, the pod template labels and checksum; the next deploy has no drift', async () => {
     const t = await setup('config');
-    await t.run([config(t.namespace, 'hello'), deployment(t.namespace, 'registry.local/web:1', 'v1')]);
+    await t.run([
+      config(t.namespace, 'hello'),
+      secret(t.namespace, 'old-password'),
+      deployment(t.namespace, 'registry.local/web:1', 'v1'),
+    ]);
     const bad = await t.run([
       config(t.namespace, 'bonjour'),
+      secret(t.namespace, 'new-password'),
       deployment(t.namespace, `registry.local/web:2-${IMAGE_MARKERS.crashLoop}`, 'v2'),
     ]);
     expect(bad.outcome).toBe('rolled-back');
     const cm = await t.core.readNamespacedConfigMap({ name: 'shop-config', namespace: t.namespace });
     expect(cm.data).toEqual({ GREETING: 'hello' });
+    const stored = await t.core.readNamespacedSecret({ name: 'shop-secrets', namespace: t.namespace });
+    expect(stored.data).toEqual({ DB_PASSWORD: Buffer.from('old-password').toString('base64') });
     const web = await t.apps.readNamespacedDeployment({ name: 'web', namespace: t.namespace });
     expect(web.metadata?.labels).toMatchObject({ team: 'shop', tier: 'web' });
     expect(web.spec?.template.metadata?.annotations?.['kubeship.dev/config-checksum']).toBe('v1');
     const again = await t.run([
       config(t.namespace, 'hello'),
+      secret(t.namespace, 'old-password'),
       deployment(t.namespace, 'registry.local/web:1', 'v1'),
     ]);
     expect(

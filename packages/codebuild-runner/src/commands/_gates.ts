@@ -36,9 +36,9 @@ export async function alarmGate(
 }
 
 /** The environment's canary for `deployObjects`: its preset expanded, or its steps, checked. */
-export async function canaryOf(
-  opened: OpenedEnvironment,
-): Promise<{ canary?: { steps: CanaryStep[]; deployment?: string } }> {
+export async function canaryOf(opened: OpenedEnvironment): Promise<{
+  canary?: { steps: CanaryStep[]; deployment?: string; alb?: { ingress: string; service: string } };
+}> {
   const canary = opened.environment.canary;
   if (!canary) return {};
   const { canaryPreset, checkCanarySteps, KubeshipError } = await import('@kubeship/core');
@@ -48,7 +48,13 @@ export async function canaryOf(
       ? canaryPreset(canary.preset)
       : (canary.steps ?? []).map((step) => ({ percent: step.percent, bakeMs: step.bakeSeconds * 1000 }));
     checkCanarySteps(steps);
-    return { canary: { steps, ...(canary.deployment ? { deployment: canary.deployment } : {}) } };
+    return {
+      canary: {
+        steps,
+        ...(canary.deployment ? { deployment: canary.deployment } : {}),
+        ...(canary.alb ? { alb: canary.alb } : {}),
+      },
+    };
   } catch (error) {
     if (error instanceof KubeshipError)
       throw new KubeshipError('INVALID_INPUT', `${field}: ${error.message}`, {

@@ -96,6 +96,8 @@ const canary = z
       .optional(),
     /** The Deployment to canary (default: the one named like the app). */
     deployment: dnsLabel.optional(),
+    /** ALB weighted canary: the Ingress whose backends on `service` get stepped target-group weights. */
+    alb: z.strictObject({ ingress: z.string().min(1), service: z.string().min(1) }).optional(),
   })
   .refine((c) => (c.preset === undefined) !== (c.steps === undefined), {
     error: 'needs exactly one of preset or steps',

@@ -7,7 +7,7 @@ import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
 import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
 import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
-import { canaryDeployment, removeCanary, runCanarySteps } from '../progressive/canary.ts';
+import { canaryDeployment, removeCanary, restoreTraffic, runCanarySteps } from '../progressive/canary.ts';
 import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
@@ -76,6 +76,13 @@ export interface DeployObjectsOptions {
     readonly steps: readonly CanaryStep[];
     /** The Deployment to canary (default: the one named like the app, else the only one). */
     readonly deployment?: string;
+    /**
+     * ALB weighted canary (AWS Load Balancer Controller): instead of sharing the Service, the
+     * canary gets `<service>-canary`, and the Ingress forwards each step's percentage of the
+     * Service's traffic to it (`alb.ingress.kubernetes.io/actions.<service>-weighted`); weights go
+     * back to 100/0 before the canary is removed, promoted or not.
+     */
+    readonly alb?: { readonly ingress: string; readonly service: string };
   };
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
@@ -168,7 +175,11 @@ interface Context {
   readonly hooks: readonly Hook[];
   steps: ReleaseStep[];
   /** The Deployment shipped through canary steps (set once a stable one is known to be live). */
-  canary?: { readonly desired: KubeObject; readonly stableReplicas: number };
+  canary?: {
+    readonly desired: KubeObject;
+    readonly stableReplicas: number;
+    readonly alb?: { readonly ingress: KubeObject; readonly service: KubeObject };
+  };
   createdNamespaces: KubeObject[];
   lease?: DeployLease;
   liveBefore: Map<string, k8s.KubernetesObject>;
@@ -349,7 +360,8 @@ async function plan(ctx: Context): Promise<void> {
   if (ctx.options.canary) {
     const desired = canaryTarget(ctx.objects, ctx.options);
     const stable = ctx.liveBefore.get(objectId(desired)) as k8s.V1Deployment | undefined;
-    if (stable) ctx.canary = { desired, stableReplicas: stable.spec?.replicas ?? 1 };
+    const alb = albTargets(ctx.objects, ctx.options);
+    if (stable) ctx.canary = { desired, stableReplicas: stable.spec?.replicas ?? 1, ...(alb ? { alb } : {}) };
     else
       warn(ctx, [
         `${objectId(desired)}: first release, no stable version to compare a canary with: deployed in full`,
@@ -458,6 +470,7 @@ async function canary(ctx: Context): Promise<void> {
         stableReplicas: target.stableReplicas,
         steps: ctx.options.canary?.steps ?? [],
         ...(ctx.options.alarms ? { alarms: ctx.options.alarms } : {}),
+        ...(target.alb ? { alb: target.alb } : {}),
         clock: ctx.clock,
         emit: ctx.emit,
         ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
@@ -472,6 +485,7 @@ async function canary(ctx: Context): Promise<void> {
       const id = targetId(targetOf(target.desired));
       if (promoted) ctx.verdicts = ctx.verdicts.map((v) => (targetId(v.target) === id ? promoted : v));
     } finally {
+      if (target.alb) await restoreTraffic(ctx.kc, target.alb);
       await removeCanary(ctx.kc, target.desired);
     }
   });
@@ -799,6 +813,24 @@ function healthyMessage(verdicts: readonly RolloutVerdict[], steps: readonly Rel
     ...(steps.length > 0 ? [`passed ${steps.map((s) => s.name).join(', ')}`] : []),
   ];
   return `deployed; ${parts.join('; ')}`;
+}
+
+/** ALB mode: the release's Ingress and Service named by the canary options, checked. */
+function albTargets(
+  objects: readonly KubeObject[],
+  options: DeployObjectsOptions,
+): { ingress: KubeObject; service: KubeObject } | undefined {
+  const alb = options.canary?.alb;
+  if (!alb) return undefined;
+  const ingress = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === alb.ingress);
+  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === alb.service);
+  const problem = (message: string) =>
+    new KubeshipError('INVALID_INPUT', `canary.alb: ${message}`, { details: { parameter: 'canary.alb' } });
+  if (!ingress) throw problem(`the Ingress ${alb.ingress} is not in the release`);
+  if (!service) throw problem(`the Service ${alb.service} is not in the release`);
+  if (!JSON.stringify(ingress.spec ?? {}).includes(`"name":"${alb.service}"`))
+    throw problem(`the Ingress ${alb.ingress} sends no traffic to the Service ${alb.service}`);
+  return { ingress, service };
 }
 
 /** The Deployment a canary ships: named, else the one named like the app, else the only one. */

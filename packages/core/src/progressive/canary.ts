@@ -6,10 +6,13 @@ import { type AlarmGateOptions, bakeWithAlarms } from '../gates/alarms.ts';
 import type { ReleaseStep } from '../gates/steps.ts';
 import type { DeployEventListener } from '../report/events.ts';
 import type { RolloutVerdict } from '../rollout/tracker.ts';
+import { canaryService, weightedIngress } from './alb.ts';
 import { type CanaryStep, canaryReplicas } from './presets.ts';
 
 /** The pod label that tells canary pods from stable ones (the Service selects both). */
 export const TRACK_LABEL = 'kubeship.dev/track';
+/** ALB mode: the pod label naming the Deployment a canary pod stands in for. */
+const CANARY_OF_LABEL = 'kubeship.dev/canary-of';
 
 type DeploymentShape = {
   replicas?: number;
@@ -22,9 +25,22 @@ type DeploymentShape = {
  * (its selector too, so it never adopts stable pods), with the stable pods' other labels, so the
  * stable Service sends it a share of the traffic proportional to its pods.
  */
-export function canaryDeployment(desired: KubeObject, replicas: number): KubeObject {
+export function canaryDeployment(
+  desired: KubeObject,
+  replicas: number,
+  options: { readonly apartFrom?: Readonly<Record<string, string>> } = {},
+): KubeObject {
   const spec = (desired.spec ?? {}) as DeploymentShape;
   const template = spec.template ?? {};
+  // ALB mode: the canary pods must stay out of the stable Service, which selects by these labels
+  const apart = (labels: Record<string, string> | undefined) =>
+    Object.fromEntries(
+      Object.entries(labels ?? {}).filter(([key]) => !options.apartFrom || !(key in options.apartFrom)),
+    );
+  const own = {
+    [TRACK_LABEL]: 'canary',
+    ...(options.apartFrom ? { [CANARY_OF_LABEL]: desired.metadata.name } : {}),
+  };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -37,10 +53,10 @@ export function canaryDeployment(desired: KubeObject, replicas: number): KubeObj
     spec: {
       ...spec,
       replicas,
-      selector: { matchLabels: { ...spec.selector?.matchLabels, [TRACK_LABEL]: 'canary' } },
+      selector: { matchLabels: { ...apart(spec.selector?.matchLabels), ...own } },
       template: {
         ...template,
-        metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [TRACK_LABEL]: 'canary' } },
+        metadata: { ...template.metadata, labels: { ...apart(template.metadata?.labels), ...own } },
       },
     },
   };
@@ -54,6 +70,8 @@ export interface CanaryRun {
   readonly stableReplicas: number;
   readonly steps: readonly CanaryStep[];
   readonly alarms?: AlarmGateOptions;
+  /** ALB weighted mode: the release's Ingress and the stable Service whose traffic is split. */
+  readonly alb?: { readonly ingress: KubeObject; readonly service: KubeObject };
   readonly clock: Clock;
   readonly emit: DeployEventListener;
   readonly signal?: AbortSignal;
@@ -83,9 +101,14 @@ export async function runCanarySteps(kc: k8s.KubeConfig, run: CanaryRun): Promis
       name,
       detail: `${replicas} canary pod(s) beside ${run.stableReplicas} stable, then ${step.bakeMs / 1000}s bake`,
     });
-    const canary = canaryDeployment(run.desired, replicas);
-    await applyAll(kc, [canary], { force: true });
-    const [verdict] = await run.track([canary], startedAt, run.timeoutMs);
+    const canary = canaryPieces(run, replicas);
+    await applyAll(kc, [canary.deployment, ...(canary.service ? [canary.service] : [])], { force: true });
+    const [verdict] = await run.track([canary.deployment], startedAt, run.timeoutMs);
+    // traffic moves only to a healthy canary
+    if (verdict?.outcome === 'complete' && run.alb)
+      await applyAll(kc, [weightedIngress(run.alb.ingress, run.alb.service.metadata.name, step.percent)], {
+        force: true,
+      });
     const base = { kind: 'canary' as const, name, startedAt };
     let result: ReleaseStep;
     if (verdict?.outcome !== 'complete') {
@@ -117,6 +140,33 @@ export async function runCanarySteps(kc: k8s.KubeConfig, run: CanaryRun): Promis
     if (result.outcome !== 'passed') break;
   }
   return done;
+}
+
+/** The canary Deployment, and in ALB mode its Service. */
+function canaryPieces(run: CanaryRun, replicas: number): { deployment: KubeObject; service?: KubeObject } {
+  if (!run.alb) return { deployment: canaryDeployment(run.desired, replicas) };
+  const apartFrom = ((run.alb.service.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
+  const deployment = canaryDeployment(run.desired, replicas, { apartFrom });
+  const selector = (deployment.spec as DeploymentShape).selector?.matchLabels ?? {};
+  return { deployment, service: canaryService(run.alb.service, selector) };
+}
+
+/**
+ * ALB mode, once the canary is done with (promoted or aborted): weights back to 100/0 first, so
+ * no request goes to pods about to stop, then the release's own Ingress, then the canary Service.
+ */
+export async function restoreTraffic(kc: k8s.KubeConfig, alb: NonNullable<CanaryRun['alb']>): Promise<void> {
+  await applyAll(kc, [weightedIngress(alb.ingress, alb.service.metadata.name, 0)], { force: true });
+  await applyAll(kc, [alb.ingress], { force: true });
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core
+    .deleteNamespacedService({
+      name: `${alb.service.metadata.name}-canary`,
+      namespace: alb.service.metadata.namespace ?? 'default',
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof k8s.ApiException && error.code === 404)) throw error;
+    });
 }
 
 /** The bake of one step: the alarm gate when there is one, else a plain (interruptible) wait. */

@@ -1,5 +1,6 @@
 import type { KubeObject } from '@kubeship/manifests';
 import { describe, expect, it } from 'vitest';
+import { canaryService, weightedIngress } from './alb.ts';
 import { canaryDeployment } from './canary.ts';
 import { canaryPreset, canaryReplicas, checkCanarySteps } from './presets.ts';
 
@@ -73,5 +74,81 @@ describe('canaryDeployment', () => {
       template: { metadata: { labels: { app: 'web', 'kubeship.dev/track': 'canary' } } },
     });
     expect(web.spec).toMatchObject({ replicas: 6, selector: { matchLabels: { app: 'web' } } });
+  });
+});
+
+describe('ALB weighted canary', () => {
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { clusterIP: '10.0.0.7', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
+  };
+  const ingress: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: 'web',
+      namespace: 'shop',
+      annotations: { 'alb.ingress.kubernetes.io/scheme': 'internal' },
+    },
+    spec: {
+      rules: [
+        {
+          http: {
+            paths: [
+              { path: '/', backend: { service: { name: 'web', port: { name: 'http' } } } },
+              { path: '/static', backend: { service: { name: 'cdn', port: { number: 80 } } } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+
+  it('sends the Service backends through a forward action with the step weights; other backends stay', () => {
+    const weighted = weightedIngress(ingress, 'web', 25);
+    expect(weighted.metadata.annotations).toMatchObject({ 'alb.ingress.kubernetes.io/scheme': 'internal' });
+    expect(
+      JSON.parse(weighted.metadata.annotations?.['alb.ingress.kubernetes.io/actions.web-weighted'] ?? ''),
+    ).toEqual({
+      type: 'forward',
+      forwardConfig: {
+        targetGroups: [
+          { serviceName: 'web', servicePort: 'http', weight: 75 },
+          { serviceName: 'web-canary', servicePort: 'http', weight: 25 },
+        ],
+      },
+    });
+    const paths = (weighted.spec as { rules: Array<{ http: { paths: Array<{ backend: unknown }> } }> })
+      .rules[0]?.http.paths;
+    expect(paths?.map((p) => p.backend)).toEqual([
+      { service: { name: 'web-weighted', port: { name: 'use-annotation' } } },
+      { service: { name: 'cdn', port: { number: 80 } } },
+    ]);
+  });
+
+  it('keeps canary pods out of the stable Service and gives them a Service of their own', () => {
+    const web: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web', tier: 'front' } }, spec: { containers: [] } },
+      },
+    };
+    const canary = canaryDeployment(web, 1, { apartFrom: { app: 'web' } });
+    const selector = { 'kubeship.dev/track': 'canary', 'kubeship.dev/canary-of': 'web' };
+    expect(canary.spec).toMatchObject({
+      selector: { matchLabels: selector },
+      template: { metadata: { labels: { tier: 'front', ...selector } } },
+    });
+    expect(
+      (canary.spec as { template: { metadata: { labels: object } } }).template.metadata.labels,
+    ).not.toHaveProperty('app');
+    const own = canaryService(service, selector);
+    expect(own.metadata.name).toBe('web-canary');
+    expect(own.spec).toEqual({ selector, ports: [{ name: 'http', port: 80 }] });
   });
 });

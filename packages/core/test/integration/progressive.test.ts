@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { aws } from '@kubeship/testbed';
 import { describe, expect, inject, it } from 'vitest';
-import { namespacedClients } from '../../../testbed/test/helpers.ts';
+import { namespacedClients, watchUntil } from '../../../testbed/test/helpers.ts';
 import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
 import { createCloudWatchClient } from '../../src/gates/alarms.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
@@ -51,6 +52,25 @@ const service = (namespace: string): KubeObject => ({
   spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
 });
 
+const ingress = (namespace: string): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'web', namespace, annotations: { 'alb.ingress.kubernetes.io/scheme': 'internal' } },
+  spec: {
+    ingressClassName: 'alb',
+    rules: [
+      {
+        http: {
+          paths: [
+            { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
+          ],
+        },
+      },
+    ],
+  },
+});
+const ACTION = 'alb.ingress.kubernetes.io/actions.web-weighted';
+
 async function setup(prefix: string) {
   const t = await namespacedClients(prefix);
   const events: DeployEvent[] = [];
@@ -59,7 +79,7 @@ async function setup(prefix: string) {
       kubeConfig: t.kc,
       app: 'web',
       namespace: t.ns,
-      objects: [service(t.ns), web(t.ns, image)],
+      objects: [service(t.ns), web(t.ns, image), ingress(t.ns)],
       timeoutMs: 60_000,
       onEvent: (event) => events.push(event),
       ...options,
@@ -77,7 +97,7 @@ async function setup(prefix: string) {
   return { ...t, events, run, state };
 }
 
-describe.concurrent('replica canary', () => {
+describe.concurrent('canary (replicas behind the Service, or ALB weights)', () => {
   it('10% -> 50% -> 100% with the alarm firing at 50%: canary removed, stable untouched, the report names step 2', async () => {
     const t = await setup('canary-alarm');
     const alarm = `kubeship-it-${id}-canary-5xx`;
@@ -172,6 +192,91 @@ describe.concurrent('replica canary', () => {
       expect(result.message).toMatch(/canary step 1 \(50%\)/);
       expect(await t.state()).toEqual([['web', 'registry.local/web:1', 4]]);
     } finally {
+      await t.remove();
+    }
+  });
+
+  it('ALB weighted: the Ingress forwards 90/10 to the canary Service at 10%; an alarm at 50% puts the Ingress back, canary gone', async () => {
+    const t = await setup('canary-alb');
+    const alarm = `kubeship-it-${id}-alb-5xx`;
+    const client = cloudwatch();
+    await client.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm,
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    setAlarmState(alarm, 'OK', 'reset by the test');
+    const networking = t.kc.makeApiClient(k8s.NetworkingV1Api);
+    try {
+      await t.run('registry.local/web:1');
+      let atStep2: Promise<k8s.V1Ingress> | undefined;
+      let canaryEndpoints: Promise<k8s.V1EndpointSlice[]> | undefined;
+      const result = await t.run('registry.local/web:2', {
+        canary: {
+          steps: [
+            { percent: 10, bakeMs: 8_000 },
+            { percent: 50, bakeMs: 120_000 },
+          ],
+          alb: { ingress: 'web', service: 'web' },
+        },
+        alarms: { names: [alarm], bakeMs: 0, intervalMs: 500, client },
+        onEvent: (event) => {
+          if (event.type !== 'step-started' || event.kind !== 'canary') return;
+          if (event.name.startsWith('canary step 1'))
+            canaryEndpoints = watchUntil<k8s.V1EndpointSlice>(
+              t.kc,
+              `/apis/discovery.k8s.io/v1/namespaces/${t.ns}/endpointslices`,
+              (slices) =>
+                slices.some((slice) =>
+                  slice.endpoints?.some((e) => e.targetRef?.name?.startsWith('web-canary-')),
+                ),
+              { labelSelector: 'kubernetes.io/service-name=web-canary', timeoutMs: 30_000 },
+            );
+          if (event.name.startsWith('canary step 2')) {
+            atStep2 = networking.readNamespacedIngress({ name: 'web', namespace: t.ns });
+            setAlarmState(alarm, 'ALARM', 'Threshold Crossed: 7 5xx');
+          }
+        },
+      });
+      expect(result).toMatchObject({ outcome: 'rolled-back', code: 'ROLLOUT_FAILED' });
+      expect(result.steps?.map((s) => [s.name, s.outcome, s.reason])).toEqual([
+        ['canary step 1 (10%)', 'passed', undefined],
+        ['canary step 2 (50%)', 'failed', 'AlarmTriggered'],
+      ]);
+      // during step 1: the stable and canary target groups at 90/10, the backend using the action
+      const during = await atStep2;
+      expect(JSON.parse(during?.metadata?.annotations?.[ACTION] ?? '{}')).toEqual({
+        type: 'forward',
+        forwardConfig: {
+          targetGroups: [
+            { serviceName: 'web', servicePort: '80', weight: 90 },
+            { serviceName: 'web-canary', servicePort: '80', weight: 10 },
+          ],
+        },
+      });
+      expect(during?.spec?.rules?.[0]?.http?.paths[0]?.backend.service).toEqual({
+        name: 'web-weighted',
+        port: { name: 'use-annotation' },
+      });
+      // the canary pods were endpoints of the canary Service only
+      expect((await canaryEndpoints)?.length).toBeGreaterThan(0);
+      // after: the Ingress as the release has it (all traffic to stable), no canary Service or Deployment
+      const after = await networking.readNamespacedIngress({ name: 'web', namespace: t.ns });
+      expect(after.metadata?.annotations?.[ACTION]).toBeUndefined();
+      expect(after.spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name).toBe('web');
+      expect(
+        (await t.core.listNamespacedService({ namespace: t.ns })).items.map((s) => s.metadata?.name),
+      ).toEqual(['web']);
+      expect(await t.state()).toEqual([['web', 'registry.local/web:1', 4]]);
+    } finally {
+      setAlarmState(alarm, 'OK', 'test done');
       await t.remove();
     }
   });

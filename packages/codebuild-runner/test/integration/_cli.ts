@@ -2,8 +2,8 @@
 // asynchronously: the testbed's EKS token webhook answers from the vitest main process, and a
 // blocked event loop there (spawnSync) would make every authentication hang.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestbedInfo } from '@kubeship/testbed';
@@ -128,9 +128,16 @@ export async function buildCli(): Promise<string> {
 
 const runCopy = () => join(PACKAGE_DIR, '.runs', basename(inject('testbed').dataDir), 'dist');
 
-/** Copies the fresh dist/ for this run, right after the build, under the build lock. */
+/**
+ * Copies the fresh dist/ for this run, right after the build, under the build lock; drops the
+ * copies of runs whose testbed data directory is gone (those runs have ended).
+ */
 function copyCli(): void {
   if (!existsSync(BIN)) throw new Error(`the build did not write ${BIN}`);
+  const runs = join(PACKAGE_DIR, '.runs');
+  const dataDirs = dirname(inject('testbed').dataDir);
+  for (const run of existsSync(runs) ? readdirSync(runs) : [])
+    if (!existsSync(join(dataDirs, run))) rmSync(join(runs, run), { recursive: true, force: true });
   cpSync(join(PACKAGE_DIR, 'dist'), runCopy(), { recursive: true });
 }
 

@@ -84,6 +84,7 @@ export {
 } from './gates/hooks.ts';
 export type { AlarmReading, ReleaseStep } from './gates/steps.ts';
 export { ALB_ACTIONS_PREFIX, canaryService, weightedActionName, weightedIngress } from './progressive/alb.ts';
+export { endBlueGreen, greenDeployment, runBlueGreen, switchedService } from './progressive/blue-green.ts';
 export { canaryDeployment, TRACK_LABEL } from './progressive/canary.ts';
 export { type CanaryStep, canaryPreset, canaryReplicas, checkCanarySteps } from './progressive/presets.ts';
 export {

@@ -63,3 +63,18 @@ export async function canaryOf(opened: OpenedEnvironment): Promise<{
     throw error;
   }
 }
+
+/** The environment's blue/green for `deployObjects`. */
+export function blueGreenOf(opened: OpenedEnvironment): {
+  blueGreen?: { service: string; keepMs: number; deployment?: string };
+} {
+  const blueGreen = opened.environment.blueGreen;
+  if (!blueGreen) return {};
+  return {
+    blueGreen: {
+      service: blueGreen.service,
+      keepMs: blueGreen.keepSeconds * 1000,
+      ...(blueGreen.deployment ? { deployment: blueGreen.deployment } : {}),
+    },
+  };
+}

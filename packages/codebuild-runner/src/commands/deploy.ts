@@ -5,7 +5,7 @@ import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
-import { alarmGate, canaryOf } from './_gates.ts';
+import { alarmGate, blueGreenOf, canaryOf } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
 export function run(input: CommandInput): Promise<number> {
@@ -101,6 +101,7 @@ export async function deployEnvironment(
     lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
     ...(await alarmGate(opened, input)),
     ...(await canaryOf(opened)),
+    ...blueGreenOf(opened),
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onEvent: reporter.listener,
   });

@@ -139,6 +139,14 @@ const environment = z
     alarms: alarmGate.optional(),
     /** Ship the app's Deployment through canary steps instead of a rolling update. */
     canary: canary.optional(),
+    /** Or blue/green: green verified at full size, the Service switched, blue kept keepSeconds. */
+    blueGreen: z
+      .strictObject({
+        service: dnsLabel,
+        keepSeconds: z.int().min(0).max(21_600),
+        deployment: dnsLabel.optional(),
+      })
+      .optional(),
   })
   .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
     error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',

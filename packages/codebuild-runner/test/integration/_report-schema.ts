@@ -96,7 +96,7 @@ const alarm = z.strictObject({
   since: millis,
 });
 const step = z.strictObject({
-  kind: z.enum(['hook', 'bake', 'canary']),
+  kind: z.enum(['hook', 'bake', 'canary', 'blue-green']),
   name: z.string().min(1),
   outcome: z.enum(['passed', 'failed', 'timeout', 'interrupted']),
   reason: z.string().optional(),
@@ -250,7 +250,7 @@ export const deployReportSchema = z
           removed: z.array(z.string()),
         })
         .optional(),
-      strategy: z.enum(['rolling', 'canary']).optional(),
+      strategy: z.enum(['rolling', 'canary', 'blue-green']).optional(),
       steps: z.array(step).optional(),
       durationsMs: z.partialRecord(phase, millis),
       startedAt: millis,

@@ -7,6 +7,7 @@ import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
 import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
 import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
+import { endBlueGreen, greenDeployment, runBlueGreen } from '../progressive/blue-green.ts';
 import { canaryDeployment, removeCanary, restoreTraffic, runCanarySteps } from '../progressive/canary.ts';
 import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
@@ -84,6 +85,19 @@ export interface DeployObjectsOptions {
      */
     readonly alb?: { readonly ingress: string; readonly service: string };
   };
+  /**
+   * Ship one Deployment blue/green: the new template runs as `<name>-green` at the stable size
+   * and is verified; the Service then selects only green pods while the stable ones (blue) keep
+   * running for `keepMs` under the alarm gate, so a failure or SIGTERM switches traffic back at
+   * once; then the stable Deployment is updated under no traffic, verified, the Service selects
+   * it again and green is removed.
+   */
+  readonly blueGreen?: {
+    readonly keepMs: number;
+    /** The Service in front of the Deployment. */
+    readonly service: string;
+    readonly deployment?: string;
+  };
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -148,7 +162,7 @@ export interface DeployResult {
   readonly warnings: readonly string[];
   readonly rollback?: RestoreOutcome;
   /** How the release was shipped: `rolling` (every workload updated in place); always set by deployObjects. */
-  readonly strategy?: 'rolling' | 'canary';
+  readonly strategy?: 'rolling' | 'canary' | 'blue-green';
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
   readonly steps?: readonly ReleaseStep[];
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
@@ -179,6 +193,8 @@ interface Context {
     readonly desired: KubeObject;
     readonly stableReplicas: number;
     readonly alb?: { readonly ingress: KubeObject; readonly service: KubeObject };
+    /** Blue/green instead of canary steps: the Service to switch. */
+    readonly blueGreen?: { readonly service: KubeObject; readonly keepMs: number };
   };
   createdNamespaces: KubeObject[];
   lease?: DeployLease;
@@ -280,9 +296,15 @@ function validate(options: DeployObjectsOptions): Context {
     'default';
   const applySetId = appApplySetId(options.app, namespace);
   const split = splitHooks(options.objects);
+  if (options.canary && options.blueGreen)
+    throw new KubeshipError('INVALID_INPUT', 'a release is shipped by canary or by blue/green, not both');
   if (options.canary) {
     checkCanarySteps(options.canary.steps);
     canaryTarget(split.objects, options);
+  }
+  if (options.blueGreen) {
+    canaryTarget(split.objects, options);
+    blueGreenService(split.objects, options.blueGreen);
   }
   if (split.objects.length === 0) {
     throw new KubeshipError(
@@ -357,11 +379,19 @@ async function plan(ctx: Context): Promise<void> {
     ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
     ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
   });
-  if (ctx.options.canary) {
+  if (ctx.options.canary || ctx.options.blueGreen) {
     const desired = canaryTarget(ctx.objects, ctx.options);
     const stable = ctx.liveBefore.get(objectId(desired)) as k8s.V1Deployment | undefined;
     const alb = albTargets(ctx.objects, ctx.options);
-    if (stable) ctx.canary = { desired, stableReplicas: stable.spec?.replicas ?? 1, ...(alb ? { alb } : {}) };
+    const bg = ctx.options.blueGreen;
+    const blueGreen = bg ? { service: blueGreenService(ctx.objects, bg), keepMs: bg.keepMs } : undefined;
+    if (stable)
+      ctx.canary = {
+        desired,
+        stableReplicas: stable.spec?.replicas ?? 1,
+        ...(alb ? { alb } : {}),
+        ...(blueGreen ? { blueGreen } : {}),
+      };
     else
       warn(ctx, [
         `${objectId(desired)}: first release, no stable version to compare a canary with: deployed in full`,
@@ -386,7 +416,13 @@ async function checkAlarms(ctx: Context): Promise<void> {
 async function dryRun(ctx: Context): Promise<void> {
   const extra = [
     ...ctx.hooks.map((hook) => hookJob(hook, { app: ctx.options.app, revision: ctx.revision })),
-    ...(ctx.canary ? [canaryDeployment(ctx.canary.desired, 1)] : []),
+    ...(ctx.canary
+      ? [
+          ctx.canary.blueGreen
+            ? greenDeployment({ ...ctx.canary, service: ctx.canary.blueGreen.service })
+            : canaryDeployment(ctx.canary.desired, 1),
+        ]
+      : []),
   ];
   const { warnings } = await phase(ctx, 'dry-run', () =>
     dryRunAll(ctx.kc, [...ctx.objects, ...extra], { force: ctx.options.force ?? false }),
@@ -465,18 +501,24 @@ async function canary(ctx: Context): Promise<void> {
   const timeoutMs = ctx.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await phase(ctx, 'canary', async () => {
     try {
-      const steps = await runCanarySteps(ctx.kc, {
+      const bg = target.blueGreen;
+      const run = {
         desired: target.desired,
         stableReplicas: target.stableReplicas,
-        steps: ctx.options.canary?.steps ?? [],
         ...(ctx.options.alarms ? { alarms: ctx.options.alarms } : {}),
-        ...(target.alb ? { alb: target.alb } : {}),
         clock: ctx.clock,
         emit: ctx.emit,
         ...(ctx.options.signal ? { signal: ctx.options.signal } : {}),
         timeoutMs,
-        track: (objects, since, ms) => track(ctx, objects, since, ms),
-      });
+        track: (objects: readonly KubeObject[], since: number, ms: number) => track(ctx, objects, since, ms),
+      };
+      const steps = bg
+        ? await runBlueGreen(ctx.kc, { ...run, service: bg.service, keepMs: bg.keepMs })
+        : await runCanarySteps(ctx.kc, {
+            ...run,
+            steps: ctx.options.canary?.steps ?? [],
+            ...(target.alb ? { alb: target.alb } : {}),
+          });
       ctx.steps.push(...steps);
       if (steps.some(stepFailed)) return;
       const since = ctx.clock.now();
@@ -486,7 +528,9 @@ async function canary(ctx: Context): Promise<void> {
       if (promoted) ctx.verdicts = ctx.verdicts.map((v) => (targetId(v.target) === id ? promoted : v));
     } finally {
       if (target.alb) await restoreTraffic(ctx.kc, target.alb);
-      await removeCanary(ctx.kc, target.desired);
+      if (target.blueGreen)
+        await endBlueGreen(ctx.kc, { service: target.blueGreen.service, desired: target.desired });
+      else await removeCanary(ctx.kc, target.desired);
     }
   });
 }
@@ -734,7 +778,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     pruned: ctx.pruned,
     warnings: ctx.warnings,
     ...(ctx.restore ? { rollback: ctx.restore } : {}),
-    strategy: ctx.canary ? 'canary' : 'rolling',
+    strategy: ctx.canary ? (ctx.canary.blueGreen ? 'blue-green' : 'canary') : 'rolling',
     steps: ctx.steps,
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
@@ -833,10 +877,32 @@ function albTargets(
   return { ingress, service };
 }
 
+/** Blue/green: the release's Service to switch. */
+function blueGreenService(
+  objects: readonly KubeObject[],
+  blueGreen: NonNullable<DeployObjectsOptions['blueGreen']>,
+): KubeObject {
+  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === blueGreen.service);
+  if (!service) {
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `blueGreen.service: the Service ${blueGreen.service} is not in the release`,
+      {
+        details: { parameter: 'blueGreen.service' },
+      },
+    );
+  }
+  if (!(blueGreen.keepMs >= 0 && blueGreen.keepMs <= 6 * 3_600_000))
+    throw new KubeshipError('INVALID_INPUT', 'blueGreen.keepMs must be 0 to 6 hours', {
+      details: { parameter: 'blueGreen.keepMs' },
+    });
+  return service;
+}
+
 /** The Deployment a canary ships: named, else the one named like the app, else the only one. */
 function canaryTarget(objects: readonly KubeObject[], options: DeployObjectsOptions): KubeObject {
   const deployments = objects.filter((o) => o.kind === 'Deployment');
-  const wanted = options.canary?.deployment;
+  const wanted = options.canary?.deployment ?? options.blueGreen?.deployment;
   const found = wanted
     ? deployments.find((d) => d.metadata.name === wanted)
     : (deployments.find((d) => d.metadata.name === options.app) ??

@@ -15,7 +15,7 @@ export interface AlarmReading {
  * step. Each is a line in the human log, an entry in the JSON report and a JUnit test case.
  */
 export interface ReleaseStep {
-  readonly kind: 'hook' | 'bake' | 'canary';
+  readonly kind: 'hook' | 'bake' | 'canary' | 'blue-green';
   /** Says what it is: `pre-deploy hook migrate`, `post-deploy hook smoke`, `alarm bake`, `canary step 2 (50%)`. */
   readonly name: string;
   readonly outcome: 'passed' | 'failed' | 'timeout' | 'interrupted';

@@ -28,8 +28,13 @@ type DeploymentShape = {
 export function canaryDeployment(
   desired: KubeObject,
   replicas: number,
-  options: { readonly apartFrom?: Readonly<Record<string, string>> } = {},
+  options: {
+    readonly apartFrom?: Readonly<Record<string, string>>;
+    /** `canary` (default), or `green` for blue/green: the name suffix and the track label's value. */
+    readonly track?: string;
+  } = {},
 ): KubeObject {
+  const track = options.track ?? 'canary';
   const spec = (desired.spec ?? {}) as DeploymentShape;
   const template = spec.template ?? {};
   // ALB mode: the canary pods must stay out of the stable Service, which selects by these labels
@@ -38,16 +43,16 @@ export function canaryDeployment(
       Object.entries(labels ?? {}).filter(([key]) => !options.apartFrom || !(key in options.apartFrom)),
     );
   const own = {
-    [TRACK_LABEL]: 'canary',
+    [TRACK_LABEL]: track,
     ...(options.apartFrom ? { [CANARY_OF_LABEL]: desired.metadata.name } : {}),
   };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {
-      name: `${desired.metadata.name}-canary`,
+      name: `${desired.metadata.name}-${track}`,
       ...(desired.metadata.namespace ? { namespace: desired.metadata.namespace } : {}),
-      labels: { ...desired.metadata.labels, [TRACK_LABEL]: 'canary' },
+      labels: { ...desired.metadata.labels, [TRACK_LABEL]: track },
       annotations: { 'kubeship.dev/canary-of': desired.metadata.name },
     },
     spec: {
@@ -170,9 +175,9 @@ export async function restoreTraffic(kc: k8s.KubeConfig, alb: NonNullable<Canary
 }
 
 /** The bake of one step: the alarm gate when there is one, else a plain (interruptible) wait. */
-async function bakeStep(
-  run: CanaryRun,
-  step: CanaryStep,
+export async function bakeStep(
+  run: Pick<CanaryRun, 'alarms' | 'clock' | 'emit' | 'signal'>,
+  step: Pick<CanaryStep, 'bakeMs'>,
   name: string,
 ): Promise<Pick<ReleaseStep, 'outcome' | 'reason' | 'message' | 'alarms'>> {
   if (run.alarms) {
@@ -196,6 +201,7 @@ async function bakeStep(
     };
   }
   await new Promise<void>((resolve) => {
+    if (run.signal?.aborted) return resolve();
     const cancel = run.clock.schedule(resolve, step.bakeMs);
     run.signal?.addEventListener(
       'abort',
@@ -212,27 +218,26 @@ async function bakeStep(
 }
 
 /** Deletes the canary Deployment and waits (bounded) until its pods are gone, so traffic is back on stable. */
-export async function removeCanary(kc: k8s.KubeConfig, desired: KubeObject): Promise<void> {
+export async function removeCanary(kc: k8s.KubeConfig, desired: KubeObject, track = 'canary'): Promise<void> {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const namespace = desired.metadata.namespace ?? 'default';
-  const name = `${desired.metadata.name}-canary`;
+  const name = `${desired.metadata.name}-${track}`;
   await apps
     .deleteNamespacedDeployment({ name, namespace, propagationPolicy: 'Foreground' })
     .catch((error: unknown) => {
       if (!(error instanceof k8s.ApiException && error.code === 404)) throw error;
     });
-  const labels = (canaryDeployment(desired, 0).spec as DeploymentShape).selector?.matchLabels ?? {};
-  const labelSelector = Object.entries(labels)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
-  // bounded: pods of a deleted Deployment go within their grace period
+  const labelSelector = `${TRACK_LABEL}=${track}`;
+  // bounded: pods of a deleted Deployment go within their grace period (foreground deletion: the
+  // Deployment is gone once its pods are)
   for (let i = 0; i < 600; i++) {
     const [deployment, pods] = await Promise.all([
       apps.readNamespacedDeployment({ name, namespace }).catch(() => undefined),
       core.listNamespacedPod({ namespace, labelSelector }),
     ]);
-    if (!deployment && pods.items.length === 0) return;
+    const own = pods.items.filter((pod) => pod.metadata?.name?.startsWith(`${name}-`));
+    if (!deployment && own.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,6 +1,7 @@
 import type { KubeObject } from '@kubeship/manifests';
 import { describe, expect, it } from 'vitest';
 import { canaryService, weightedIngress } from './alb.ts';
+import { greenDeployment, switchedService } from './blue-green.ts';
 import { canaryDeployment } from './canary.ts';
 import { canaryPreset, canaryReplicas, checkCanarySteps } from './presets.ts';
 
@@ -150,5 +151,31 @@ describe('ALB weighted canary', () => {
     const own = canaryService(service, selector);
     expect(own.metadata.name).toBe('web-canary');
     expect(own.spec).toEqual({ selector, ports: [{ name: 'http', port: 80 }] });
+  });
+});
+
+describe('blue/green', () => {
+  it('green runs at the stable size outside the Service, which is switched by selector', () => {
+    const web: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } },
+      },
+    };
+    const service: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    };
+    const green = greenDeployment({ desired: web, stableReplicas: 3, service });
+    const selector = { 'kubeship.dev/track': 'green', 'kubeship.dev/canary-of': 'web' };
+    expect(green.metadata.name).toBe('web-green');
+    expect(green.spec).toMatchObject({ replicas: 3, selector: { matchLabels: selector } });
+    expect(switchedService(service, selector).spec).toEqual({ selector, ports: [{ port: 80 }] });
+    expect(service.spec).toEqual({ selector: { app: 'web' }, ports: [{ port: 80 }] });
   });
 });

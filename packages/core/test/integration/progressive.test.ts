@@ -281,3 +281,56 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
     }
   });
 });
+
+describe.concurrent('blue/green', () => {
+  const endpointsOf = (t: Awaited<ReturnType<typeof setup>>, done: (pods: string[]) => boolean) =>
+    watchUntil<k8s.V1EndpointSlice>(
+      t.kc,
+      `/apis/discovery.k8s.io/v1/namespaces/${t.ns}/endpointslices`,
+      (slices) => done(slices.flatMap((s) => (s.endpoints ?? []).map((e) => e.targetRef?.name ?? ''))),
+      { labelSelector: 'kubernetes.io/service-name=web', timeoutMs: 30_000 },
+    );
+
+  it('green verified at full size, the Service switched to green only, then promoted; SIGTERM while kept switches back at once', async () => {
+    const t = await setup('blue-green');
+    try {
+      await t.run('registry.local/web:1');
+      let onGreen: Promise<unknown> | undefined;
+      const result = await t.run('registry.local/web:2', {
+        blueGreen: { service: 'web', keepMs: 6_000 },
+        onEvent: (event) => {
+          if (event.type === 'step-started' && event.name === 'traffic on green')
+            onGreen = endpointsOf(
+              t,
+              (pods) => pods.length === 4 && pods.every((p) => p.startsWith('web-green-')),
+            );
+        },
+      });
+      expect(result).toMatchObject({ outcome: 'deployed', strategy: 'blue-green' });
+      expect(result.steps?.map((s) => [s.kind, s.name, s.outcome])).toEqual([
+        ['blue-green', 'green at full size', 'passed'],
+        ['blue-green', 'traffic on green', 'passed'],
+      ]);
+      await onGreen; // while blue was kept, the Service's endpoints were the four green pods only
+      await endpointsOf(t, (pods) => pods.length === 4 && pods.every((p) => !p.startsWith('web-green-')));
+      expect(await t.state()).toEqual([['web', 'registry.local/web:2', 4]]);
+
+      // stopped while traffic is on green: back on blue (web:2) at once, green removed
+      const controller = new AbortController();
+      const stopped = await t.run('registry.local/web:3', {
+        blueGreen: { service: 'web', keepMs: 300_000 },
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'step-started' && event.name === 'traffic on green') controller.abort();
+        },
+      });
+      expect(stopped).toMatchObject({ outcome: 'failed', code: 'INTERRUPTED' });
+      expect(stopped.steps?.at(-1)).toMatchObject({ name: 'traffic on green', outcome: 'interrupted' });
+      expect(await t.state()).toEqual([['web', 'registry.local/web:2', 4]]);
+      const live = await t.core.readNamespacedService({ name: 'web', namespace: t.ns });
+      expect(live.spec?.selector).toEqual({ app: 'web' });
+    } finally {
+      await t.remove();
+    }
+  });
+});

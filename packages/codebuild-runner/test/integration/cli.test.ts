@@ -212,6 +212,8 @@ describe('kubeship deploy (built binary, testbed)', () => {
       KUBESHIP_OUTCOME: 'deployed',
       KUBESHIP_ROLLED_BACK: 'false',
       KUBESHIP_EXIT_CODE: '0',
+      KUBESHIP_STRATEGY: 'rolling',
+      KUBESHIP_LAST_STEP: '',
     });
 
     // status, human and JSON

@@ -23,8 +23,8 @@ export {
   type EksConnectionOptions,
   type EksToken,
   eksTokenFor,
-  type KubeconfigConnectionOptions,
   KUBERNETES_REQUEST_DEFAULTS,
+  type KubeconfigConnectionOptions,
   type KubernetesCallContext,
   type KubernetesRequestLimits,
   mintEksToken,
@@ -137,12 +137,6 @@ export {
 export type { RenderedFile } from './sources/_rendered.ts';
 export { type ClusterCapabilities, readClusterCapabilities } from './sources/capabilities.ts';
 export {
-  adoptHelmRelease,
-  type HelmAdoption,
-  type ManagedFieldsEntry,
-  takeOverManagedFields,
-} from './sources/helm-adoption.ts';
-export {
   type HelmHook,
   type HelmHookPolicy,
   type HelmRenderOptions,
@@ -150,4 +144,10 @@ export {
   type RenderedHelmChart,
   renderHelmChart,
 } from './sources/helm.ts';
+export {
+  adoptHelmRelease,
+  type HelmAdoption,
+  type ManagedFieldsEntry,
+  takeOverManagedFields,
+} from './sources/helm-adoption.ts';
 export { type KustomizeRenderOptions, renderKustomization } from './sources/kustomize.ts';

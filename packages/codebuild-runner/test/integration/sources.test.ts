@@ -225,6 +225,16 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
     const failed = await kubeship(['deploy', '--env', 'test', '--tag', 'crashloop'], app.cwd);
     expectExit(failed, 1);
     expect(imageOf(await deploymentOf(ns, 'shop'))).toBe('registry.example.com/shop:1.1.0');
+    // kubectl's built-in kustomize renders the same overlay, the image set the same way
+    app.write({
+      name: 'shop',
+      imageRepository: 'registry.example.com/shop',
+      kustomize: { dir: OVERLAY, binary: join(tools, 'kubectl') },
+    });
+    const rendered = await kubeship(['render', '--env', 'test', '--tag', '2.0.0'], app.cwd);
+    expectExit(rendered, 0);
+    expect(rendered.stdout).toContain('image: registry.example.com/shop:2.0.0');
+    expect(rendered.stdout).toMatch(/name: shop-settings-[a-z0-9]+/);
     expect(treeDigest(join(OVERLAY, '..', '..'))).toBe(before);
   });
 

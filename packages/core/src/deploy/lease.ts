@@ -51,6 +51,9 @@ export interface LeaseOptions {
 
 const status = (error: unknown) => (error instanceof k8s.ApiException ? error.code : undefined);
 
+/** How often a lease that vanished between create and read/replace is tried again. */
+const LEASE_GONE_RETRIES = 5;
+
 /**
  * Serialises deploys of one app: a coordination.k8s.io/v1 Lease named `kubeship-<app>` whose
  * holder is this run. A lease held by another live run is waited for (watching it, up to
@@ -74,7 +77,24 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
     renewTime: new k8s.V1MicroTime(clock.now()),
   });
 
-  const tryAcquire = async (): Promise<{ acquired: true } | { acquired: false; lease: k8s.V1Lease }> => {
+  type Attempt = { acquired: true } | { acquired: false; lease: k8s.V1Lease };
+  // The holder may release (delete) its lease between our create and our read or replace: then
+  // the create is simply tried again (a few times: each retry means the lease just changed hands).
+  const tryAcquire = async (): Promise<Attempt> => {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await tryAcquireOnce();
+      if (outcome !== 'gone' || attempt >= LEASE_GONE_RETRIES) {
+        if (outcome === 'gone')
+          throw new KubeshipError(
+            'DEPLOY_LOCKED',
+            `the lease ${namespace}/${name} kept disappearing while kubeship tried to take it: another deploy of ${options.app} is taking and releasing it`,
+            { details: { namespace, lease: name } },
+          );
+        return outcome;
+      }
+    }
+  };
+  const tryAcquireOnce = async (): Promise<Attempt | 'gone'> => {
     acquiredAt = clock.now();
     try {
       await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec() } });
@@ -87,6 +107,7 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
     try {
       lease = await api.readNamespacedLease({ name, namespace });
     } catch (error) {
+      if (status(error) === 404) return 'gone';
       throw describeKubernetesError(error, { ...context, verb: 'get' });
     }
     const held = lease.spec?.holderIdentity;
@@ -97,6 +118,7 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
       return { acquired: true };
     } catch (error) {
       if (status(error) === 409) return { acquired: false, lease };
+      if (status(error) === 404) return 'gone';
       throw describeKubernetesError(error, { ...context, verb: 'update' });
     }
   };

@@ -106,6 +106,32 @@ describe.concurrent('the deploy lease', () => {
     expect(waits[0]).toMatchObject({ holder: 'build-live', stale: false });
   }, 60_000);
 
+  it('a holder that releases while another deploy waits: the waiting deploy takes the lease at once', async () => {
+    const t = await setup('lease-released');
+    const holder = await acquireDeployLease(t.kc, {
+      namespace: t.namespace,
+      app: 'web',
+      holder: 'build-first',
+      durationSeconds: 60,
+      clock: systemClock,
+    });
+    const waiting = acquireDeployLease(t.kc, {
+      namespace: t.namespace,
+      app: 'web',
+      holder: 'build-second',
+      waitMs: 50_000,
+      clock: systemClock,
+      onWaiting: () => void holder.release(),
+    });
+    const startedAt = Date.now();
+    const lease = await waiting;
+    // released, not expired: the 60 s lease was taken long before its expiry
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+    const live = await t.leases.readNamespacedLease({ name: 'kubeship-web', namespace: t.namespace });
+    expect(live.spec?.holderIdentity).toBe('build-second');
+    await lease.release();
+  }, 60_000);
+
   it('RBAC that allows creating the Lease but not reading it: FORBIDDEN naming the lease, not an internal error', async () => {
     const t = await setup('lease-403');
     await t.leases.createNamespacedLease({

@@ -166,7 +166,9 @@ function onlyManifestErrors(run: () => unknown): void {
   }
 }
 
-describe('properties', () => {
+// Hundreds of generated cases each: on a loaded 2-core machine one property can need more than
+// vitest's default 5 s. The bound is generous; the assertion is the property, never the time.
+describe('properties', { timeout: 60_000 }, () => {
   it('loadYaml(toYaml(objects)) gives the objects back', () => {
     fc.assert(
       fc.property(objects, (list) => {

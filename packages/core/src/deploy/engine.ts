@@ -12,7 +12,7 @@ import { canaryDeployment, removeCanary, restoreTraffic, runCanarySteps } from '
 import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
-import { deleteMembers, missingFrom } from '../release/prune.ts';
+import { deleteMembers, inventoryAfter, missingFrom } from '../release/prune.ts';
 import { lastDeployed, type ReleaseOutcome, type ReleaseRecord } from '../release/record.ts';
 import type { DeployEventListener, DeployPhase } from '../report/events.ts';
 import { collectEvidence, type Evidence } from '../rollout/diagnostics.ts';
@@ -161,6 +161,16 @@ export interface DeployResult {
   /** API server warnings (Pod Security, deprecations) and kubeship's own (autoscaled replicas). */
   readonly warnings: readonly string[];
   readonly rollback?: RestoreOutcome;
+  /**
+   * Set when an error stopped the release after something was applied (the cluster unreachable,
+   * RBAC refusing the watch or the rollback): the phase it stopped in and the error. The cluster
+   * was changed and is not verified: the result is ROLLBACK_FAILED (a human must look).
+   */
+  readonly stopped?: {
+    readonly phase: DeployPhase;
+    readonly code: KubeshipErrorCode;
+    readonly message: string;
+  };
   /** How the release was shipped: `rolling` (every workload updated in place); always set by deployObjects. */
   readonly strategy?: 'rolling' | 'canary' | 'blue-green';
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
@@ -209,6 +219,11 @@ interface Context {
   evidence: Map<string, Evidence>;
   restore?: RestoreOutcome;
   pruned: string[];
+  /** The phase an error escaped from, and, once something was applied, that error. */
+  stoppedIn?: DeployPhase;
+  stopped?: NonNullable<DeployResult['stopped']>;
+  /** Why the record of a stopped release could not be written. */
+  recordError?: string;
 }
 
 /**
@@ -245,6 +260,8 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     await record(ctx);
     return await result(ctx);
   } catch (error) {
+    // the cluster was changed: the error ends the release as one a human must look at
+    if (ctx.applied) return await stop(ctx, error);
     // Only a deploy that holds the lease removes the namespace it created: another may be using it.
     if (!ctx.applied && (ctx.lease || !ctx.options.lease))
       await phase(ctx, 'release', () => removeNamespaces(ctx.kc, ctx.createdNamespaces));
@@ -259,6 +276,9 @@ async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>)
   ctx.emit({ type: 'phase-started', phase: name, at });
   try {
     return await work();
+  } catch (error) {
+    ctx.stoppedIn ??= name;
+    throw error;
   } finally {
     ctx.durations[name] = (ctx.durations[name] ?? 0) + ctx.clock.now() - at;
     ctx.emit({
@@ -627,11 +647,19 @@ async function prune(ctx: Context): Promise<void> {
   for (const id of ctx.pruned) ctx.emit({ type: 'pruned', at: ctx.clock.now(), id });
 }
 
-/** Writes the release record and the ApplySet parent (the current revision and its members). */
+/**
+ * Writes the release record and the ApplySet parent (the current revision and its members). The
+ * record keeps the release's inventory: what is in the cluster after it, the previous members it
+ * did not prune included, so that a later deploy still prunes them and a rollback to this
+ * revision keeps them.
+ */
 async function record(ctx: Context): Promise<void> {
   const outcome = summarise(ctx).outcome;
   const recordOutcome: ReleaseOutcome =
     outcome === 'deployed' ? 'deployed' : outcome === 'rolled-back' ? 'rolled-back' : 'failed';
+  // only a release that ended deployed pruned anything
+  const pruned = recordOutcome === 'deployed' ? ctx.toPrune : [];
+  const inventory = inventoryAfter(ctx.previous?.objects ?? [], ctx.objects, pruned);
   const interrupted = ctx.options.signal?.aborted ?? false;
   await phase(ctx, 'record', async () => {
     const entry: ReleaseRecord = {
@@ -639,8 +667,8 @@ async function record(ctx: Context): Promise<void> {
       namespace: ctx.namespace,
       revision: ctx.revision,
       outcome: recordOutcome,
-      objects: ctx.objects,
-      images: [...new Set(ctx.objects.flatMap(imagesOf))],
+      objects: inventory,
+      images: [...new Set(inventory.flatMap(imagesOf))],
       ...(ctx.options.changeCause ? { changeCause: ctx.options.changeCause } : {}),
       ...(ctx.options.labels ? { labels: ctx.options.labels } : {}),
       ...(ctx.options.restoredFrom === undefined ? {} : { restoredFrom: ctx.options.restoredFrom }),
@@ -652,7 +680,7 @@ async function record(ctx: Context): Promise<void> {
     if (!ctx.applied) return;
     // The parent names what is in the cluster now: this release, or the one it went back to.
     const current = recordOutcome === 'deployed' || interrupted || !ctx.previous ? entry : ctx.previous;
-    const members = recordOutcome === 'rolled-back' && ctx.previous ? ctx.previous.objects : ctx.objects;
+    const members = recordOutcome === 'rolled-back' && ctx.previous ? ctx.previous.objects : inventory;
     await applyOwn(
       ctx.kc,
       applySetParent({
@@ -666,9 +694,41 @@ async function record(ctx: Context): Promise<void> {
   });
 }
 
+/**
+ * Ends a release that an error stopped after something was applied: no rollback is tried (the
+ * error is usually the cluster not answering); the release is recorded as failed where the record
+ * can still be written, and the result names what was applied and what failed.
+ */
+async function stop(ctx: Context, error: unknown): Promise<DeployResult> {
+  const typed = error instanceof KubeshipError ? error : undefined;
+  ctx.stopped = {
+    phase: ctx.stoppedIn ?? 'rollout',
+    code: typed?.code ?? 'API_ERROR',
+    message: error instanceof Error ? error.message : String(error),
+  };
+  try {
+    await record(ctx);
+  } catch (failure) {
+    ctx.recordError = failure instanceof Error ? failure.message : String(failure);
+  }
+  return result(ctx);
+}
+
+/**
+ * Gives the deploy lease back. Once the cluster was changed, a failure to do so is a warning (the
+ * lease expires on its own), not an error that would hide the release's outcome.
+ */
 async function release(ctx: Context): Promise<void> {
   const lease = ctx.lease;
-  if (lease) await phase(ctx, 'release', () => lease.release());
+  if (!lease) return;
+  try {
+    await phase(ctx, 'release', () => lease.release());
+  } catch (error) {
+    if (!ctx.applied) throw error;
+    warn(ctx, [
+      `the deploy lease ${lease.name} could not be released (${error instanceof Error ? error.message : String(error)}): it expires on its own`,
+    ]);
+  }
 }
 
 function track(ctx: Context, objects: readonly KubeObject[], since: number, timeoutMs: number) {
@@ -778,6 +838,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     pruned: ctx.pruned,
     warnings: ctx.warnings,
     ...(ctx.restore ? { rollback: ctx.restore } : {}),
+    ...(ctx.stopped ? { stopped: ctx.stopped } : {}),
     strategy: ctx.canary ? (ctx.canary.blueGreen ? 'blue-green' : 'canary') : 'rolling',
     steps: ctx.steps,
     durationsMs: ctx.durations,
@@ -788,6 +849,8 @@ async function result(ctx: Context): Promise<DeployResult> {
 
 /** Pure: the outcome, error code and one-line message of a deploy from its verdicts. */
 function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'message'> {
+  if (ctx.stopped)
+    return { outcome: 'failed', code: 'ROLLBACK_FAILED', message: stoppedMessage(ctx, ctx.stopped) };
   const bad = failedVerdicts(ctx);
   const steps = failedSteps(ctx);
   if (bad.length === 0 && steps.length === 0)
@@ -838,6 +901,21 @@ function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'messa
     code: 'ROLLBACK_FAILED',
     message: `rollout failed: ${names}; ${ctx.restore?.message ?? 'not rolled back'}: a human must look`,
   };
+}
+
+/** Pure: what was applied, what stopped the release, whether it is recorded. */
+function stoppedMessage(ctx: Context, stopped: NonNullable<Context['stopped']>): string {
+  const ids = ctx.objects.map(objectId);
+  const listed = `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, and ${ids.length - 10} more` : ''}`;
+  const healthy = ctx.verdicts.length > 0 && failedVerdicts(ctx).length === 0;
+  const applied =
+    stopped.phase === 'apply'
+      ? `applying the release (${listed}) stopped part way`
+      : `the release was applied (${listed})${healthy ? ' and verified healthy' : ''}, then ${stopped.phase} stopped`;
+  const recorded = ctx.recordError
+    ? `the release record could not be written (${ctx.recordError})`
+    : `release ${ctx.revision} is recorded as failed`;
+  return `${applied}: ${stopped.code}: ${stopped.message}; ${recorded}; the cluster was changed: a human must look`;
 }
 
 /** Pure: which objects were verified, which were only applied, which no rule could judge. */

@@ -13,6 +13,32 @@ export function missingFrom(before: readonly KubeObject[], after: readonly KubeO
 }
 
 /**
+ * Pure: the inventory of a release, what is in the cluster after it: the previous inventory's
+ * members it did not prune (kept with `--no-prune`, or not shipped by `set-image`), with its own
+ * objects in their place. Each kept member stays just before the first of the release's objects
+ * that followed it in the previous inventory, so a Namespace or a CRD keeps coming first when the
+ * inventory is applied again.
+ */
+export function inventoryAfter(
+  previous: readonly KubeObject[],
+  own: readonly KubeObject[],
+  pruned: readonly KubeObject[],
+): KubeObject[] {
+  const ownIds = new Set(own.map(objectIdentity));
+  const prunedIds = new Set(pruned.map(objectIdentity));
+  const before = new Map<string, KubeObject[]>();
+  let kept: KubeObject[] = [];
+  for (const member of previous) {
+    const id = objectIdentity(member);
+    if (ownIds.has(id)) {
+      if (kept.length > 0) before.set(id, kept);
+      kept = [];
+    } else if (!prunedIds.has(id)) kept.push(member);
+  }
+  return [...own.flatMap((object) => [...(before.get(objectIdentity(object)) ?? []), object]), ...kept];
+}
+
+/**
  * The objects the app's last deployed release has and `objects` has not, by `objectId`: what a
  * deploy prunes, or keeps when pruning is turned off. Empty for an app with no release yet.
  */

@@ -27,14 +27,14 @@ export const jobRule: HealthRule = {
       const reason = failure.reason || 'JobFailed';
       return failed(reason, `${reason}: ${failure.message ?? 'the Job failed'}`);
     }
+    const pods = podsOfJob(job, view.pods());
     const success = isTrue(conditions, 'Complete') ?? isTrue(conditions, 'SuccessCriteriaMet');
     if (success) {
       const when = status.completionTime ? ` at ${new Date(status.completionTime).toISOString()}` : '';
-      return healthy(`completed${when}: ${status.succeeded ?? 0} pod(s) succeeded`);
+      return healthy(`completed${when}: ${succeededCount(job, pods)} pod(s) succeeded`);
     }
     if (job.spec?.suspend) return healthy('suspended: the Job runs no pods until it is resumed');
 
-    const pods = podsOfJob(job, view.pods());
     const running = pods.filter(
       (pod) => live(pod) && !['Succeeded', 'Failed'].includes(pod.status?.phase ?? ''),
     );
@@ -56,11 +56,22 @@ export const jobRule: HealthRule = {
     const of =
       job.spec?.completions === undefined || job.spec.completions === null ? '' : `/${job.spec.completions}`;
     return progressingOn(
-      `${status.succeeded ?? 0}${of} succeeded, ${status.active ?? 0} active, ${attempts.count} failed (backoffLimit ${limit})`,
+      `${succeededCount(job, pods)}${of} succeeded, ${status.active ?? 0} active, ${attempts.count} failed (backoffLimit ${limit})`,
       verdicts,
     );
   },
 };
+
+/**
+ * Pods that succeeded: the controller counts one in `status.succeeded` only once it removed the
+ * pod's finalizer, and keeps it in `uncountedTerminatedPods` until then (often when the Job is
+ * already Complete); the pods seen Succeeded count too.
+ */
+function succeededCount(job: V1Job, pods: readonly V1Pod[]): number {
+  const counted =
+    (job.status?.succeeded ?? 0) + (job.status?.uncountedTerminatedPods?.succeeded?.length ?? 0);
+  return Math.max(counted, pods.filter((pod) => pod.status?.phase === 'Succeeded').length);
+}
 
 function isTrue(conditions: readonly V1JobCondition[], type: string): V1JobCondition | undefined {
   return conditions.find((c) => c.type === type && c.status === 'True');

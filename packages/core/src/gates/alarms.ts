@@ -4,7 +4,12 @@ import {
   DescribeAlarmsCommand,
   type DescribeAlarmsCommandOutput,
 } from '@aws-sdk/client-cloudwatch';
-import { type AwsRequestLimits, awsClientSettings } from '../auth/_aws-requests.ts';
+import {
+  type AwsRequestLimits,
+  awsClientSettings,
+  networkCause,
+  recordEndpoint,
+} from '../auth/_aws-requests.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
 import type { DeployEventListener } from '../report/events.ts';
@@ -67,6 +72,7 @@ export async function readAlarms(
     calls.push({ AlarmNames: names.slice(i, i + NAMES_PER_CALL) });
   if (gate.prefix) calls.push({ AlarmNamePrefix: gate.prefix });
   const found = new Map<string, AlarmReading>();
+  const endpoint = recordEndpoint(gate.client, 'the CloudWatch endpoint');
   for (const call of calls) {
     let token: string | undefined;
     do {
@@ -80,7 +86,7 @@ export async function readAlarms(
           signal ? { abortSignal: signal } : {},
         )
         .catch((error: unknown) => {
-          throw describeAlarmsError(error);
+          throw describeAlarmsError(error, endpoint());
         });
       for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
         const name = alarm.AlarmName ?? '';
@@ -239,9 +245,19 @@ function wait(clock: Clock, ms: number, signal: AbortSignal | undefined): Promis
   });
 }
 
-function describeAlarmsError(error: unknown): KubeshipError {
+function describeAlarmsError(error: unknown, endpoint: string): KubeshipError {
   const name = (error as { name?: string }).name ?? '';
   const message = (error as Error).message ?? String(error);
+  const unreachable = networkCause(error);
+  if (unreachable)
+    return new KubeshipError(
+      'AWS_UNREACHABLE',
+      `CloudWatch DescribeAlarms at ${endpoint} failed: ${unreachable}`,
+      {
+        details: { service: 'CloudWatch', operation: 'DescribeAlarms', endpoint },
+        cause: error,
+      },
+    );
   if (/AccessDenied|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|CredentialsProvider/i.test(name))
     return new KubeshipError('AWS_CREDENTIALS', `CloudWatch DescribeAlarms refused: ${name}: ${message}`, {
       cause: error,

@@ -1,12 +1,8 @@
-import { request } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 
 type Action = 'read' | 'patch' | 'delete';
 type PathResolver = { specUriPath(spec: k8s.KubernetesObject, action: Action): Promise<string> };
 type Response = { status: number; body: unknown; headers: Record<string, string>; warnings: string[] };
-
-/** No answer from the API server to one request in this long is an error. */
-export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The cluster serves no such apiVersion and kind (discovery does not know it; a CRD is missing). */
 export class UnservedKindError extends Error {
@@ -103,50 +99,47 @@ export class RawObjectClient {
     );
   }
 
+  /**
+   * One request through the KubeConfig's own authentication and dispatcher, so it carries the
+   * time bounds of every Kubernetes request (KUBESHIP_KUBE_TIMEOUT, see `boundKubernetesRequests`)
+   * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it.
+   */
   async #send(
-    method: string,
+    method: 'GET' | 'PATCH',
     path: string,
     body?: string,
     contentType = 'application/json',
   ): Promise<Response> {
     const cluster = this.#kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const url = new URL(`${cluster.server.replace(/\/$/, '')}${path}`);
-    const options: import('node:https').RequestOptions = {
+    const context = new k8s.RequestContext(
+      `${cluster.server.replace(/\/$/, '')}${path}`,
+      method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.PATCH,
+    );
+    context.setHeaderParam('accept', 'application/json');
+    if (body !== undefined) context.setHeaderParam('content-type', contentType);
+    await this.#kc.applySecurityAuthentication(context);
+    const { getGlobalDispatcher, request } = await import('undici');
+    const response = await request(context.getUrl(), {
       method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': contentType }) },
-    };
-    await this.#kc.applyToHTTPSOptions(options);
-    return new Promise((resolve, reject) => {
-      const req = request(url, options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: keep the text for the error message
-          }
-          resolve({
-            status: res.statusCode ?? 0,
-            body: parsed,
-            headers: res.headers as Record<string, string>,
-            warnings: warningsOf(res.rawHeaders),
-          });
-        });
-      });
-      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
-        req.destroy(
-          new Error(
-            `${method} ${url.origin}${url.pathname}: no answer from the Kubernetes API in ${REQUEST_TIMEOUT_MS / 1000} s`,
-          ),
-        ),
-      );
-      req.on('error', reject);
-      req.end(body);
+      headers: context.getHeaders(),
+      ...(body === undefined ? {} : { body }),
+      dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
     });
+    const text = await response.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text for the error message
+    }
+    const headers: Record<string, string> = {};
+    const raw: string[] = [];
+    for (const [name, value] of Object.entries(response.headers)) {
+      const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+      headers[name] = values.join(', ');
+      for (const one of values) raw.push(name, one);
+    }
+    return { status: response.statusCode, body: parsed, headers, warnings: warningsOf(raw) };
   }
 }

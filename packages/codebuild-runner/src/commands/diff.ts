@@ -1,4 +1,15 @@
-import { compareReleases, describeChange, planChanges, readLive } from '@kubeship/core';
+import {
+  compareReleases,
+  describeChange,
+  type HookPhase,
+  hookJob,
+  type Manifest,
+  objectId,
+  planChanges,
+  readHistory,
+  readLive,
+  splitHooks,
+} from '@kubeship/core';
 import { UsageError } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
@@ -19,11 +30,18 @@ export async function run(input: CommandInput): Promise<number> {
   const image = chooseImage(opened);
   const release = await releaseFor(opened, input, { image });
   const connection = await connect(opened, input);
-  const plan = planChanges(release.objects, await readLive(connection.kubeConfig, release.objects));
+  const history = await readHistory(connection.kubeConfig, { app: release.app, namespace: opened.namespace });
+  const revision = Math.max(0, ...history.map((r) => r.revision)) + 1;
+  const { objects, hooks } = asApplied(release.objects, { app: release.app, revision });
+  const plan = planChanges(objects, await readLive(connection.kubeConfig, objects));
   if (input.options.output === 'json') {
-    input.io.stdout(
-      `${JSON.stringify({ environment: opened.name, changes: plan.map((p) => ({ id: p.id, action: p.action, changes: p.changes })) }, null, 2)}\n`,
-    );
+    const changes = plan.map((p) => ({
+      id: p.id,
+      action: p.action,
+      changes: p.changes,
+      ...(hooks.has(p.id) ? { hook: hooks.get(p.id) } : {}),
+    }));
+    input.io.stdout(`${JSON.stringify({ environment: opened.name, changes }, null, 2)}\n`);
     return EXIT.ok;
   }
   for (const change of plan) {
@@ -32,12 +50,30 @@ export async function run(input: CommandInput): Promise<number> {
       unchanged: ' (unchanged)',
       replace: ' (replace: delete and create anew)',
     };
-    input.io.stdout(`${mark} ${change.id}${note[change.action] ?? ''}\n`);
+    const hook = hooks.get(change.id);
+    const run = hook ? ` (${hook} hook: run ${revision}, a new Job each release)` : '';
+    input.io.stdout(`${mark} ${change.id}${note[change.action] ?? ''}${run}\n`);
     for (const field of change.changes) input.io.stdout(`    ${describeChange(field)}\n`);
   }
   const changed = plan.filter((p) => p.action !== 'unchanged').length;
   input.io.stdout(`${changed} of ${plan.length} objects would change\n`);
   return EXIT.ok;
+}
+
+/**
+ * Pure: the objects as a deploy of release `revision` applies them: hook Jobs as their run for
+ * that release (`<name>-r<revision>`), with the phase of each hook run by its id.
+ */
+export function asApplied(
+  objects: readonly Manifest[],
+  release: { readonly app: string; readonly revision: number },
+): { objects: Manifest[]; hooks: Map<string, HookPhase> } {
+  const split = splitHooks(objects);
+  const runs = split.hooks.map((hook) => ({ hook, job: hookJob(hook, release) }));
+  return {
+    objects: [...split.objects, ...runs.map((r) => r.job)],
+    hooks: new Map(runs.map((r) => [objectId(r.job), r.hook.phase])),
+  };
 }
 
 /** Two recorded releases compared: objects added, removed and changed, field by field. */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Socket } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import { systemClock } from '../clock.ts';
 import { isKubeshipError } from '../errors.ts';
 import { watchCollections } from '../rollout/_cluster-watch.ts';
 import { describeKubernetesError } from './_kubernetes-errors.ts';
-import { boundKubernetesRequests } from './_kubernetes-requests.ts';
+import { boundKubernetesRequests, MAX_CONNECTIONS } from './_kubernetes-requests.ts';
 
 // Loopback servers: one that accepts connections and never answers, one that answers at once.
 const sockets = new Set<Socket>();
@@ -111,5 +113,37 @@ describe('boundKubernetesRequests', () => {
     expect((failure as Error).message).toContain(
       `the Kubernetes API at http://127.0.0.1:${ports.silent} failed GET /apis/apps/v1`,
     );
+  });
+
+  it('shares one bounded pool of TLS connections between requests instead of a handshake per request', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const ca = fixture('loopback-cert.pem');
+    let handshakes = 0;
+    const tls = createHttpsServer({ cert: ca, key: fixture('loopback-key.pem') }, (_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } }));
+    });
+    tls.on('secureConnection', () => handshakes++);
+    const port = await listen(tls as unknown as Server);
+    try {
+      const kc = new k8s.KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: ca.toString('base64') }],
+        users: [{ name: 'u', token: 'not-a-secret' }],
+        contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+        currentContext: 'x',
+      });
+      const api = (await boundKubernetesRequests(kc)).makeApiClient(k8s.CoreV1Api);
+      const answers = await Promise.all(Array.from({ length: 50 }, () => api.readNamespace({ name: 'web' })));
+      expect(answers.every((namespace) => namespace.metadata?.name === 'web')).toBe(true);
+      expect(handshakes).toBeGreaterThan(0);
+      expect(handshakes).toBeLessThanOrEqual(MAX_CONNECTIONS);
+      const afterBurst = handshakes;
+      for (let i = 0; i < 5; i++) await api.readNamespace({ name: 'web' });
+      expect(handshakes).toBe(afterBurst);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    }
   });
 });

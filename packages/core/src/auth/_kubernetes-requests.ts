@@ -2,8 +2,9 @@
 // Log and the informers all ask the KubeConfig for their dispatcher (applySecurityAuthentication),
 // so bounding it there bounds all of them, and a network failure comes back naming the request,
 // the endpoint and the cause.
+import { createHash } from 'node:crypto';
 import type * as k8s from '@kubernetes/client-node';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { KubeshipError } from '../errors.ts';
 import { networkCause } from './_aws-requests.ts';
 
@@ -118,6 +119,60 @@ class NamingHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+type CreateDispatcher = (cluster: unknown, agentOptions: object) => Dispatcher | undefined;
+type AgentClass = typeof Agent;
+
+/** Unary requests of one KubeConfig share this many connections at most (streams are not counted). */
+export const MAX_CONNECTIONS = 16;
+
+/** The dispatchers of one TLS identity: unary requests share a bounded pool, streams get their own. */
+interface Dispatchers {
+  readonly unary: Dispatcher | undefined;
+  readonly stream: Dispatcher | undefined;
+}
+
+/**
+ * client-node builds a new undici Agent for every request (`createDispatcher`, called by
+ * `applySecurityAuthentication`), and so a new TLS connection each time: for a release of a
+ * hundred objects, hundreds of handshakes and up to one open socket per object, the CLI's memory
+ * growing with each. Here one pair of agents is kept per TLS identity (server, proxy, CA, client
+ * certificate): unary requests share at most {@link MAX_CONNECTIONS} connections, watches and log
+ * streams (which hold theirs for minutes) a pool of their own, so they never starve each other.
+ * A new identity (a rotated client certificate) gets a new pair.
+ */
+function reuseDispatchers(kubeConfig: k8s.KubeConfig, AgentOf: AgentClass): WeakMap<object, Dispatchers> {
+  const pairs = new WeakMap<object, Dispatchers>();
+  const target = kubeConfig as unknown as { createDispatcher?: CreateDispatcher };
+  const create = target.createDispatcher?.bind(kubeConfig);
+  if (!create) return pairs;
+  let last: { key: string; pair: Dispatchers } | undefined;
+  target.createDispatcher = (cluster, agentOptions) => {
+    const { server, proxyUrl } = (cluster ?? {}) as { server?: string; proxyUrl?: string };
+    // a digest, so that no second copy of the key material is kept
+    const key = createHash('sha256')
+      .update(JSON.stringify([server, proxyUrl, agentOptions]))
+      .digest('hex');
+    if (last?.key !== key) {
+      const options = kubeConfig.createDispatcherOptions(
+        cluster as Parameters<k8s.KubeConfig['createDispatcherOptions']>[0],
+        agentOptions,
+      );
+      // client-node's own connect options (TLS material, keep-alive), as its Agent would get them
+      const connect = options.type === 'agent' ? (options.connect as Agent.Options['connect']) : undefined;
+      const pair = connect
+        ? {
+            unary: new AgentOf({ connect, connections: MAX_CONNECTIONS }),
+            stream: new AgentOf({ connect }),
+          }
+        : { unary: create(cluster, agentOptions), stream: create(cluster, agentOptions) };
+      if (pair.unary) pairs.set(pair.unary, pair);
+      last = { key, pair };
+    }
+    return last.pair.unary;
+  };
+  return pairs;
+}
+
 const isStream = (url: string) => /[?&](?:watch|follow)=(?:true|1)(?:&|$)/.test(url);
 
 /**
@@ -131,13 +186,17 @@ export async function boundKubernetesRequests(
   kubeConfig: k8s.KubeConfig,
   options: KubernetesRequestLimits = {},
 ): Promise<k8s.KubeConfig> {
-  const { getGlobalDispatcher } = await import('undici');
+  const undici = await import('undici');
+  const { getGlobalDispatcher } = undici;
   const limits = { ...KUBERNETES_REQUEST_DEFAULTS, ...options };
+  const pairs = reuseDispatchers(kubeConfig, undici.Agent);
   const authenticate = kubeConfig.applySecurityAuthentication.bind(kubeConfig);
   kubeConfig.applySecurityAuthentication = async (context) => {
     await authenticate(context);
-    const base: Dispatcher = context.getDispatcher() ?? getGlobalDispatcher();
     const stream = isStream(context.getUrl());
+    const given = context.getDispatcher();
+    const pair = given ? pairs.get(given) : undefined;
+    const base: Dispatcher = (stream ? pair?.stream : pair?.unary) ?? given ?? getGlobalDispatcher();
     const timeouts = {
       headersTimeout: limits.requestTimeoutMs,
       bodyTimeout: stream ? limits.streamIdleMs : limits.requestTimeoutMs,

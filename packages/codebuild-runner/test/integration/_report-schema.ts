@@ -250,6 +250,7 @@ export const deployReportSchema = z
           removed: z.array(z.string()),
         })
         .optional(),
+      stopped: z.strictObject({ phase, code: errorCode, message: z.string().min(1) }).optional(),
       strategy: z.enum(['rolling', 'canary', 'blue-green']).optional(),
       steps: z.array(step).optional(),
       durationsMs: z.partialRecord(phase, millis),

@@ -2,6 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
 import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
+import { unreachableCause } from '../auth/_kubernetes-errors.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
@@ -219,6 +220,8 @@ interface Context {
   evidence: Map<string, Evidence>;
   restore?: RestoreOutcome;
   pruned: string[];
+  /** The hooks whose Job was (or may have been) applied, by name. */
+  hooksStarted: string[];
   /** The phase an error escaped from, and, once something was applied, that error. */
   stoppedIn?: DeployPhase;
   stopped?: NonNullable<DeployResult['stopped']>;
@@ -261,7 +264,7 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     return await result(ctx);
   } catch (error) {
     // the cluster was changed: the error ends the release as one a human must look at
-    if (ctx.applied) return await stop(ctx, error);
+    if (ctx.applied || ctx.hooksStarted.length > 0) return await stop(ctx, error);
     // Only a deploy that holds the lease removes the namespace it created: another may be using it.
     if (!ctx.applied && (ctx.lease || !ctx.options.lease))
       await phase(ctx, 'release', () => removeNamespaces(ctx.kc, ctx.createdNamespaces));
@@ -360,6 +363,7 @@ function validate(options: DeployObjectsOptions): Context {
     verdicts: [],
     evidence: new Map(),
     pruned: [],
+    hooksStarted: [],
   };
 }
 
@@ -561,6 +565,8 @@ async function runHooks(ctx: Context, at: HookPhase): Promise<void> {
   if (hooks.length === 0) return;
   await phase(ctx, at, async () => {
     for (const hook of hooks) {
+      // from here on its Job may be in the cluster: an error is no longer "nothing changed"
+      ctx.hooksStarted.push(`${hook.phase} hook ${hook.name}`);
       const step = await runHook(ctx.kc, hook, {
         app: ctx.options.app,
         revision: ctx.revision,
@@ -700,11 +706,12 @@ async function record(ctx: Context): Promise<void> {
  * can still be written, and the result names what was applied and what failed.
  */
 async function stop(ctx: Context, error: unknown): Promise<DeployResult> {
-  const typed = error instanceof KubeshipError ? error : undefined;
+  // a client's `fetch failed` carries the CLUSTER_UNREACHABLE of the request underneath
+  const typed = error instanceof KubeshipError ? error : unreachableCause(error);
   ctx.stopped = {
     phase: ctx.stoppedIn ?? 'rollout',
     code: typed?.code ?? 'API_ERROR',
-    message: error instanceof Error ? error.message : String(error),
+    message: typed?.message ?? (error instanceof Error ? error.message : String(error)),
   };
   try {
     await record(ctx);
@@ -724,7 +731,7 @@ async function release(ctx: Context): Promise<void> {
   try {
     await phase(ctx, 'release', () => lease.release());
   } catch (error) {
-    if (!ctx.applied) throw error;
+    if (!ctx.applied && ctx.hooksStarted.length === 0) throw error;
     warn(ctx, [
       `the deploy lease ${lease.name} could not be released (${error instanceof Error ? error.message : String(error)}): it expires on its own`,
     ]);
@@ -908,8 +915,9 @@ function stoppedMessage(ctx: Context, stopped: NonNullable<Context['stopped']>):
   const ids = ctx.objects.map(objectId);
   const listed = `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, and ${ids.length - 10} more` : ''}`;
   const healthy = ctx.verdicts.length > 0 && failedVerdicts(ctx).length === 0;
-  const applied =
-    stopped.phase === 'apply'
+  const applied = !ctx.applied
+    ? `${ctx.hooksStarted.join(', ')} started (nothing else of the release was applied), then ${stopped.phase} stopped`
+    : stopped.phase === 'apply'
       ? `applying the release (${listed}) stopped part way`
       : `the release was applied (${listed})${healthy ? ' and verified healthy' : ''}, then ${stopped.phase} stopped`;
   const recorded = ctx.recordError

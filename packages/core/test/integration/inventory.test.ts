@@ -187,6 +187,54 @@ describe.concurrent('the release inventory is what is in the cluster after a rel
     expect(leases.items).toEqual([]);
   });
 
+  it('a cluster that stops answering once a pre-deploy hook started: exit 5 too (its Job may have run), nothing else applied', async ({
+    onTestFinished,
+  }) => {
+    const t = await setup('inv-hook', onTestFinished);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(t.info.adminKubeconfig);
+    await boundKubernetesRequests(kc, { requestTimeoutMs: 10_000 });
+    const cluster = kc.getCurrentCluster() as { server: string };
+    const server = cluster.server;
+    const closed = `https://127.0.0.1:${await closedPort()}`;
+    const migrate: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: 'migrate',
+        namespace: t.namespace,
+        annotations: { 'kubeship.dev/hook': 'pre-deploy' },
+      },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'registry.local/m:1' }] },
+        },
+      },
+    };
+    const result = await t.run([deployment(t.namespace, 'registry.local/web:1'), migrate], {
+      kubeConfig: kc,
+      onEvent: (event) => {
+        if (event.type === 'step-started') cluster.server = closed;
+        if (event.type === 'phase-started' && event.phase === 'record') cluster.server = server;
+      },
+    });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      code: 'ROLLBACK_FAILED',
+      stopped: { phase: 'pre-deploy', code: 'CLUSTER_UNREACHABLE' },
+      objects: [],
+    });
+    expect(result.message).toMatch(
+      /^pre-deploy hook migrate started \(nothing else of the release was applied\), then pre-deploy stopped: CLUSTER_UNREACHABLE/,
+    );
+    await expect(
+      t.apps.readNamespacedDeployment({ name: 'web', namespace: t.namespace }),
+    ).rejects.toMatchObject({
+      code: 404,
+    });
+  });
+
   it('when the record cannot be written either, the result says so', async ({ onTestFinished }) => {
     const t = await setup('inv-norecord', onTestFinished);
     const kc = new k8s.KubeConfig();

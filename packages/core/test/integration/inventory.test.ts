@@ -8,6 +8,7 @@ import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engin
 import { rollbackRelease } from '../../src/deploy/rollback-release.ts';
 import { APPLYSET, applySetParentName } from '../../src/release/applyset.ts';
 import { readHistory, readRecord } from '../../src/release/history.ts';
+import { config, ingress } from './_objects.ts';
 
 async function setup(prefix: string, onTestFinished: TestContext['onTestFinished']) {
   const clients = await adminClients();
@@ -42,12 +43,6 @@ async function setup(prefix: string, onTestFinished: TestContext['onTestFinished
 }
 
 const labels = { app: 'shop' };
-const config = (namespace: string, value: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'shop-config', namespace },
-  data: { GREETING: value },
-});
 const deployment = (namespace: string, image: string): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -62,12 +57,6 @@ const service = (namespace: string): KubeObject => ({
   kind: 'Service',
   metadata: { name: 'web', namespace },
   spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
-});
-const ingress = (namespace: string): KubeObject => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name: 'web', namespace },
-  spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } },
 });
 
 /** A loopback port nothing listens on. */

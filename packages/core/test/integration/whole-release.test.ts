@@ -11,6 +11,7 @@ import {
 import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
 import { rollbackRelease } from '../../src/deploy/rollback-release.ts';
 import { readHistory } from '../../src/release/history.ts';
+import { config, ingress } from './_objects.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -37,12 +38,6 @@ const labels = { app: 'shop' };
 const pod = (image: string, configVersion = '1') => ({
   metadata: { labels, annotations: { 'kubeship.dev/config-checksum': configVersion } },
   spec: { containers: [{ name: 'main', image, envFrom: [{ configMapRef: { name: 'shop-config' } }] }] },
-});
-const config = (namespace: string, value: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'shop-config', namespace },
-  data: { GREETING: value },
 });
 const secret = (namespace: string, password: string): KubeObject => ({
   apiVersion: 'v1',
@@ -93,12 +88,6 @@ const job = (namespace: string, name: string, image: string): KubeObject => ({
     backoffLimit: 0,
     template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image }] } },
   },
-});
-const ingress = (namespace: string): KubeObject => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name: 'web', namespace },
-  spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } },
 });
 
 describe('a release is one thing: verified whole, rolled back whole', () => {

@@ -150,7 +150,8 @@ describe.concurrent('releases (built binary, testbed)', () => {
     expect(human.stdout).toContain(
       'spec.template.spec.containers[web].image: "registry.local/web:1" -> "registry.local/web:2"',
     );
-    expect(human.stdout).toMatch(new RegExp(`^- ConfigMap ${p.ns}/extra \\(removed\\)$`, 'm'));
+    // kept by --no-prune, it is still a member of release 2's inventory: in the cluster, unchanged
+    expect(human.stdout).toMatch(new RegExp(`^= ConfigMap ${p.ns}/extra \\(unchanged\\)$`, 'm'));
     expect(human.stdout).toMatch(/^~ Secret .*\n {4}data\.DB_PASSWORD: "\[redacted\]" -> "\[redacted\]"$/m);
     expect(human.stdout).toMatch(/^\d+ of \d+ objects differ$/m);
 
@@ -164,7 +165,7 @@ describe.concurrent('releases (built binary, testbed)', () => {
     };
     expect(document).toMatchObject({ from: 1, to: 2 });
     expect(document.objects).toContainEqual(
-      expect.objectContaining({ id: `ConfigMap ${p.ns}/extra`, action: 'removed' }),
+      expect.objectContaining({ id: `ConfigMap ${p.ns}/extra`, action: 'unchanged' }),
     );
 
     for (const run of [kept, human, json])
@@ -185,6 +186,12 @@ describe.concurrent('releases (built binary, testbed)', () => {
     const both = await kubeship(['diff', '--from-revision', '1', '--tag', '3'], p.cwd);
     expectExit(both, 2);
     expect(both.stderr).toContain('--from-revision');
+
+    // the next deploy without --no-prune prunes what release 2 kept
+    expectExit(await kubeship(['deploy', '--tag', '3'], p.cwd), 0);
+    await expect(
+      clients.core.readNamespacedConfigMap({ name: 'extra', namespace: p.ns }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 
   it('rollback respects the deploy lease: refused while another holds it (nothing changes), waits with --wait-for-lock until the lease of a killed holder expires', async () => {

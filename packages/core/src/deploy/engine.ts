@@ -165,7 +165,8 @@ export interface DeployResult {
   /**
    * Set when an error stopped the release after something was applied (the cluster unreachable,
    * RBAC refusing the watch or the rollback): the phase it stopped in and the error. The cluster
-   * was changed and is not verified: the result is ROLLBACK_FAILED (a human must look).
+   * was changed and is not verified: the result is ROLLBACK_FAILED (a human must look), or
+   * INTERRUPTED when the error was the deploy being cancelled.
    */
   readonly stopped?: {
     readonly phase: DeployPhase;
@@ -856,8 +857,13 @@ async function result(ctx: Context): Promise<DeployResult> {
 
 /** Pure: the outcome, error code and one-line message of a deploy from its verdicts. */
 function summarise(ctx: Context): Pick<DeployResult, 'outcome' | 'code' | 'message'> {
+  // a SIGTERM stays an interruption (exit 4); any other error after a change needs a human
   if (ctx.stopped)
-    return { outcome: 'failed', code: 'ROLLBACK_FAILED', message: stoppedMessage(ctx, ctx.stopped) };
+    return {
+      outcome: 'failed',
+      code: ctx.stopped.code === 'INTERRUPTED' ? 'INTERRUPTED' : 'ROLLBACK_FAILED',
+      message: stoppedMessage(ctx, ctx.stopped),
+    };
   const bad = failedVerdicts(ctx);
   const steps = failedSteps(ctx);
   if (bad.length === 0 && steps.length === 0)

@@ -13,7 +13,10 @@
 // deployed, verified and recorded by kubeship, against one bare 100-Deployment rollout
 // (`kubectl apply` + `kubectl wait --for=condition=Available`).
 //
-// Usage: ./dev bench [--rounds N] (default 3); ./dev builds the helm and kubectl it runs.
+// Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release ...]; ./dev builds the
+// helm and kubectl it runs. `--only` (repeatable) runs only those groups of scenarios: `small` (first
+// deploy, rolling update, crash-looping release), `big` (100 Deployments), `release` (issue 11's
+// pair); the table then shows only what was measured.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -23,8 +26,18 @@ import { parseArgs } from 'node:util';
 // The testbed's source, by path: this script lives outside the workspace packages.
 import { IMAGE_MARKERS, resolveManifestTools, startTestbed } from '../packages/testbed/src/index.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
+const GROUPS = ['small', 'big', 'release'] as const;
+type Group = (typeof GROUPS)[number];
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', multiple: true } },
+});
 const ROUNDS = Math.max(1, Number(values.rounds));
+const unknownGroup = (values.only ?? []).find((group) => !(GROUPS as readonly string[]).includes(group));
+if (unknownGroup) {
+  console.error(`[bench] --only ${unknownGroup}: expected one of ${GROUPS.join(', ')}`);
+  process.exit(2);
+}
+const ONLY = new Set<Group>((values.only as Group[] | undefined) ?? GROUPS);
 const BIG = 100;
 const TIMEOUT_S = 120;
 const REPOSITORY = 'registry.local/bench';
@@ -327,7 +340,7 @@ async function rounds(
   for (let round = 0; round < ROUNDS; round++) {
     const turn = [...order.slice(round % 3), ...order.slice(0, round % 3)];
     console.error(`[bench] round ${round + 1}/${ROUNDS}: ${turn.join(', ')}`);
-    for (const tool of turn) {
+    for (const tool of ONLY.has('small') ? turn : []) {
       const target = await prepare(tool);
       const small = (image: string) => appObjects({ deployments: 1, configMaps: 1, replicas: 2, image });
       record(
@@ -346,7 +359,7 @@ async function rounds(
       record(tool, 'crash-looping release', await deploy(target, small(bad), bad, 1), 'fail');
       await remove(target);
     }
-    for (const tool of turn) {
+    for (const tool of ONLY.has('big') ? turn : []) {
       const target = await prepare(tool);
       const image = `${REPOSITORY}:1`;
       record(
@@ -360,7 +373,7 @@ async function rounds(
     // issue 11: kubeship's whole release (verified, recorded) against one bare rollout, rotated too
     const pair: Array<'kubeship' | 'rollout'> =
       round % 2 === 0 ? ['kubeship', 'rollout'] : ['rollout', 'kubeship'];
-    for (const tool of pair) {
+    for (const tool of ONLY.has('release') ? pair : []) {
       const target = await prepare(tool);
       const image = `${REPOSITORY}:1`;
       const objects = appObjects({
@@ -403,17 +416,18 @@ function report(
     };
   };
   const scenarios: Scenario[] = [
-    'first deploy',
-    'rolling update',
-    'crash-looping release',
-    `${BIG} Deployments`,
+    ...(ONLY.has('small') ? (['first deploy', 'rolling update', 'crash-looping release'] as const) : []),
+    ...(ONLY.has('big') ? ([`${BIG} Deployments`] as const) : []),
   ];
   const lines = [
     `Benchmark: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; testbed (kube-apiserver, controller-manager, scheduler, 4 KWOK nodes, pods Ready 0.5 s after scheduling); ${ROUNDS} rounds, medians; ${versions.kubectl}; helm ${versions.helm}; total ${(totalMs / 60000).toFixed(1)} min`,
-    '',
-    '| scenario | kubeship | kubectl script | helm --wait --rollback-on-failure | script / kubeship | helm / kubeship |',
-    '|---|---|---|---|---|---|',
   ];
+  if (scenarios.length > 0)
+    lines.push(
+      '',
+      '| scenario | kubeship | kubectl script | helm --wait --rollback-on-failure | script / kubeship | helm / kubeship |',
+      '|---|---|---|---|---|---|',
+    );
   for (const scenario of scenarios) {
     const [k, s, h] = (['kubeship', 'script', 'helm'] as const).map((tool) => stat(tool, scenario));
     const cell = (x: { s: number; mb: number }) => `${x.s.toFixed(1)} s, ${x.mb.toFixed(0)} MB`;
@@ -421,6 +435,7 @@ function report(
       `| ${scenario} | ${cell(k as { s: number; mb: number })} | ${cell(s as { s: number; mb: number })} | ${cell(h as { s: number; mb: number })} | ${((s?.s ?? 0) / (k?.s ?? 1)).toFixed(2)}x | ${((h?.s ?? 0) / (k?.s ?? 1)).toFixed(2)}x |`,
     );
   }
+  if (!ONLY.has('release')) return lines.join('\n');
   const release = stat('kubeship', 'release 100 D + 100 CM');
   const rollout = stat('rollout', 'rollout 100 D');
   lines.push(

@@ -264,8 +264,18 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
         }
       };
       const evaluateAll = () => tracked.forEach(evaluate);
+      // A burst of watch events (a hundred Pods scheduled, their Events) is judged once per turn of
+      // the event loop, not every target once per event.
+      let queued: NodeJS.Immediate | undefined;
+      const evaluateSoon = () => {
+        queued ??= setImmediate(() => {
+          queued = undefined;
+          evaluateAll();
+        });
+      };
 
-      cleanups.push(live.subscribe(evaluateAll));
+      cleanups.push(live.subscribe(evaluateSoon));
+      cleanups.push(() => clearImmediate(queued));
       cleanups.push(clock.schedule(() => endAll('timeout'), deadline - clock.now()));
       cleanups.push(() => {
         for (const cancel of rechecks.values()) cancel();

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import * as k8s from '@kubernetes/client-node';
 import { loadYaml } from '@kubeship/manifests';
-import { aws, IMAGE_MARKERS, testbedAdmin } from '@kubeship/testbed';
+import { aws, IMAGE_MARKERS, putParameter, testbedAdmin } from '@kubeship/testbed';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type EnvironmentName, javaWarConfig, ssmName, TOMCAT_UID } from '../kubeship.config.ts';
@@ -215,19 +215,12 @@ beforeAll(async () => {
     KeyMetadata: { KeyId: string };
   };
   for (const env of ['dev', 'uat', 'prod'] as const) {
-    const put = (name: string, value: string, secure: boolean) =>
-      run([
-        'ssm',
-        'put-parameter',
-        '--name',
-        name,
-        '--value',
-        value,
-        '--overwrite',
-        ...(secure ? ['--type', 'SecureString', '--key-id', key.KeyMetadata.KeyId] : ['--type', 'String']),
-      ]);
-    put(ssmName(env, 'GREETING'), `Hello from ${env}`, false);
-    put(ssmName(env, 'DB_PASSWORD'), secrets[env], true);
+    putParameter(info, { name: ssmName(env, 'GREETING'), value: `Hello from ${env}` });
+    putParameter(info, {
+      name: ssmName(env, 'DB_PASSWORD'),
+      value: secrets[env],
+      keyId: key.KeyMetadata.KeyId,
+    });
   }
 }, 120_000);
 

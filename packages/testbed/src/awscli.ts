@@ -38,6 +38,29 @@ export function aws(args: string[], credentials: AwsEnv, endpointUrl?: string): 
   return JSON.parse(out.toString() || 'null');
 }
 
+/** Where the testbed's AWS emulator is: its region, endpoint and the admin credentials. */
+export interface AwsTarget {
+  readonly region: string;
+  readonly aws: { readonly endpointUrl: string; readonly credentials: AwsEnv };
+}
+
+/**
+ * Writes (or overwrites) an SSM parameter with awscli: a SecureString encrypted with `keyId`
+ * when one is given, a String otherwise.
+ */
+export function putParameter(
+  target: AwsTarget,
+  parameter: { readonly name: string; readonly value: string; readonly keyId?: string },
+): void {
+  const type = parameter.keyId ? ['SecureString', '--key-id', parameter.keyId] : ['String'];
+  const args = ['ssm', 'put-parameter', '--name', parameter.name, '--value', parameter.value];
+  aws(
+    [...args, '--type', ...type, '--overwrite', '--region', target.region],
+    target.aws.credentials,
+    target.aws.endpointUrl,
+  );
+}
+
 /** An EKS token minted by awscli's own code, at `at` (default: now). */
 export function awscliToken(cluster: string, region: string, credentials: AwsEnv, at?: Date): string {
   const args = [tokenScript, cluster, region, ...(at ? [at.toISOString().replace(/\.\d+Z$/, 'Z')] : [])];

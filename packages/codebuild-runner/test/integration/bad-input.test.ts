@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { aws, type TestbedInfo } from '@kubeship/testbed';
+import { aws, putParameter, type TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { concurrencyLimit } from '../../../core/src/config/_read.ts';
@@ -1637,28 +1637,8 @@ beforeAll(async () => {
   ) as {
     KeyMetadata: { KeyId: string };
   };
-  for (const [name, value, type] of [
-    [CANARY_PARAMETER, CANARY, 'SecureString'],
-    [`${SSM_PATH}/DB_HOST`, 'db.internal', 'String'],
-  ] as const) {
-    aws(
-      [
-        'ssm',
-        'put-parameter',
-        '--name',
-        name,
-        '--value',
-        value,
-        '--type',
-        type,
-        ...(type === 'SecureString' ? ['--key-id', key.KeyMetadata.KeyId] : []),
-        '--region',
-        info.region,
-      ],
-      info.aws.credentials,
-      info.aws.endpointUrl,
-    );
-  }
+  putParameter(info, { name: CANARY_PARAMETER, value: CANARY, keyId: key.KeyMetadata.KeyId });
+  putParameter(info, { name: `${SSM_PATH}/DB_HOST`, value: 'db.internal' });
 
   // the shared namespace: what a running app leaves there (a Deployment at revision 1, its
   // config objects), so "nothing changed" means something

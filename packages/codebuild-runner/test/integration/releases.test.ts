@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { acquireDeployLease, systemClock } from '@kubeship/core';
-import { aws, type TestbedInfo } from '@kubeship/testbed';
+import { aws, putParameter, type TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
@@ -92,28 +92,6 @@ async function project(prefix: string, ssmPath?: string) {
   return { ns: ns.name, cwd, write };
 }
 
-function putSecureString(name: string, value: string, keyId: string): void {
-  aws(
-    [
-      'ssm',
-      'put-parameter',
-      '--name',
-      name,
-      '--value',
-      value,
-      '--type',
-      'SecureString',
-      '--key-id',
-      keyId,
-      '--overwrite',
-      '--region',
-      info.region,
-    ],
-    info.aws.credentials,
-    info.aws.endpointUrl,
-  );
-}
-
 describe.concurrent('releases (built binary, testbed)', () => {
   it('diff --from-revision compares two recorded releases (Secret values never shown); --no-prune keeps what a release dropped', async () => {
     const path = `/releases-${randomBytes(4).toString('hex')}`;
@@ -125,13 +103,21 @@ describe.concurrent('releases (built binary, testbed)', () => {
     ) as {
       KeyMetadata: { KeyId: string };
     };
-    putSecureString(`${path}/DB_PASSWORD`, secrets[0] as string, key.KeyMetadata.KeyId);
+    putParameter(info, {
+      name: `${path}/DB_PASSWORD`,
+      value: secrets[0] as string,
+      keyId: key.KeyMetadata.KeyId,
+    });
     const p = await project('rel-diff', path);
     p.write([deployment, extra]);
     expectExit(await kubeship(['deploy', '--tag', '1'], p.cwd), 0);
 
     // release 2: a new image and password, the ConfigMap dropped but kept (--no-prune)
-    putSecureString(`${path}/DB_PASSWORD`, secrets[1] as string, key.KeyMetadata.KeyId);
+    putParameter(info, {
+      name: `${path}/DB_PASSWORD`,
+      value: secrets[1] as string,
+      keyId: key.KeyMetadata.KeyId,
+    });
     p.write([deployment]);
     const kept = await kubeship(['deploy', '--tag', '2', '--no-prune'], p.cwd);
     expectExit(kept, 0);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aws, type TestbedInfo } from '@kubeship/testbed';
+import { putParameter, type TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
@@ -39,26 +39,6 @@ async function kubeship(args: readonly string[], cwd: string): Promise<ProcessRu
   return run;
 }
 
-function putGreeting(name: string, value: string): void {
-  aws(
-    [
-      'ssm',
-      'put-parameter',
-      '--name',
-      name,
-      '--value',
-      value,
-      '--type',
-      'String',
-      '--overwrite',
-      '--region',
-      info.region,
-    ],
-    info.aws.credentials,
-    info.aws.endpointUrl,
-  );
-}
-
 /** The Deployment's image and config checksum, and the value its GREETING env var reads from the cluster. */
 async function live(namespace: string) {
   const deployment = await clients.apps.readNamespacedDeployment({ name: 'web', namespace });
@@ -78,7 +58,7 @@ it('set-image after an SSM change ships the config its checksum names; the next 
   const ns = await testNamespace(clients.kc, 'set-image-config');
   removeNamespace = ns.remove;
   const parameter = `/set-image-${randomBytes(4).toString('hex')}/GREETING`;
-  putGreeting(parameter, 'one');
+  putParameter(info, { name: parameter, value: 'one' });
   const cwd = tempDir('kubeship-set-image-');
   writeFileSync(
     join(cwd, 'kubeship.config.yaml'),
@@ -105,7 +85,7 @@ it('set-image after an SSM change ships the config its checksum names; the next 
   const first = await live(ns.name);
   expect(first).toMatchObject({ image: 'registry.local/web:one', greeting: 'one' });
 
-  putGreeting(parameter, 'two');
+  putParameter(info, { name: parameter, value: 'two' });
   await kubeship(['set-image', '--tag', 'two'], cwd);
   const afterSetImage = await live(ns.name);
   expect(afterSetImage).toMatchObject({ image: 'registry.local/web:two', greeting: 'two' });

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
-import { aws, resolveManifestTools, type TestbedInfo } from '@kubeship/testbed';
+import { aws, putParameter, resolveManifestTools, type TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
@@ -48,18 +48,10 @@ function awsCli(args: string[]): unknown {
   return aws([...args, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
 }
 
-function putParameter(name: string, value: string, secure: boolean): void {
+/** An SSM parameter of the chart's release; a SecureString's value joins the secrets scanned for. */
+function putReleaseParameter(name: string, value: string, secure: boolean): void {
   if (secure) secrets.push(value);
-  awsCli([
-    'ssm',
-    'put-parameter',
-    '--name',
-    name,
-    '--value',
-    value,
-    '--overwrite',
-    ...(secure ? ['--type', 'SecureString', '--key-id', keyId] : ['--type', 'String']),
-  ]);
+  putParameter(info, { name, value, ...(secure ? { keyId } : {}) });
 }
 
 /** The built CLI, with helm and kustomize on PATH as ./dev installs them. */
@@ -162,8 +154,8 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
     const ns = await namespace('chart');
     const prefix = `/chart-${randomBytes(3).toString('hex')}`;
     const password = `pw-${randomBytes(12).toString('base64url')}`;
-    putParameter(`${prefix}/DB_PASSWORD`, password, true);
-    putParameter(`${prefix}/MEMCACHED_ENDPOINT`, 'cache-a.internal:11211', false);
+    putReleaseParameter(`${prefix}/DB_PASSWORD`, password, true);
+    putReleaseParameter(`${prefix}/MEMCACHED_ENDPOINT`, 'cache-a.internal:11211', false);
     const app = project(ns, chartTemplates(prefix));
 
     const first = await kubeship(['deploy', '--env', 'test', '--tag', '6.8-a'], app.cwd);

@@ -61,6 +61,38 @@ export function putParameter(
   );
 }
 
+/** Sets a CloudWatch alarm's state, as `aws cloudwatch set-alarm-state` does. */
+export function setAlarmState(
+  target: AwsTarget,
+  alarm: {
+    readonly name: string;
+    readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+    readonly reason: string;
+  },
+): void {
+  const args = ['cloudwatch', 'set-alarm-state', '--alarm-name', alarm.name, '--state-value', alarm.state];
+  aws(
+    [...args, '--state-reason', alarm.reason, '--region', target.region],
+    target.aws.credentials,
+    target.aws.endpointUrl,
+  );
+}
+
+/** Creates an ALB 5xx-count alarm named `name` (the kind a release gate watches), in state OK. */
+export function putLoadBalancerAlarm(target: AwsTarget, name: string): void {
+  const metric = ['--namespace', 'AWS/ApplicationELB', '--metric-name', 'HTTPCode_Target_5XX_Count'];
+  const rule = ['--statistic', 'Sum', '--period', '60', '--evaluation-periods', '1', '--threshold', '5'];
+  aws(
+    [
+      ...['cloudwatch', 'put-metric-alarm', '--alarm-name', name, ...metric, ...rule],
+      ...['--comparison-operator', 'GreaterThanThreshold', '--region', target.region],
+    ],
+    target.aws.credentials,
+    target.aws.endpointUrl,
+  );
+  setAlarmState(target, { name, state: 'OK', reason: 'reset by the test' });
+}
+
 /** An EKS token minted by awscli's own code, at `at` (default: now). */
 export function awscliToken(cluster: string, region: string, credentials: AwsEnv, at?: Date): string {
   const args = [tokenScript, cluster, region, ...(at ? [at.toISOString().replace(/\.\d+Z$/, 'Z')] : [])];

@@ -1,6 +1,14 @@
 export { resolveManifestTools } from './_toolchain.ts';
 export { type TestCredentials, testbedAdmin } from './admin.ts';
-export { type AwsEnv, type AwsTarget, aws, awscliToken, putParameter } from './awscli.ts';
+export {
+  type AwsEnv,
+  type AwsTarget,
+  aws,
+  awscliToken,
+  putLoadBalancerAlarm,
+  putParameter,
+  setAlarmState,
+} from './awscli.ts';
 export {
   IMAGE_MARKERS,
   LOG_ANNOTATION_PREFIX,

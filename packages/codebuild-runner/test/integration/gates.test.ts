@@ -5,7 +5,13 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aws, IMAGE_MARKERS, LOG_ANNOTATION_PREFIX, type TestbedInfo } from '@kubeship/testbed';
+import {
+  IMAGE_MARKERS,
+  LOG_ANNOTATION_PREFIX,
+  putLoadBalancerAlarm,
+  setAlarmState,
+  type TestbedInfo,
+} from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
@@ -28,20 +34,6 @@ afterAll(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup().catch(() => {})));
   removeTempDirs();
 });
-
-const awsCli = (args: string[]) =>
-  aws([...args, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
-const setAlarmState = (name: string, state: 'OK' | 'ALARM', reason: string) =>
-  awsCli([
-    'cloudwatch',
-    'set-alarm-state',
-    '--alarm-name',
-    name,
-    '--state-value',
-    state,
-    '--state-reason',
-    reason,
-  ]);
 
 function kubeship(args: readonly string[], cwd: string, onSpawn?: (child: ChildProcess) => void) {
   return runProcess(process.execPath, [bin, ...args], {
@@ -125,27 +117,7 @@ async function project(prefix: string, alarm: string) {
 describe.concurrent('release gates (built binary, testbed)', () => {
   it('hook log in the output, alarm gate refusing then baking, canary steps in JUnit and exports; SIGTERM mid-canary exits 4', async () => {
     const alarm = `kubeship-it-${id}-cli-5xx`;
-    awsCli([
-      'cloudwatch',
-      'put-metric-alarm',
-      '--alarm-name',
-      alarm,
-      '--namespace',
-      'AWS/ApplicationELB',
-      '--metric-name',
-      'HTTPCode_Target_5XX_Count',
-      '--statistic',
-      'Sum',
-      '--period',
-      '60',
-      '--evaluation-periods',
-      '1',
-      '--threshold',
-      '5',
-      '--comparison-operator',
-      'GreaterThanThreshold',
-    ]);
-    setAlarmState(alarm, 'OK', 'reset by the test');
+    putLoadBalancerAlarm(info, alarm);
     const p = await project('cli-gates', alarm);
 
     const first = await kubeship(['deploy', '--env', 'test', '--tag', '1'], p.cwd);
@@ -156,14 +128,14 @@ describe.concurrent('release gates (built binary, testbed)', () => {
     expect(first.stdout).toMatch(/first release, no stable version to compare a canary with/);
     expect(first.stdout).toMatch(/✓ alarm bake: passed/);
 
-    setAlarmState(alarm, 'ALARM', 'Threshold Crossed: 12 5xx');
+    setAlarmState(info, { name: alarm, state: 'ALARM', reason: 'Threshold Crossed: 12 5xx' });
     const refused = await kubeship(['deploy', '--env', 'test', '--tag', '2'], p.cwd);
     expectExit(refused, 2);
     expect(refused.stderr + refused.stdout).toMatch(
       /not deploying: alarm .*cli-5xx is ALARM \(Threshold Crossed: 12 5xx\)/,
     );
 
-    setAlarmState(alarm, 'OK', 'recovered');
+    setAlarmState(info, { name: alarm, state: 'OK', reason: 'recovered' });
     const second = await kubeship(
       [
         'deploy',

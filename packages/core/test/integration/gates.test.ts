@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { KubeObject } from '@kubeship/manifests';
-import { aws, IMAGE_MARKERS, LOG_ANNOTATION_PREFIX } from '@kubeship/testbed';
+import { IMAGE_MARKERS, LOG_ANNOTATION_PREFIX, putLoadBalancerAlarm, setAlarmState } from '@kubeship/testbed';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedClients } from '../../../testbed/test/helpers.ts';
 import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
@@ -22,39 +22,9 @@ beforeAll(() => {
   });
 });
 
-const setAlarmState = (name: string, state: 'OK' | 'ALARM', reason: string) =>
-  aws(
-    [
-      'cloudwatch',
-      'set-alarm-state',
-      '--alarm-name',
-      name,
-      '--state-value',
-      state,
-      '--state-reason',
-      reason,
-      '--region',
-      info.region,
-    ],
-    info.aws.credentials,
-    info.aws.endpointUrl,
-  );
-
 async function alarm(name: string): Promise<string> {
   const full = `kubeship-it-${id}-${name}`;
-  await cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: full,
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
-  setAlarmState(full, 'OK', 'reset by the test');
+  putLoadBalancerAlarm(info, full);
   return full;
 }
 
@@ -249,11 +219,11 @@ describe.concurrent('bake with CloudWatch alarms', () => {
         onEvent: (event) => {
           t.events.push(event);
           if (event.type === 'step-started' && event.kind === 'bake') {
-            setAlarmState(
+            setAlarmState(info, {
               name,
-              'ALARM',
-              'Threshold Crossed: 1 datapoint [42.0] was greater than the threshold (5.0)',
-            );
+              state: 'ALARM',
+              reason: 'Threshold Crossed: 1 datapoint [42.0] was greater than the threshold (5.0)',
+            });
             firedAt = Date.now();
           }
         },
@@ -286,7 +256,7 @@ describe.concurrent('bake with CloudWatch alarms', () => {
         t.events.some((e) => e.type === 'alarm' && e.alarm.name === name && e.alarm.state === 'OK'),
       ).toBe(true);
 
-      setAlarmState(name, 'ALARM', 'Threshold Crossed: p99 latency 2.3 s');
+      setAlarmState(info, { name, state: 'ALARM', reason: 'Threshold Crossed: p99 latency 2.3 s' });
       const refused = await t
         .run([web(t.ns, 'registry.local/web:2')], { alarms: gate([name]) })
         .catch((e: unknown) => e);

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
-import { aws } from '@kubeship/testbed';
+import { putLoadBalancerAlarm, setAlarmState } from '@kubeship/testbed';
 import { describe, expect, inject, it } from 'vitest';
 import { namespacedClients, watchUntil } from '../../../testbed/test/helpers.ts';
 import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
@@ -17,23 +16,6 @@ const cloudwatch = () =>
     endpoint: info.aws.endpointUrl,
     credentials: info.aws.credentials,
   });
-const setAlarmState = (name: string, state: 'OK' | 'ALARM', reason: string) =>
-  aws(
-    [
-      'cloudwatch',
-      'set-alarm-state',
-      '--alarm-name',
-      name,
-      '--state-value',
-      state,
-      '--state-reason',
-      reason,
-      '--region',
-      info.region,
-    ],
-    info.aws.credentials,
-    info.aws.endpointUrl,
-  );
 
 const web = (namespace: string, image: string): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -102,19 +84,7 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
     const t = await setup('canary-alarm');
     const alarm = `kubeship-it-${id}-canary-5xx`;
     const client = cloudwatch();
-    await client.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    setAlarmState(alarm, 'OK', 'reset by the test');
+    putLoadBalancerAlarm(info, alarm);
     try {
       expect((await t.run('registry.local/web:1')).outcome).toBe('deployed');
       const canarySizes: number[] = [];
@@ -132,7 +102,11 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
           if (event.type === 'step-started' && event.kind === 'canary') {
             canarySizes.push(Number(/^(\d+) canary/.exec(event.detail)?.[1]));
             if (event.name.startsWith('canary step 2'))
-              setAlarmState(alarm, 'ALARM', 'Threshold Crossed: 9 5xx in 1 minute');
+              setAlarmState(info, {
+                name: alarm,
+                state: 'ALARM',
+                reason: 'Threshold Crossed: 9 5xx in 1 minute',
+              });
           }
         },
       });
@@ -146,7 +120,7 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
       expect(result.message).toMatch(/canary step 2 \(50%\)/);
       expect(await t.state()).toEqual([['web', 'registry.local/web:1', 4]]);
     } finally {
-      setAlarmState(alarm, 'OK', 'test done');
+      setAlarmState(info, { name: alarm, state: 'OK', reason: 'test done' });
       await t.remove();
     }
   });
@@ -200,19 +174,7 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
     const t = await setup('canary-alb');
     const alarm = `kubeship-it-${id}-alb-5xx`;
     const client = cloudwatch();
-    await client.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    setAlarmState(alarm, 'OK', 'reset by the test');
+    putLoadBalancerAlarm(info, alarm);
     const networking = t.kc.makeApiClient(k8s.NetworkingV1Api);
     try {
       await t.run('registry.local/web:1');
@@ -241,7 +203,7 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
             );
           if (event.name.startsWith('canary step 2')) {
             atStep2 = networking.readNamespacedIngress({ name: 'web', namespace: t.ns });
-            setAlarmState(alarm, 'ALARM', 'Threshold Crossed: 7 5xx');
+            setAlarmState(info, { name: alarm, state: 'ALARM', reason: 'Threshold Crossed: 7 5xx' });
           }
         },
       });
@@ -276,7 +238,7 @@ describe.concurrent('canary (replicas behind the Service, or ALB weights)', () =
       ).toEqual(['web']);
       expect(await t.state()).toEqual([['web', 'registry.local/web:1', 4]]);
     } finally {
-      setAlarmState(alarm, 'OK', 'test done');
+      setAlarmState(info, { name: alarm, state: 'OK', reason: 'test done' });
       await t.remove();
     }
   });

@@ -44,7 +44,7 @@ export class RawObjectClient {
   async read(object: k8s.KubernetesObject): Promise<k8s.KubernetesObject | undefined> {
     const response = await this.#send('GET', await this.#path(object, 'read'));
     if (response.status === 404) return undefined;
-    return this.#expectOk(response) as k8s.KubernetesObject;
+    return bodyOrThrow(response) as k8s.KubernetesObject;
   }
 
   /**
@@ -66,7 +66,7 @@ export class RawObjectClient {
     const path = `${await this.#path(object, 'patch')}?${query}`;
     const response = await this.#send('PATCH', path, JSON.stringify(object), 'application/apply-patch+yaml');
     if (response.warnings.length > 0) options.onWarnings?.(response.warnings);
-    return this.#expectOk(response) as k8s.KubernetesObject;
+    return bodyOrThrow(response) as k8s.KubernetesObject;
   }
 
   /** The URL path of the collection that holds `object` (what a watch of it asks for). */
@@ -88,58 +88,68 @@ export class RawObjectClient {
     }
   }
 
-  #expectOk(response: Response): unknown {
-    if (response.status >= 200 && response.status < 300) return response.body;
-    const status = response.body as { message?: string } | undefined;
-    throw new k8s.ApiException(
-      response.status,
-      status?.message ?? `HTTP ${response.status}`,
-      response.body,
-      response.headers,
-    );
-  }
-
-  /**
-   * One request through the KubeConfig's own authentication and dispatcher, so it carries the
-   * time bounds of every Kubernetes request (KUBESHIP_KUBE_TIMEOUT, see `boundKubernetesRequests`)
-   * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it.
-   */
-  async #send(
-    method: 'GET' | 'PATCH',
-    path: string,
-    body?: string,
-    contentType = 'application/json',
-  ): Promise<Response> {
-    const cluster = this.#kc.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const context = new k8s.RequestContext(
-      `${cluster.server.replace(/\/$/, '')}${path}`,
-      method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.PATCH,
-    );
-    context.setHeaderParam('accept', 'application/json');
-    if (body !== undefined) context.setHeaderParam('content-type', contentType);
-    await this.#kc.applySecurityAuthentication(context);
-    const { getGlobalDispatcher, request } = await import('undici');
-    const response = await request(context.getUrl(), {
-      method,
-      headers: context.getHeaders(),
+  #send(method: 'GET' | 'PATCH', path: string, body?: string, contentType?: string): Promise<Response> {
+    return sendKubernetesRequest(this.#kc, method, path, {
       ...(body === undefined ? {} : { body }),
-      dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
+      ...(contentType === undefined ? {} : { contentType }),
     });
-    const text = await response.body.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text for the error message
-    }
-    const headers: Record<string, string> = {};
-    const raw: string[] = [];
-    for (const [name, value] of Object.entries(response.headers)) {
-      const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-      headers[name] = values.join(', ');
-      for (const one of values) raw.push(name, one);
-    }
-    return { status: response.statusCode, body: parsed, headers, warnings: warningsOf(raw) };
   }
+}
+
+/**
+ * One request through the KubeConfig's own authentication and dispatcher, so it carries the
+ * time bounds of every Kubernetes request (KUBESHIP_KUBE_TIMEOUT, see `boundKubernetesRequests`)
+ * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it. Any HTTP status is
+ * returned, with the body parsed as JSON where it is JSON.
+ */
+export async function sendKubernetesRequest(
+  kc: k8s.KubeConfig,
+  method: 'GET' | 'PATCH',
+  path: string,
+  options: { readonly body?: string; readonly contentType?: string; readonly accept?: string } = {},
+): Promise<Response> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const context = new k8s.RequestContext(
+    `${cluster.server.replace(/\/$/, '')}${path}`,
+    method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.PATCH,
+  );
+  context.setHeaderParam('accept', options.accept ?? 'application/json');
+  if (options.body !== undefined)
+    context.setHeaderParam('content-type', options.contentType ?? 'application/json');
+  await kc.applySecurityAuthentication(context);
+  const { getGlobalDispatcher, request } = await import('undici');
+  const response = await request(context.getUrl(), {
+    method,
+    headers: context.getHeaders(),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
+  });
+  const text = await response.body.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text for the error message
+  }
+  const headers: Record<string, string> = {};
+  const raw: string[] = [];
+  for (const [name, value] of Object.entries(response.headers)) {
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    headers[name] = values.join(', ');
+    for (const one of values) raw.push(name, one);
+  }
+  return { status: response.statusCode, body: parsed, headers, warnings: warningsOf(raw) };
+}
+
+/** The body of a 2xx response; any other status thrown as the ApiException client-node would throw. */
+export function bodyOrThrow(response: Response): unknown {
+  if (response.status >= 200 && response.status < 300) return response.body;
+  const status = response.body as { message?: string } | undefined;
+  throw new k8s.ApiException(
+    response.status,
+    status?.message ?? `HTTP ${response.status}`,
+    response.body,
+    response.headers,
+  );
 }

@@ -1,11 +1,13 @@
 // Static proof of the example's files: cfn-lint and checkov on the CloudFormation, shellcheck on
 // every script, hadolint on the Dockerfile, both buildspecs against our buildspec schema, and
 // the rules the issue sets that no linter knows (least privilege, pipeline shape, access scope).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  checkEksVersionDefaults,
   readYaml,
   readYamlDocuments,
   runCfnLint,
@@ -64,6 +66,34 @@ describe('CloudFormation', () => {
     const result = runCfnLint(templates);
     expect(result.errors, result.output).toEqual([]);
     expect(result.warnings, result.output).toEqual([]);
+  });
+
+  it('creates clusters in EKS standard support (today, by the one support calendar) with UpgradePolicy STANDARD', () => {
+    expect(checkEksVersionDefaults(templates)).toEqual([]);
+  });
+
+  it('the version lint fails on a default past standard support (1.34 on 2026-12-07) and passes on 1.35', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wordpress-eks-'));
+    try {
+      const cluster = readFileSync(at('cfn', 'cluster.yaml'), 'utf8');
+      const withDefault = (version: string) => {
+        const file = join(dir, `cluster-${version}.yaml`);
+        writeFileSync(file, cluster.replace(/(KubernetesVersion:\n\s+Type: String\n\s+Default: )"[\d.]+"/, `$1"${version}"`));
+        return checkEksVersionDefaults([file], new Date('2026-12-07T00:00:00Z'));
+      };
+      expect(withDefault('1.34')).toEqual([
+        expect.stringMatching(/Cluster: the default Kubernetes 1\.34 left EKS standard support on 2026-12-02/),
+      ]);
+      expect(withDefault('1.35')).toEqual([]);
+      expect(withDefault('1.29')).toEqual([expect.stringMatching(/1\.29 is not in .*eks-support-calendar\.json/)]);
+      const extended = join(dir, 'extended.yaml');
+      writeFileSync(extended, cluster.replace('UpgradePolicy: { SupportType: STANDARD }', 'UpgradePolicy: { SupportType: EXTENDED }'));
+      expect(checkEksVersionDefaults([extended], new Date('2026-12-07T00:00:00Z'))).toEqual([
+        expect.stringMatching(/UpgradePolicy\.SupportType must be STANDARD/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("passes checkov's CloudFormation checks; each suppression is in the template with a reason", () => {

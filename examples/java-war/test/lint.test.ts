@@ -200,19 +200,67 @@ describe('CloudFormation templates', () => {
     expect(JSON.stringify(resources.Function?.Properties.VpcConfig)).toContain('FunctionSecurityGroup');
   });
 
-  it('run the deploy projects in a VPC when asked, admitted to the clusters’ API endpoints', () => {
+  it('run each deploy project in its own cluster’s VPC when asked, admitted to that control plane only', () => {
     const resources = (readYaml(templates[0] as string) as Json).Resources as Record<
       string,
-      { Properties: Json }
+      { Properties: Json; Condition?: string }
     >;
-    for (const name of ['DeployDevProject', 'DeployUatProject', 'DeployProdProject']) {
-      expect(JSON.stringify(resources[name]?.Properties.VpcConfig), name).toContain('DeploySecurityGroup');
-    }
-    for (const name of ['DeployToNonprodApi', 'DeployToProdApi']) {
-      expect(resources[name]?.Properties).toMatchObject({
+    const network = { Nonprod: ['DeployDevProject', 'DeployUatProject'], Prod: ['DeployProdProject'] };
+    for (const [cluster, projects] of Object.entries(network)) {
+      for (const name of projects) {
+        expect(resources[name]?.Properties.VpcConfig, name).toEqual({
+          'Fn::If': [
+            `${cluster}InVpc`,
+            {
+              VpcId: { Ref: `${cluster}VpcId` },
+              Subnets: { Ref: `${cluster}SubnetIds` },
+              SecurityGroupIds: [{ Ref: `${cluster}DeploySecurityGroup` }],
+            },
+            { Ref: 'AWS::NoValue' },
+          ],
+        });
+      }
+      // the project's security group lives in the project's VPC, and the rule names a group of that VPC
+      expect(resources[`${cluster}DeploySecurityGroup`]?.Properties.VpcId).toEqual({ Ref: `${cluster}VpcId` });
+      expect(resources[`DeployTo${cluster}Api`]?.Properties).toMatchObject({
+        GroupId: { Ref: `${cluster}ApiSecurityGroupId` },
         FromPort: 443,
-        SourceSecurityGroupId: { Ref: 'DeploySecurityGroup' },
+        ToPort: 443,
+        SourceSecurityGroupId: { Ref: `${cluster}DeploySecurityGroup` },
       });
+    }
+  });
+
+  it('use only Ref and rule functions inside Rules (CloudFormation allows nothing else there)', () => {
+    const ruleFunctions = new Set([
+      'Ref',
+      'Fn::And',
+      'Fn::Contains',
+      'Fn::EachMemberEquals',
+      'Fn::EachMemberIn',
+      'Fn::Equals',
+      'Fn::Not',
+      'Fn::Or',
+      'Fn::RefAll',
+      'Fn::ValueOf',
+      'Fn::ValueOfAll',
+    ]);
+    for (const file of templates) {
+      const rules = ((readYaml(file) as Json).Rules ?? {}) as Record<string, Json>;
+      const used: string[] = [];
+      const walk = (value: Json) => {
+        if (Array.isArray(value)) for (const item of value) walk(item);
+        else if (value && typeof value === 'object')
+          for (const [key, child] of Object.entries(value)) {
+            if (key === 'Ref' || key.startsWith('Fn::')) used.push(key);
+            walk(child);
+          }
+      };
+      for (const rule of Object.values(rules)) {
+        walk(rule.RuleCondition);
+        for (const assertion of rule.Assertions ?? []) walk(assertion.Assert);
+      }
+      expect(used.filter((f) => !ruleFunctions.has(f)), file).toEqual([]);
     }
   });
 

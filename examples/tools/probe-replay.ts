@@ -171,6 +171,7 @@ async function httpProbe(
   headers['user-agent'] ??= `kube-probe/${KUBELET_VERSION}`;
   headers.accept ??= '*/*';
   const deadline = Date.now() + timeoutMs;
+  const first = url;
   const steps: string[] = [`GET ${url.pathname}${url.search}`];
   try {
     for (let redirects = 0; ; redirects++) {
@@ -180,7 +181,8 @@ async function httpProbe(
         return { success: status >= 200 && status < 400, detail: steps.join(' -> ') };
       }
       const next = new URL(location, url);
-      if (next.hostname !== url.hostname) {
+      // the kubelet compares with the first request's host name (the port may differ)
+      if (next.hostname !== first.hostname) {
         steps.push(`(redirect to ${next.host} not followed)`);
         return { success: true, detail: steps.join(' -> ') };
       }

@@ -14,7 +14,11 @@ export interface InjectedFault {
 }
 
 /** AWS's answer when a caller exceeds an API's request rate. */
-export const THROTTLING: InjectedFault = { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' };
+export const THROTTLING: InjectedFault = {
+  code: 'ThrottlingException',
+  status: 400,
+  message: 'Rate exceeded',
+};
 /** AWS's answer when the caller's policies do not allow the call. */
 export const ACCESS_DENIED: InjectedFault = {
   code: 'AccessDeniedException',
@@ -43,7 +47,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     if (fault) {
       injected.push(operation);
       req.resume();
-      res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'injected' });
+      res.writeHead(fault.status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': 'injected',
+      });
       res.end(JSON.stringify({ __type: fault.code, message: fault.message }));
       return;
     }

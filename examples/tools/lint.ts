@@ -418,7 +418,7 @@ export function checkEksVersionDefaults(files: readonly string[], today: Date = 
       const where = `${file}: ${name}`;
       const declared = resource.Properties?.Version;
       const ref = (declared as { Ref?: string } | undefined)?.Ref;
-      const version = String(ref ? template.Parameters?.[ref]?.Default ?? '' : (declared ?? ''));
+      const version = String(ref ? (template.Parameters?.[ref]?.Default ?? '') : (declared ?? ''));
       const ends = calendar[version]?.standardSupportEnds;
       if (!version) problems.push(`${where}: no Kubernetes version (or no default for ${ref})`);
       else if (!ends) problems.push(`${where}: Kubernetes ${version} is not in ${EKS_SUPPORT_CALENDAR}`);

@@ -187,7 +187,10 @@ async function httpProbe(
         return { success: true, detail: steps.join(' -> ') };
       }
       if (redirects + 1 >= MAX_REDIRECTS) {
-        return { success: false, detail: `${steps.join(' -> ')} -> stopped after ${MAX_REDIRECTS} redirects` };
+        return {
+          success: false,
+          detail: `${steps.join(' -> ')} -> stopped after ${MAX_REDIRECTS} redirects`,
+        };
       }
       steps.push(`${next.pathname}${next.search}`);
       url = next;
@@ -197,7 +200,11 @@ async function httpProbe(
   }
 }
 
-function tcpProbe(port: number, host: string, timeoutMs: number): Promise<{ success: boolean; detail: string }> {
+function tcpProbe(
+  port: number,
+  host: string,
+  timeoutMs: number,
+): Promise<{ success: boolean; detail: string }> {
   return new Promise((resolve) => {
     const socket = connect({ port, host, timeout: timeoutMs });
     const done = (success: boolean, why: string) => {
@@ -247,7 +254,10 @@ export function runCommand(
   const [command, ...args] = argv.map(rewrite);
   if (!command) throw new ProbeReplayError(`container ${container.name} has no command to run`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: commandEnv(container, target), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: commandEnv(container, target),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -291,7 +301,8 @@ export async function replayPodProbes(
   for (const container of podSpecOf(object).containers) {
     for (const [kind, field] of PROBE_KINDS) {
       const probe = container[field];
-      if (probe) results.push({ container: container.name, kind, ...(await replayProbe(probe, container, target)) });
+      if (probe)
+        results.push({ container: container.name, kind, ...(await replayProbe(probe, container, target)) });
     }
   }
   return results;
@@ -305,6 +316,11 @@ export async function runJob(
 ): Promise<ReplayResult & { output: string }> {
   const [container] = podSpecOf(job).containers;
   if (!container?.command) throw new ProbeReplayError(`Job ${job.metadata.name} has no command`);
-  const result = await runCommand([...container.command, ...(container.args ?? [])], container, target, timeoutMs);
+  const result = await runCommand(
+    [...container.command, ...(container.args ?? [])],
+    container,
+    target,
+    timeoutMs,
+  );
   return { container: container.name, kind: 'command', ...result };
 }

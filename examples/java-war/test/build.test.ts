@@ -30,7 +30,8 @@ describe('buildspec-build.yml: the image check and the WAR it ships', () => {
   const info: TestbedInfo = inject('testbed');
   const repository = `java-war-build-${randomBytes(3).toString('hex')}`;
   const repositoryUri = `${info.accountId}.dkr.ecr.${info.region}.amazonaws.com/${repository}`;
-  const moto = (args: string[]) => aws([...args, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
+  const moto = (args: string[]) =>
+    aws([...args, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
   const stubs = tempDir('stubs');
   let proxy: FaultProxy;
 
@@ -39,7 +40,14 @@ describe('buildspec-build.yml: the image check and the WAR it ships', () => {
       writeFileSync(join(stubs, name), script);
       chmodSync(join(stubs, name), 0o755);
     }
-    moto(['ecr', 'create-repository', '--repository-name', repository, '--image-tag-mutability', 'IMMUTABLE']);
+    moto([
+      'ecr',
+      'create-repository',
+      '--repository-name',
+      repository,
+      '--image-tag-mutability',
+      'IMMUTABLE',
+    ]);
     proxy = await startFaultProxy(info.aws.endpointUrl);
   });
   afterAll(async () => {
@@ -101,7 +109,11 @@ describe('buildspec-build.yml: the image check and the WAR it ships', () => {
       JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 1 },
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: `sha256:${'a'.repeat(64)}`,
+          size: 1,
+        },
       }),
     ]);
     const result = await build(tag);

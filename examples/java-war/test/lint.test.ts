@@ -221,7 +221,9 @@ describe('CloudFormation templates', () => {
         });
       }
       // the project's security group lives in the project's VPC, and the rule names a group of that VPC
-      expect(resources[`${cluster}DeploySecurityGroup`]?.Properties.VpcId).toEqual({ Ref: `${cluster}VpcId` });
+      expect(resources[`${cluster}DeploySecurityGroup`]?.Properties.VpcId).toEqual({
+        Ref: `${cluster}VpcId`,
+      });
       expect(resources[`DeployTo${cluster}Api`]?.Properties).toMatchObject({
         GroupId: { Ref: `${cluster}ApiSecurityGroupId` },
         FromPort: 443,
@@ -246,9 +248,12 @@ describe('CloudFormation templates', () => {
       'Fn::ValueOfAll',
     ]);
     for (const file of templates) {
-      const rules = ((readYaml(file) as Json).Rules ?? {}) as Record<string, Json>;
+      const rules = ((readYaml(file) as Json).Rules ?? {}) as Record<
+        string,
+        { RuleCondition?: unknown; Assertions?: { Assert: unknown }[] }
+      >;
       const used: string[] = [];
-      const walk = (value: Json) => {
+      const walk = (value: unknown) => {
         if (Array.isArray(value)) for (const item of value) walk(item);
         else if (value && typeof value === 'object')
           for (const [key, child] of Object.entries(value)) {
@@ -260,7 +265,10 @@ describe('CloudFormation templates', () => {
         walk(rule.RuleCondition);
         for (const assertion of rule.Assertions ?? []) walk(assertion.Assert);
       }
-      expect(used.filter((f) => !ruleFunctions.has(f)), file).toEqual([]);
+      expect(
+        used.filter((f) => !ruleFunctions.has(f)),
+        file,
+      ).toEqual([]);
     }
   });
 

@@ -247,11 +247,16 @@ describe('the runtime image, rehearsed without a Docker daemon', () => {
         { cwd: exampleDir, env: { PATH: process.env.PATH, HOME: root } },
       );
       expectExit(render, 0, 'kubeship render --env prod');
-      const deployment = (readYamlDocuments(renderedFile) as RenderedObject[]).find((o) => o.kind === 'Deployment');
+      const deployment = (readYamlDocuments(renderedFile) as RenderedObject[]).find(
+        (o) => o.kind === 'Deployment',
+      );
       if (!deployment) throw new Error('kubeship render printed no Deployment');
       const probes = await replayPodProbes(deployment, { ports: { 8080: port } });
       expect(probes.map((p) => p.kind).sort()).toEqual(['liveness', 'readiness', 'startup']);
-      expect(probes.filter((p) => !p.success), JSON.stringify(probes)).toEqual([]);
+      expect(
+        probes.filter((p) => !p.success),
+        JSON.stringify(probes),
+      ).toEqual([]);
       // Served from the WAR file itself: nothing unpacked into webapps/.
       expect(readdirSync(join(home, 'webapps'))).toEqual(['ROOT.war']);
       // Tomcat ran as 10001 and wrote only to its work directory (and logs/, temp/).

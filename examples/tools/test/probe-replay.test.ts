@@ -53,7 +53,10 @@ describe('probe replay, as the kubelet probes', () => {
   });
 
   it('follows same-host redirects and judges the final answer', async () => {
-    expect(await http('/same-host')).toMatchObject({ success: false, detail: 'GET /same-host -> 302 -> /403 -> 403' });
+    expect(await http('/same-host')).toMatchObject({
+      success: false,
+      detail: 'GET /same-host -> 302 -> /403 -> 403',
+    });
   });
 
   it('ends at a redirect to another host, which counts as success, and stops after 10 redirects', async () => {
@@ -68,7 +71,16 @@ describe('probe replay, as the kubelet probes', () => {
     expect(seen['user-agent']).toBe(`kube-probe/${KUBELET_VERSION}`);
     expect(seen.accept).toBe('*/*');
     await replayProbe(
-      { httpGet: { path: '/ok', port: 8080, httpHeaders: [{ name: 'X-Probe', value: 'yes' }, { name: 'Accept', value: 'text/plain' }] } },
+      {
+        httpGet: {
+          path: '/ok',
+          port: 8080,
+          httpHeaders: [
+            { name: 'X-Probe', value: 'yes' },
+            { name: 'Accept', value: 'text/plain' },
+          ],
+        },
+      },
       container,
       target(),
     );
@@ -88,7 +100,9 @@ describe('probe replay, as the kubelet probes', () => {
     await expect(replayProbe({ httpGet: { path: '/', port: 'admin' } }, container, target())).rejects.toThrow(
       ProbeReplayError,
     );
-    await expect(replayProbe({ grpc: { port: 8080 } }, container, target())).rejects.toThrow(/no httpGet, tcpSocket or exec/);
+    await expect(replayProbe({ grpc: { port: 8080 } }, container, target())).rejects.toThrow(
+      /no httpGet, tcpSocket or exec/,
+    );
   });
 
   it('replays every probe of a pod spec and runs a Job’s command with its env, Secret values and Service variables', async () => {
@@ -99,7 +113,11 @@ describe('probe replay, as the kubelet probes', () => {
         template: {
           spec: {
             containers: [
-              { ...container, readinessProbe: { httpGet: { path: '/ok', port: 'http' } }, livenessProbe: { tcpSocket: { port: 8080 } } },
+              {
+                ...container,
+                readinessProbe: { httpGet: { path: '/ok', port: 'http' } },
+                livenessProbe: { tcpSocket: { port: 8080 } },
+              },
             ],
           },
         },
@@ -138,8 +156,19 @@ describe('probe replay, as the kubelet probes', () => {
     // /usr/bin/check.sh does not exist: the path was rewritten, and the failure is reported, not thrown
     expect(result).toMatchObject({ success: false, detail: expect.stringContaining('/image/bin/check.sh') });
     const env = await runJob(
-      { ...job, spec: { template: { spec: { containers: [{ ...job.spec.template.spec.containers[0], command: ['/image/bin/env'] }] } } } },
-      { imagePaths: { '/image/bin/': '/usr/bin/' }, secrets: { 'app-secrets/TOKEN': 's3cret' }, services: { app: { host: '127.0.0.1', port } } },
+      {
+        ...job,
+        spec: {
+          template: {
+            spec: { containers: [{ ...job.spec.template.spec.containers[0], command: ['/image/bin/env'] }] },
+          },
+        },
+      },
+      {
+        imagePaths: { '/image/bin/': '/usr/bin/' },
+        secrets: { 'app-secrets/TOKEN': 's3cret' },
+        services: { app: { host: '127.0.0.1', port } },
+      },
     );
     expect(env.success).toBe(true);
     expect(env.output).toContain('GREETING=hi');

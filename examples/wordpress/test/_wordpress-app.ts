@@ -52,7 +52,10 @@ export function buildImageRoot(rootfs: string): void {
   for (const { sources, target } of dockerfileCopies()) {
     for (const source of sources) {
       const from = join(example, source);
-      const to = target.endsWith('/') && !source.endsWith('/') ? join(rootfs, target, source.split('/').pop() ?? '') : join(rootfs, target);
+      const to =
+        target.endsWith('/') && !source.endsWith('/')
+          ? join(rootfs, target, source.split('/').pop() ?? '')
+          : join(rootfs, target);
       mkdirSync(dirname(to), { recursive: true });
       cpSync(from, to, { recursive: true });
     }

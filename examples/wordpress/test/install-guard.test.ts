@@ -76,7 +76,11 @@ describe('build/install-guard.php: the installer opens only with the install key
     rmSync(root, { recursive: true, force: true });
   });
 
-  const request = async (origin: string, path: string, init: { headers?: Record<string, string>; key?: string } = {}) => {
+  const request = async (
+    origin: string,
+    path: string,
+    init: { headers?: Record<string, string>; key?: string } = {},
+  ) => {
     const response = await fetch(`${origin}${path}`, {
       redirect: 'manual',
       headers: {
@@ -126,7 +130,9 @@ describe('build/install-guard.php: the installer opens only with the install key
     for (const flag of [/secure/i, /httponly/i, /samesite=strict/i, /path=\/wp-admin\//i, /max-age=1800/i])
       expect(opened.setCookie).toMatch(flag);
     const cookie = (opened.setCookie ?? '').split(';')[0] as string;
-    expect(await request(origins.keyed, '/wp-admin/install.php?step=2', { headers: { cookie } })).toMatchObject({
+    expect(
+      await request(origins.keyed, '/wp-admin/install.php?step=2', { headers: { cookie } }),
+    ).toMatchObject({
       status: 200,
       body: 'installer',
     });
@@ -148,7 +154,12 @@ describe('build/install-guard.php: the installer opens only with the install key
   });
 
   it('stays closed to everyone when the pod has no key', async () => {
-    for (const init of [{ key: '' }, { key: KEY }, { headers: { 'x-kubeship-install-key': KEY } }, { headers: { cookie: token(now() + 600, '') } }]) {
+    for (const init of [
+      { key: '' },
+      { key: KEY },
+      { headers: { 'x-kubeship-install-key': KEY } },
+      { headers: { cookie: token(now() + 600, '') } },
+    ]) {
       expect((await request(origins.keyless, '/wp-admin/install.php', init)).status).toBe(403);
     }
   });

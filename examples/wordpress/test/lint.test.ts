@@ -78,16 +78,29 @@ describe('CloudFormation', () => {
       const cluster = readFileSync(at('cfn', 'cluster.yaml'), 'utf8');
       const withDefault = (version: string) => {
         const file = join(dir, `cluster-${version}.yaml`);
-        writeFileSync(file, cluster.replace(/(KubernetesVersion:\n\s+Type: String\n\s+Default: )"[\d.]+"/, `$1"${version}"`));
+        writeFileSync(
+          file,
+          cluster.replace(/(KubernetesVersion:\n\s+Type: String\n\s+Default: )"[\d.]+"/, `$1"${version}"`),
+        );
         return checkEksVersionDefaults([file], new Date('2026-12-07T00:00:00Z'));
       };
       expect(withDefault('1.34')).toEqual([
-        expect.stringMatching(/Cluster: the default Kubernetes 1\.34 left EKS standard support on 2026-12-02/),
+        expect.stringMatching(
+          /Cluster: the default Kubernetes 1\.34 left EKS standard support on 2026-12-02/,
+        ),
       ]);
       expect(withDefault('1.35')).toEqual([]);
-      expect(withDefault('1.29')).toEqual([expect.stringMatching(/1\.29 is not in .*eks-support-calendar\.json/)]);
+      expect(withDefault('1.29')).toEqual([
+        expect.stringMatching(/1\.29 is not in .*eks-support-calendar\.json/),
+      ]);
       const extended = join(dir, 'extended.yaml');
-      writeFileSync(extended, cluster.replace('UpgradePolicy: { SupportType: STANDARD }', 'UpgradePolicy: { SupportType: EXTENDED }'));
+      writeFileSync(
+        extended,
+        cluster.replace(
+          'UpgradePolicy: { SupportType: STANDARD }',
+          'UpgradePolicy: { SupportType: EXTENDED }',
+        ),
+      );
       expect(checkEksVersionDefaults([extended], new Date('2026-12-07T00:00:00Z'))).toEqual([
         expect.stringMatching(/UpgradePolicy\.SupportType must be STANDARD/),
       ]);

@@ -39,7 +39,11 @@ const INSTALL_KEY = randomBytes(24).toString('base64url');
 const DB_PASSWORD = randomBytes(24).toString('base64url');
 
 /** `kubeship render` (the workspace's CLI) in `cwd`, parsed. */
-async function kubeshipRender(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<RenderedObject[]> {
+async function kubeshipRender(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<RenderedObject[]> {
   const dir = mkdtempSync(join(tmpdir(), 'wordpress-render-'));
   try {
     const out = join(dir, 'rendered.yaml');
@@ -69,7 +73,9 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
   let target: CommandTarget & { ports: Record<number, number> };
 
   beforeAll(async () => {
-    process.stderr.write(`[wordpress] WordPress ${wordpressVersion()} (Debian's package) under PHP's web server\n`);
+    process.stderr.write(
+      `[wordpress] WordPress ${wordpressVersion()} (Debian's package) under PHP's web server\n`,
+    );
     db = await startMariadb(join(dir, 'db'));
     const setup = await db.root(
       `CREATE DATABASE wordpress; CREATE USER 'wordpress_app'@'%' IDENTIFIED BY '${DB_PASSWORD}';` +
@@ -77,7 +83,8 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
     );
     expect(setup.status, setup.stderr).toBe(0);
     rendered = await kubeshipRender(example, ['--env', 'test', '--image', IMAGE], {
-      WORDPRESS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-000000000001',
+      WORDPRESS_CERTIFICATE_ARN:
+        'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-000000000001',
       WORDPRESS_INBOUND_CIDRS: '203.0.113.0/24',
       WORDPRESS_SMOKE_TEST: 'true',
     });
@@ -121,7 +128,10 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
     return results;
   };
   const expectAllPass = (results: { success: boolean }[], what: string) =>
-    expect(results.filter((r) => !r.success), `${what}: ${JSON.stringify(results, null, 1)}`).toEqual([]);
+    expect(
+      results.filter((r) => !r.success),
+      `${what}: ${JSON.stringify(results, null, 1)}`,
+    ).toEqual([]);
 
   it('passes every probe of the rendered pod, and the smoke test hook, before WordPress is installed', async () => {
     // the first deploy: every WordPress page still redirects to the installer
@@ -140,7 +150,10 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
   const install = (headers: Record<string, string>, body?: string) =>
     fetch(`${app.origin}/wp-admin/install.php${body === undefined ? '' : '?step=2'}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) },
+      headers: {
+        ...headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
       redirect: 'manual',
       ...(body === undefined ? {} : { body }),
     });
@@ -155,7 +168,9 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
   it('keeps the installer closed without the key: no URL key, no wrong key, no forged cookie', async () => {
     for (const response of [
       await install({}),
-      await fetch(`${app.origin}/wp-admin/install.php?kubeship_install_key=${INSTALL_KEY}`, { redirect: 'manual' }),
+      await fetch(`${app.origin}/wp-admin/install.php?kubeship_install_key=${INSTALL_KEY}`, {
+        redirect: 'manual',
+      }),
       await post('a-wrong-key'),
       await install({ 'x-kubeship-install-key': 'a-wrong-key' }),
       await install({ cookie: `kubeship_install=9999999999.${'0'.repeat(64)}` }),
@@ -212,7 +227,9 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
   });
 
   it('fails the readiness probe and the smoke test when the database refuses WordPress’s user', async () => {
-    expect((await db.root("ALTER USER 'wordpress_app'@'%' IDENTIFIED BY 'another-password-0123456789';")).status).toBe(0);
+    expect(
+      (await db.root("ALTER USER 'wordpress_app'@'%' IDENTIFIED BY 'another-password-0123456789';")).status,
+    ).toBe(0);
     try {
       const results = await probesOf(named(rendered, 'Deployment', 'wordpress'));
       expect(results.find((r) => r.kind === 'readiness')).toMatchObject({ success: false });
@@ -297,7 +314,9 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
       );
       expect(helm.status, helm.stderr).toBe(0);
       writeFileSync(file, helm.stdout);
-      const [pod] = readYamlDocuments(file) as (RenderedObject & { spec: { containers: { image: string }[] } })[];
+      const [pod] = readYamlDocuments(file) as (RenderedObject & {
+        spec: { containers: { image: string }[] };
+      })[];
       if (!pod) throw new Error('helm rendered no test hook');
       return pod;
     };

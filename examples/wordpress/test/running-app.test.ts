@@ -88,18 +88,24 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
       WORDPRESS_INBOUND_CIDRS: '203.0.113.0/24',
       WORDPRESS_SMOKE_TEST: 'true',
     });
-    // The values SSM holds (put-parameters.sh), as the rendered Secret would carry them.
-    const secrets = Object.fromEntries(
-      Object.entries({
-        DB_HOST: `127.0.0.1:${db.port}`,
-        DB_USER: 'wordpress_app',
-        DB_PASSWORD,
-        MEMCACHED_ENDPOINT: '',
-        INSTALL_KEY,
-      }).map(([key, value]) => [`wordpress-secrets/${key}`, value]),
-    );
     const [container] = podSpecOf(named(rendered, 'Deployment', 'wordpress')).containers;
     if (!container) throw new Error('the Deployment has no container');
+    // The values SSM holds (put-parameters.sh), under the Secret keys the rendered pod refers to
+    // (each named after its parameter, /wordpress/test/<NAME>).
+    const ssm: Record<string, string> = {
+      DB_HOST: `127.0.0.1:${db.port}`,
+      DB_USER: 'wordpress_app',
+      DB_PASSWORD,
+      MEMCACHED_ENDPOINT: '',
+      INSTALL_KEY,
+    };
+    const secrets = Object.fromEntries(
+      (container.env ?? []).flatMap(({ valueFrom }) => {
+        const ref = valueFrom?.secretKeyRef;
+        const parameter = ref && Object.keys(ssm).find((name) => ref.key.endsWith(name));
+        return ref && parameter ? [[`${ref.name}/${ref.key}`, ssm[parameter] as string]] : [];
+      }),
+    );
     const podEnv = commandEnv(container, { secrets });
     app = await startWordPress(join(dir, 'app'), {
       ...podEnv,

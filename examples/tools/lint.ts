@@ -3,8 +3,9 @@
 // Each helper runs its tool once over the files it is given and returns structured results, so a
 // test can assert "no problems" and still print the tool's own output when it fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const toolsDir = fileURLToPath(new URL('.', import.meta.url));
@@ -238,6 +239,27 @@ export function runShellcheck(files: readonly string[]): ShellcheckResult {
     problems,
     output: problems.map((p) => `${p.file}:${p.line}: ${p.level} ${p.code}: ${p.message}`).join('\n'),
   };
+}
+
+/**
+ * shellcheck on the commands of CodeBuild buildspecs, one bash script per phase (the commands in
+ * order, as CodeBuild's shell runs them), named `<buildspec file>.<phase>.sh` in the findings.
+ */
+export function shellcheckBuildspecs(files: readonly string[]): ShellcheckResult {
+  const dir = mkdtempSync(join(tmpdir(), 'buildspec-shellcheck-'));
+  try {
+    const scripts = files.flatMap((file) => {
+      const spec = readYaml(file) as { phases?: Record<string, { commands?: string[] }> };
+      return Object.entries(spec.phases ?? {}).map(([phase, { commands = [] }]) => {
+        const script = join(dir, `${basename(file)}.${phase}.sh`);
+        writeFileSync(script, ['#!/usr/bin/env bash', ...commands, ''].join('\n'));
+        return script;
+      });
+    });
+    return runShellcheck(scripts);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** One hadolint finding. */

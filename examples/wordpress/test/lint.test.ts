@@ -14,6 +14,7 @@ import {
   runCheckov,
   runHadolint,
   runShellcheck,
+  shellcheckBuildspecs,
   validateBuildspec,
 } from '../../tools/lint.ts';
 
@@ -252,6 +253,11 @@ describe('scripts, Dockerfile and buildspecs', () => {
 
   it('has a hadolint-clean Dockerfile on the pinned official image, running as uid 33 on 8080', () => {
     const result = runHadolint([at('build', 'Dockerfile')]);
+    expect(result.problems, result.output).toEqual([]);
+  });
+
+  it('has buildspecs whose commands pass shellcheck, as the scripts CodeBuild runs from them', () => {
+    const result = shellcheckBuildspecs([at('build', 'buildspec.yml'), at('deploy', 'buildspec.yml')]);
     expect(result.problems, result.output).toEqual([]);
   });
 

@@ -242,19 +242,20 @@ export function runShellcheck(files: readonly string[]): ShellcheckResult {
 }
 
 /**
- * shellcheck on the commands of CodeBuild buildspecs, one bash script per phase (the commands in
- * order, as CodeBuild's shell runs them), named `<buildspec file>.<phase>.sh` in the findings.
+ * shellcheck on the commands of CodeBuild buildspecs: one bash script per buildspec, its phases'
+ * commands in CodeBuild's order (one shell runs them all, so a variable set in pre_build is used in
+ * build), named `<n>-<buildspec file>.sh` in the findings (n: its place in `files`).
  */
 export function shellcheckBuildspecs(files: readonly string[]): ShellcheckResult {
+  const order = ['install', 'pre_build', 'build', 'post_build'];
   const dir = mkdtempSync(join(tmpdir(), 'buildspec-shellcheck-'));
   try {
-    const scripts = files.flatMap((file) => {
+    const scripts = files.map((file, index) => {
       const spec = readYaml(file) as { phases?: Record<string, { commands?: string[] }> };
-      return Object.entries(spec.phases ?? {}).map(([phase, { commands = [] }]) => {
-        const script = join(dir, `${basename(file)}.${phase}.sh`);
-        writeFileSync(script, ['#!/usr/bin/env bash', ...commands, ''].join('\n'));
-        return script;
-      });
+      const commands = order.flatMap((phase) => spec.phases?.[phase]?.commands ?? []);
+      const script = join(dir, `${index + 1}-${basename(file)}.sh`);
+      writeFileSync(script, ['#!/usr/bin/env bash', ...commands, ''].join('\n'));
+      return script;
     });
     return runShellcheck(scripts);
   } finally {

@@ -345,3 +345,13 @@ describe('buildspecs', () => {
     expect((spec.env as Json)['exported-variables']).toContain('KUBESHIP_IMAGE_DIGEST');
   });
 });
+
+describe('README', () => {
+  it('puts no SecureString value on a command line (ps, shell history)', () => {
+    const readme = readFileSync(join(exampleDir, 'README.md'), 'utf8');
+    const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+    for (const line of commands.split('\n').filter((l) => l.includes('SecureString')))
+      expect(line, line).not.toMatch(/--value/);
+    expect(commands).toContain('--cli-input-json file:///dev/stdin');
+  });
+});

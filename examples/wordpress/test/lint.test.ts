@@ -224,6 +224,24 @@ describe('CloudFormation', () => {
     for (const install of installs) expect(install).toContain(`--version ${pinned}`);
   });
 
+  it('lets the deploy projects reach the EKS API only: a security group on the control plane, not the nodes', () => {
+    const cluster = readYaml(at('cfn', 'cluster.yaml')) as Json;
+    expect(cluster.Resources.Cluster.Properties.ResourcesVpcConfig.SecurityGroupIds).toEqual([
+      { Ref: 'ApiSecurityGroup' },
+    ]);
+    // the cluster security group (on the nodes too) gets no rule from the deploy projects
+    const pipeline = readYaml(at('cfn', 'pipeline.yaml')) as Json;
+    for (const env of ['Test', 'Prod']) {
+      expect(pipeline.Resources[`Deploy${env}ToClusterApi`].Properties).toMatchObject({
+        GroupId: { 'Fn::ImportValue': `wordpress-${env.toLowerCase()}-ApiSecurityGroupId` },
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { Ref: `Deploy${env}SecurityGroup` },
+      });
+    }
+    expect(JSON.stringify(pipeline)).not.toContain('ClusterSecurityGroupId');
+  });
+
   it('keeps the data private and encrypted', () => {
     const resources = (readYaml(at('cfn', 'data.yaml')) as Json).Resources;
     expect(resources.Database.Properties).toMatchObject({
@@ -305,5 +323,20 @@ describe('the buildspec schema', () => {
   ])('rejects %s (%s)', (file, message) => {
     const problems = validateBuildspec(broken(file));
     expect(problems.join('\n')).toContain(message);
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(at('README.md'), 'utf8');
+  const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+
+  it('tells how to turn on the prod alarm gate (ProdLoadBalancerName) and that the canary is 1 pod of 4', () => {
+    expect(commands).toMatch(/--parameter-overrides ProdLoadBalancerName=/);
+    expect(readme).toMatch(/about 25% of the requests, not 10%/);
+  });
+
+  it('puts no secret on a command line and no install key in a URL', () => {
+    expect(commands).not.toMatch(/put-parameter[^\n]*--value[^\n]*(PASSWORD|KEY|openssl|\$\()/);
+    expect(readme).not.toContain('kubeship_install_key=');
   });
 });

@@ -8,6 +8,7 @@ import {
   readYaml,
   runCfnLint,
   runCheckov,
+  runHadolint,
   shellcheckBuildspecs,
   validateBuildspec,
 } from '../../tools/lint.ts';
@@ -343,6 +344,19 @@ describe('buildspecs', () => {
       'deploy-verification': { files: ['kubeship-junit.xml'], 'file-format': 'JUNITXML' },
     });
     expect((spec.env as Json)['exported-variables']).toContain('KUBESHIP_IMAGE_DIGEST');
+  });
+});
+
+describe('Dockerfile', () => {
+  it('passes hadolint, and ships the WAR mvn verify tested when the build says so (WAR_SOURCE=context, its sha256)', () => {
+    const file = join(exampleDir, 'Dockerfile');
+    const result = runHadolint([file]);
+    expect(result.problems, result.output).toEqual([]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('COPY app/target/java-war.war /build/target/java-war.war');
+    expect(text).toMatch(/^FROM war-\$\{WAR_SOURCE\} AS war$/m);
+    expect(text).toContain('sha256sum --check --strict');
+    expect(readFileSync(join(exampleDir, '.dockerignore'), 'utf8')).toContain('!app/target/java-war.war');
   });
 });
 

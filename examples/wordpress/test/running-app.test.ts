@@ -148,7 +148,10 @@ describe('WordPress as the image runs it, probed as the kubelet probes the pods 
     const results = await probesOf(deployment);
     expect(results.map((r) => r.kind).sort()).toEqual(['liveness', 'readiness']);
     expectAllPass(results, 'probes before the install');
-    const smoke = await runJob(named(rendered, 'Job', 'smoke-test'), target);
+    const job = named(rendered, 'Job', 'smoke-test');
+    // the smoke test finds the Service through the variables the kubelet adds (service links)
+    expect(podSpecOf(job)).not.toMatchObject({ enableServiceLinks: false });
+    const smoke = await runJob(job, target);
     expect(smoke.success, smoke.output).toBe(true);
     expect(smoke.output).toContain('not installed yet');
   });

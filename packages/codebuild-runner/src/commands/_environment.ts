@@ -58,6 +58,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
         ? {}
         : { lockWaitSeconds: input.options.lockWaitSeconds }),
       ...(input.values['no-rollback'] === true ? { rollback: false } : {}),
+      ...(input.values['allow-mass-prune'] === true ? { allowMassPrune: true } : {}),
     });
   if (config.app !== undefined) {
     const app = appFromConfig(config, file, {

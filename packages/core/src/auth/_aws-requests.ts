@@ -81,10 +81,14 @@ export function lastNetworkCause(sdkClient: object): string | undefined {
   return recorders.get(sdkClient)?.cause;
 }
 
+const BODY_START_CHARS = 60;
+
 /**
  * Why a call never got an AWS answer, for messages: `connection refused (ECONNREFUSED
- * 127.0.0.1:1)`, `no answer within 20 s (timeout)`, `host not found (ENOTFOUND ...)`; undefined
- * for errors AWS itself returned. Never quotes response bodies.
+ * 127.0.0.1:1)`, `no answer within 20 s (timeout)`, `host not found (ENOTFOUND ...)`, or an
+ * answer that is not AWS's (`HTTP 500, not an AWS answer: "<html>..."`: a proxy's or load
+ * balancer's error page, which the SDK fails to parse); undefined for errors AWS itself returned.
+ * Quotes at most the first characters of a body that is not AWS's, never an AWS answer.
  */
 export function networkCause(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -93,13 +97,15 @@ export function networkCause(error: unknown): string | undefined {
     code?: unknown;
     message?: unknown;
     $fault?: unknown;
-    $metadata?: { attempts?: unknown };
+    $metadata?: { attempts?: unknown; httpStatusCode?: unknown };
   };
   if (shape.$fault !== undefined && shape.name !== 'TimeoutError') return undefined;
   const attempts =
     typeof shape.$metadata?.attempts === 'number' && shape.$metadata.attempts > 1
       ? `, after ${shape.$metadata.attempts} attempts`
       : '';
+  const unreadable = unreadableAnswer(error);
+  if (unreadable) return `${unreadable}${attempts ? ` (${attempts.slice(2)})` : ''}`;
   const message = typeof shape.message === 'string' ? (shape.message.split('\n', 1)[0] ?? '') : '';
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   if (shape.name === 'TimeoutError' || code === 'ETIMEDOUT') {
@@ -124,4 +130,29 @@ export function networkCause(error: unknown): string | undefined {
   if (code && known[code]) return `${known[code]} (${message || code}${attempts})`;
   if (code && /^E[A-Z]+$/.test(code)) return `${message || code}${attempts ? ` (${attempts.slice(2)})` : ''}`;
   return undefined;
+}
+
+/**
+ * An HTTP answer the SDK could not read as its protocol (no `$fault`: not a modeled AWS error):
+ * its status and the first characters of its body, whitespace collapsed.
+ */
+function unreadableAnswer(error: object): string | undefined {
+  if (!('$response' in error)) return undefined;
+  const shape = error as {
+    $response?: { statusCode?: unknown; body?: unknown };
+    $responseBodyText?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  const status = shape.$response?.statusCode ?? shape.$metadata?.httpStatusCode;
+  if (typeof status !== 'number') return undefined;
+  const body =
+    typeof shape.$responseBodyText === 'string'
+      ? shape.$responseBodyText
+      : typeof shape.$response?.body === 'string'
+        ? shape.$response.body
+        : '';
+  const start = body.replace(/\s+/g, ' ').trim();
+  const shown =
+    start.length > BODY_START_CHARS ? `${start.slice(0, BODY_START_CHARS)}...` : start || '(empty body)';
+  return `HTTP ${status}, not an AWS answer: ${JSON.stringify(shown)}`;
 }

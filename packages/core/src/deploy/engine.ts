@@ -14,6 +14,7 @@ import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
 import { deleteMembers, inventoryAfter, missingFrom } from '../release/prune.ts';
+import { assertPruneSafe, assertReleaseHasObjects, WORKLOAD_KINDS } from '../release/prune-safety.ts';
 import { lastDeployed, type ReleaseOutcome, type ReleaseRecord } from '../release/record.ts';
 import type { DeployEventListener, DeployPhase } from '../report/events.ts';
 import { collectEvidence, type Evidence } from '../rollout/diagnostics.ts';
@@ -50,6 +51,11 @@ export interface DeployObjectsOptions {
   readonly rollback?: boolean;
   /** Delete objects the previous release had and this one has not, once it is healthy (default true). */
   readonly prune?: boolean;
+  /**
+   * Allow pruning every workload of the app, or more than half of its objects (default false:
+   * such a release is refused with PRUNE_REFUSED before anything changes).
+   */
+  readonly allowMassPrune?: boolean;
   /** Release records kept per app (default 10). */
   readonly historyLimit?: number;
   /** Take over fields another field manager owns (default false). */
@@ -183,7 +189,6 @@ export interface DeployResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 
 /** The state the phases of one deploy share. */
 interface Context {
@@ -297,12 +302,7 @@ async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>)
 /** Pure checks and transforms: membership labels, change cause; refuses an empty release. */
 function validate(options: DeployObjectsOptions): Context {
   const clock = options.clock ?? systemClock;
-  if (options.objects.length === 0) {
-    throw new KubeshipError(
-      'INVALID_INPUT',
-      `nothing to deploy: the release of ${options.app} has no objects`,
-    );
-  }
+  assertReleaseHasObjects(options.objects, options.app);
   const ids = new Set<string>();
   for (const object of options.objects) {
     const id = objectIdentity(object);
@@ -403,6 +403,13 @@ async function plan(ctx: Context): Promise<void> {
     ctx.warnings.push(...safe.warnings);
     ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
     ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
+    assertPruneSafe({
+      app: ctx.options.app,
+      objects: ctx.objects,
+      previous: ctx.previous?.objects ?? [],
+      toPrune: ctx.toPrune,
+      allowMassPrune: ctx.options.allowMassPrune ?? false,
+    });
   });
   if (ctx.options.canary || ctx.options.blueGreen) {
     const desired = canaryTarget(ctx.objects, ctx.options);

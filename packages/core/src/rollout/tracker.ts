@@ -98,6 +98,7 @@ const RELATED: Readonly<Record<RelatedCollection, { apiVersion: string; kind: st
   replicaSets: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   events: { apiVersion: 'v1', kind: 'Event' },
   jobs: { apiVersion: 'batch/v1', kind: 'Job' },
+  controllerRevisions: { apiVersion: 'apps/v1', kind: 'ControllerRevision' },
 };
 const STORAGE_CLASSES: CollectionRef = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' };
 
@@ -176,6 +177,7 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
         replicaSets: () => list('replicaSets'),
         events: () => list('events'),
         jobs: () => list('jobs'),
+        controllerRevisions: () => list('controllerRevisions'),
         storageClasses: () => live.list(STORAGE_CLASSES) as unknown as readonly k8s.V1StorageClass[],
       };
     };

@@ -24,11 +24,15 @@ export const MAX_PRUNE_SHARE = 0.5;
 /** How the refusal names the two ways to allow a mass prune. */
 export const ALLOW_MASS_PRUNE = { flag: '--allow-mass-prune', key: 'allowMassPrune' } as const;
 
-/** Pure: whether `object` is one kubeship builds for `app` from SSM (its `<app>-config` / `<app>-secrets`). */
+/**
+ * Pure: whether `object` is one kubeship builds for `app` from SSM: its `<app>-config` ConfigMap
+ * or `<app>-secrets` Secret, labelled as managed by kubeship (the config builder's labels).
+ */
 export function isGeneratedConfig(object: KubeObject, app: string): boolean {
   const names = configObjectNames(app);
   return (
     object.apiVersion === 'v1' &&
+    object.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kubeship' &&
     ((object.kind === 'ConfigMap' && object.metadata.name === names.configMap) ||
       (object.kind === 'Secret' && object.metadata.name === names.secret))
   );

@@ -48,6 +48,10 @@ export interface DoomedPod {
   readonly restartCount?: number;
 }
 
+/** Pure: how a doomed pod (or controller) is named in a line: `pod web-1`, or `ReplicaSet/web-7c9d8`. */
+export const doomedSubject = (doomed: Pick<DoomedPod, 'pod'>): string =>
+  doomed.pod.includes('/') ? doomed.pod : `pod ${doomed.pod}`;
+
 /** What a pod is waiting for, for progress reports. */
 export interface WaitingPod {
   readonly pod: string;

@@ -81,6 +81,17 @@ export interface TrackOptions {
   readonly onWatchTrouble?: (error: unknown) => void;
 }
 
+/**
+ * The reason of a verdict that did not end healthy: the rule's own for a failure, `RolloutTimeout`
+ * or `Interrupted` when waiting ended first; undefined for the others.
+ */
+export function verdictReason(verdict: RolloutVerdict | undefined): string | undefined {
+  if (verdict?.outcome === 'failed') return verdict.reason;
+  if (verdict?.outcome === 'timeout') return 'RolloutTimeout';
+  if (verdict?.outcome === 'interrupted') return 'Interrupted';
+  return undefined;
+}
+
 /** `Deployment web/api`, the identity of a tracked object in messages and maps. */
 export const targetId = (target: RolloutTarget) =>
   `${target.kind} ${target.namespace ? `${target.namespace}/` : ''}${target.name}`;

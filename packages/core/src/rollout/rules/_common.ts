@@ -5,6 +5,7 @@ import {
   type CreateFailure,
   controlledBy,
   type DoomedPod,
+  doomedSubject,
   type FailureRules,
   judgeCreateFailure,
   judgePod,
@@ -178,9 +179,8 @@ export function waitingNote(waiting: readonly WaitingPod[]): string {
 
 /** One line about a doomed pod (or controller): `pod web-1 container app: Reason: message`. */
 export function describeDoom(doomed: DoomedPod): string {
-  const who = doomed.pod.includes('/') ? doomed.pod : `pod ${doomed.pod}`;
   const container = doomed.container ? ` container ${doomed.container}` : '';
-  return `${who}${container}: ${doomed.reason}: ${doomed.message}`;
+  return `${doomedSubject(doomed)}${container}: ${doomed.reason}: ${doomed.message}`;
 }
 
 /** A healthy verdict. */

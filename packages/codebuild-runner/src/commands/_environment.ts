@@ -125,7 +125,7 @@ export function chooseImage(
     );
   }
   if (options.required)
-    throw new UsageError('no image to set: pass --image <uri>, or --tag <tag> for the app\'s repository');
+    throw new UsageError("no image to set: pass --image <uri>, or --tag <tag> for the app's repository");
   return undefined;
 }
 

@@ -85,7 +85,10 @@ describe('junitReport', () => {
       ...timedOut,
       deployments: [{ ...web, verdict: 'interrupted', reason: 'Interrupted' } as NonNullable<typeof web>],
     };
-    const stopped = only(only(only(parseXml(junitReport(interrupted, { environment: 'test' })), 'testsuite'), 'testcase'), 'failure');
+    const stopped = only(
+      only(only(parseXml(junitReport(interrupted, { environment: 'test' })), 'testsuite'), 'testcase'),
+      'failure',
+    );
     expect(stopped.attributes.message).toBe(
       'interrupted: 1/3 updated, 0 ready, 0 available; waiting on web-7d4b9-x2k4p (not ready)',
     );

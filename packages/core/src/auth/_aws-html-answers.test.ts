@@ -7,7 +7,8 @@ import { connectToEks } from './_eks.ts';
 
 // A proxy or load balancer in front of AWS answers with its own error page: every AWS client
 // kubeship uses must name the status and the start of that page, and call AWS unreachable.
-const PAGE = '<html>\n  <head><title>500 Internal Server Error</title></head>\n  <body>upstream down</body>\n</html>';
+const PAGE =
+  '<html>\n  <head><title>500 Internal Server Error</title></head>\n  <body>upstream down</body>\n</html>';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const limits = { requestTimeoutMs: 2000, connectTimeoutMs: 2000, maxAttempts: 1 };
 
@@ -61,7 +62,13 @@ describe('AWS answers that are not AWS answers (HTTP 500 with an HTML page, on l
     ],
     [
       'EKS DescribeCluster',
-      () => connectToEks({ clusterName: 'shop', region: 'eu-west-1', credentials: async () => credentials, limits }),
+      () =>
+        connectToEks({
+          clusterName: 'shop',
+          region: 'eu-west-1',
+          credentials: async () => credentials,
+          limits,
+        }),
     ],
     [
       'STS AssumeRole',
@@ -78,7 +85,9 @@ describe('AWS answers that are not AWS answers (HTTP 500 with an HTML page, on l
     const error = await failureOf(call);
     expect(error.code).toBe('AWS_UNREACHABLE');
     expect(error.message).toContain(operation);
-    expect(error.message).toContain('HTTP 500, not an AWS answer: "<html> <head><title>500 Internal Server Error');
+    expect(error.message).toContain(
+      'HTTP 500, not an AWS answer: "<html> <head><title>500 Internal Server Error',
+    );
     expect(error.message).not.toMatch(/SyntaxError|Deserialization error/);
   });
 });

@@ -176,9 +176,7 @@ function templateObjects(
             variables: source.variables ?? {},
             defaultNamespace: options.namespace,
           }),
-        ).flatMap(
-          (file) => file.objects,
-        );
+        ).flatMap((file) => file.objects);
   // before the image: with nothing rendered, "no container runs the repository" would blame it
   if (objects.length === 0)
     throw new KubeshipError(

@@ -12,8 +12,8 @@ import { timeOf } from './_time.ts';
  * Apply entry in `managedFields` (whole seconds; the server moves it when an applied value
  * changes). Undefined when the object carries no such entry.
  */
-export function appliedOnServer(object: { metadata?: { managedFields?: unknown } }): number | undefined {
-  const entries = object.metadata?.managedFields;
+export function appliedOnServer(object: { metadata?: object | undefined }): number | undefined {
+  const entries = (object.metadata as { managedFields?: unknown } | undefined)?.managedFields;
   if (!Array.isArray(entries)) return undefined;
   const times = entries.flatMap((entry: { manager?: unknown; operation?: unknown; time?: unknown }) => {
     const applied = entry.manager === FIELD_MANAGER && entry.operation === 'Apply';
@@ -31,7 +31,7 @@ export function appliedOnServer(object: { metadata?: { managedFields?: unknown }
  */
 export function ofThisRollout(
   seenAt: number,
-  object: { metadata?: { managedFields?: unknown } },
+  object: { metadata?: object | undefined },
   appliedAt: number,
 ): boolean {
   return seenAt >= appliedAt - 1000 && seenAt > (appliedOnServer(object) ?? Number.NEGATIVE_INFINITY);

@@ -9,7 +9,13 @@ describe('evidence events', () => {
       reason: 'FailedCreate',
       message: 'Error creating: pods "web-7d4b9c6f8-" is forbidden: violates PodSecurity "restricted:latest"',
     };
-    const scaled = { object: 'Deployment/web', type: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up', count: 1 };
+    const scaled = {
+      object: 'Deployment/web',
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up',
+      count: 1,
+    };
     expect(
       collapseEvents([
         { ...refused, count: 1, lastSeen: '2026-11-22T12:00:01.000Z' },

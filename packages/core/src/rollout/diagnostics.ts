@@ -90,11 +90,11 @@ export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptio
       .filter((event) => about(event) && eventTime(event) >= options.since - 1000)
       .sort((a, b) => eventTime(a) - eventTime(b))
       .map((event) => ({
-      object: `${event.involvedObject.kind}/${event.involvedObject.name}`,
-      type: event.type ?? 'Normal',
-      reason: event.reason ?? '',
-      message: (event.message ?? '').trim(),
-      count: event.count ?? 1,
+        object: `${event.involvedObject.kind}/${event.involvedObject.name}`,
+        type: event.type ?? 'Normal',
+        reason: event.reason ?? '',
+        message: (event.message ?? '').trim(),
+        count: event.count ?? 1,
         ...(eventTime(event) > 0 ? { lastSeen: new Date(eventTime(event)).toISOString() } : {}),
       })),
   );
@@ -118,7 +118,10 @@ export function collapseEvents(events: readonly EvidenceEvent[]): EvidenceEvent[
   for (const event of events) {
     const key = JSON.stringify([event.object, event.type, event.reason, event.message]);
     const seen = byKey.get(key);
-    const lastSeen = [seen?.lastSeen, event.lastSeen].filter((t) => t !== undefined).sort().at(-1);
+    const lastSeen = [seen?.lastSeen, event.lastSeen]
+      .filter((t) => t !== undefined)
+      .sort()
+      .at(-1);
     byKey.set(key, {
       ...event,
       count: (seen?.count ?? 0) + event.count,

@@ -374,7 +374,11 @@ export function judgeRollout(
   // one's too), so after a rollback it still shows the failure being undone.
   const replicaFailure =
     newReplicaSet && generationObservedBy(newReplicaSet)
-      ? replicaFailureIn(`ReplicaSet/${newReplicaSet.metadata?.name}`, newReplicaSet.status?.conditions, rules)
+      ? replicaFailureIn(
+          `ReplicaSet/${newReplicaSet.metadata?.name}`,
+          newReplicaSet.status?.conditions,
+          rules,
+        )
       : undefined;
   const newPods = newReplicaSet ? podsOf(newReplicaSet, pods) : [];
   const verdicts = [

@@ -37,7 +37,10 @@ export function loadTemplates(
   const failures: ManifestError[] = [];
   for (const { file, text } of templates) {
     try {
-      const objects = loadYaml(text, { file, ...(options.variables ? { variables: options.variables } : {}) });
+      const objects = loadYaml(text, {
+        file,
+        ...(options.variables ? { variables: options.variables } : {}),
+      });
       throwIfAny('INVALID_OBJECT', 'no Kubernetes objects', objects.length > 0 ? [] : [NO_OBJECTS], { file });
       loaded.push({ file, objects });
     } catch (error) {

@@ -19,16 +19,16 @@ export interface LoadYamlOptions {
 // yaml library's 1.1 schema reads more as numbers: `e2` (NaN, so null in JSON) and base-60
 // `1:20` (80). Its float tests are narrowed to what Go parses, base 60 is left out, and dates
 // stay strings.
-const GO_FLOATS: Readonly<Record<string, RegExp>> = {
-  EXP: /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/,
-  '': /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/,
-};
+const GO_EXPONENT_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/;
+const GO_DOT_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
 
 function asKubectlReads(tag: YAML.Tags[number]): YAML.Tags {
   if (typeof tag === 'string') return tag === 'timestamp' ? [] : [tag];
   if (tag.tag === 'tag:yaml.org,2002:timestamp' || tag.format === 'TIME') return [];
-  const narrowed = tag.tag === 'tag:yaml.org,2002:float' ? GO_FLOATS[tag.format ?? ''] : undefined;
-  return [narrowed ? { ...tag, test: narrowed } : tag];
+  if (tag.tag !== 'tag:yaml.org,2002:float' || !tag.test) return [tag];
+  // the float tags: with an exponent, with a dot (`.inf` and `.nan` are left as they are)
+  const narrowed = tag.format === 'EXP' ? GO_EXPONENT_FLOAT : tag.test.test('1.5') ? GO_DOT_FLOAT : undefined;
+  return [narrowed ? ({ ...tag, test: narrowed } as YAML.ScalarTag) : tag];
 }
 
 const PARSE_OPTIONS = {

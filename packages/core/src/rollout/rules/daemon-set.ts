@@ -89,7 +89,9 @@ function currentRevisionHash(
   revisions: readonly V1ControllerRevision[],
 ): string | undefined {
   const uid = set.metadata?.uid;
-  const owned = revisions.filter((r) => r.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
+  const owned = revisions.filter((r) =>
+    r.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid),
+  );
   const templateOf = (revision: V1ControllerRevision) => {
     const data = revision.data as { spec?: { template?: Record<string, unknown> } } | undefined;
     const { $patch: _, ...template } = data?.spec?.template ?? {};
@@ -97,6 +99,9 @@ function currentRevisionHash(
   };
   const current =
     owned.find((r) => isDeepStrictEqual(templateOf(r), set.spec?.template)) ??
-    owned.reduce<V1ControllerRevision | undefined>((a, b) => (a && a.revision >= b.revision ? a : b), undefined);
+    owned.reduce<V1ControllerRevision | undefined>(
+      (a, b) => (a && a.revision >= b.revision ? a : b),
+      undefined,
+    );
   return current?.metadata?.labels?.[HASH_LABEL];
 }

@@ -234,8 +234,12 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
       () => undefined,
     );
     // the testbed has no metrics API: the HPA cannot compute a scale and fails the release after the grace
+    const printed: string[] = [];
     const result = await t.run([deployment(t.namespace, 'registry.local/web:1', '1', 2), hpa], {
       metricsGraceMs: 1000,
+      onEvent: (event) => {
+        if (event.type === 'warning') printed.push(event.message);
+      },
     });
     watch.abort();
     expect(result.objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.reason).toMatch(
@@ -244,6 +248,8 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
     expect(
       result.warnings.some((w) => /spec.replicas \(2\) is not applied: HorizontalPodAutoscaler web/.test(w)),
     ).toBe(true);
+    // and it is printed (a warning event), not only kept in the result
+    expect(printed.some((w) => /spec.replicas \(2\) is not applied/.test(w))).toBe(true);
     const web = await t.apps.readNamespacedDeployment({ name: 'web', namespace: t.namespace });
     expect(web.spec?.replicas).toBe(2);
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(2);

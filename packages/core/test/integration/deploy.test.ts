@@ -197,10 +197,12 @@ describe('deployObjects on the testbed', () => {
         ? { ...o, spec: { ports: [{ port: 70000 }] } }
         : { ...o, spec: { ...(o.spec as object), replicas: -1 } },
     );
-    await expect(t.run(broken)).rejects.toMatchObject({
+    await expect(t.run(broken, { lease: { holder: 'test' } })).rejects.toMatchObject({
       code: 'DRY_RUN_REJECTED',
       details: { rejections: [{}, {}] },
     });
+    // the lease is given back in one "release" phase (it was printed twice)
+    expect(t.events.filter((e) => e.type === 'phase-started' && e.phase === 'release')).toHaveLength(1);
     expect((await t.apps.listNamespacedDeployment({ namespace: t.namespace })).items).toEqual([]);
     expect((await t.core.listNamespacedService({ namespace: t.namespace })).items).toEqual([]);
   });
@@ -263,8 +265,9 @@ describe('deployObjects on the testbed', () => {
     expect(result).toMatchObject({
       outcome: 'failed',
       code: 'INTERRUPTED',
-      deployments: [{ verdict: 'interrupted' }],
+      deployments: [{ verdict: 'interrupted', reason: 'Interrupted' }],
     });
+    expect(result.objects.find((o) => o.kind === 'Deployment')?.reason).toBe('Interrupted');
     expect(result.deployments[0]?.rollback).toBeUndefined();
     await expect(
       k8s.KubernetesObjectApi.makeApiClient(t.kc).read({

@@ -129,6 +129,21 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
     ]);
   });
 
+  it('judges a rolled-back DaemonSet by its controller: pods of the restored template count as updated, whatever their pod-template-generation', async () => {
+    const t = await setup('ds-back');
+    expect((await t.run([daemonSet(t.namespace, 'registry.local/agent:1')])).outcome).toBe('deployed');
+    const bad = await t.run([daemonSet(t.namespace, `registry.local/agent:2-${IMAGE_MARKERS.crashLoop}`)]);
+    expect(bad).toMatchObject({ outcome: 'rolled-back', code: 'ROLLOUT_FAILED' });
+    expect(bad.rollback).toMatchObject({ healthy: true, toRevision: 1 });
+    const agent = await t.apps.readNamespacedDaemonSet({ name: 'agent', namespace: t.namespace });
+    expect(agent.spec?.template.spec?.containers[0]?.image).toBe('registry.local/agent:1');
+    // the restored pods kept the generation label of release 1: only the controller's hash says they are current
+    const pods = await t.core.listNamespacedPod({ namespace: t.namespace, labelSelector: 'app=agent' });
+    const generations = pods.items.map((p) => p.metadata?.labels?.['pod-template-generation']);
+    expect(generations).toContain('1');
+    expect(agent.metadata?.generation).toBe(3);
+  });
+
   it.each([
     ['DaemonSet', (ns: string, image: string) => daemonSet(ns, image)],
     [

@@ -14,7 +14,10 @@ describe('prepareRelease of a source that holds nothing', () => {
         },
         namespace: 'shop',
         image,
-      }).catch((error: unknown) => error as Error & { code?: string });
+      }).then(
+        () => ({ code: 'none', message: 'no error' }),
+        (error: unknown) => error as Error & { code?: string },
+      );
       expect(failure).toMatchObject({ code: 'INVALID_MANIFEST' });
       expect(failure.message).toContain('k8s/empty.yaml: no Kubernetes objects');
       expect(failure.message).not.toMatch(/no container in the templates runs/);

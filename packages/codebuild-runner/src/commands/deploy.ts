@@ -103,6 +103,7 @@ export async function deployEnvironment(
     ...(await canaryOf(opened)),
     ...blueGreenOf(opened),
     ...(input.io.signal ? { signal: input.io.signal } : {}),
+    ...(connection.explainAccess ? { explainAccess: connection.explainAccess } : {}),
     onEvent: reporter.listener,
   });
   return finishDeploy(result, {

@@ -2,6 +2,8 @@ import type * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
 import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
+import { reviewReleaseAccess } from '../access/review.ts';
+import type { AccessExplainer } from '../access/rights.ts';
 import { unreachableCause } from '../auth/_kubernetes-errors.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
@@ -99,6 +101,8 @@ export interface DeployObjectsOptions {
     readonly service: string;
     readonly deployment?: string;
   };
+  /** Says why rights the access review found missing are missing (a ClusterConnection's `explainAccess`). */
+  readonly explainAccess?: AccessExplainer;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -240,6 +244,7 @@ interface Context {
  */
 export async function deployObjects(options: DeployObjectsOptions): Promise<DeployResult> {
   const ctx = validate(options);
+  await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
   await lock(ctx);
   try {
     await plan(ctx);

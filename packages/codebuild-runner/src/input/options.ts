@@ -8,6 +8,7 @@ import {
   NUMERIC_FLAGS,
   parseWholeNumber,
 } from './limits.ts';
+import { type EvidenceFlags, evidenceFlags } from './evidence.ts';
 import { checkOutputFiles, type OutputFiles } from './output-files.ts';
 import { InputError, type InputProblem } from './problems.ts';
 
@@ -34,6 +35,8 @@ export interface CliOptions {
   readonly region?: string;
   /** Absolute output paths, their directories created and writability checked. */
   readonly files: OutputFiles;
+  /** `--evidence`, `--evidence-s3`: where the evidence bundle goes. */
+  readonly evidence?: EvidenceFlags;
 }
 
 type Values = Readonly<Record<string, string | boolean | undefined>>;
@@ -45,6 +48,7 @@ const ENDPOINT_VARIABLES = [
   'AWS_ENDPOINT_URL_SSM',
   'AWS_ENDPOINT_URL_STS',
   'AWS_ENDPOINT_URL_EKS',
+  'AWS_ENDPOINT_URL_S3',
 ];
 const FILE_FLAGS = { exports: 'exports', 'report-junit': 'reportJunit', out: 'out' } as const;
 
@@ -145,6 +149,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
   if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
     problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
 
+  const evidence = evidenceFlags(values, cwd, problems);
   const requested = Object.entries(FILE_FLAGS).flatMap(([name, key]) => {
     const value = flag(name);
     return value === undefined ? [] : [{ flag: `--${name}`, key, path: resolve(cwd, value) }];
@@ -169,6 +174,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...(environment === undefined ? {} : { environment }),
     ...(effectiveRegion === undefined ? {} : { region: effectiveRegion }),
     files,
+    ...(evidence ? { evidence } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
 import { endBlueGreen, greenDeployment, runBlueGreen } from '../progressive/blue-green.ts';
 import { canaryDeployment, removeCanary, restoreTraffic, runCanarySteps } from '../progressive/canary.ts';
 import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
+import { type EvidenceBundle, type EvidenceOptions, saveEvidence } from '../evidence/save.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
 import { deleteMembers, inventoryAfter, missingFrom } from '../release/prune.ts';
@@ -101,6 +102,11 @@ export interface DeployObjectsOptions {
     readonly service: string;
     readonly deployment?: string;
   };
+  /**
+   * The evidence bundle: written when the release fails, before it is rolled back (and, with
+   * `always`, for a healthy release too) into a directory and/or S3; see `saveEvidence`.
+   */
+  readonly evidence?: EvidenceOptions;
   /** Says why rights the access review found missing are missing (a ClusterConnection's `explainAccess`). */
   readonly explainAccess?: AccessExplainer;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
@@ -181,6 +187,8 @@ export interface DeployResult {
   readonly strategy?: 'rolling' | 'canary' | 'blue-green';
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
   readonly steps?: readonly ReleaseStep[];
+  /** Where the evidence bundle went (with the `evidence` option, when one was written). */
+  readonly evidenceBundle?: EvidenceBundle;
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
   readonly startedAt: number;
   readonly finishedAt: number;
@@ -232,6 +240,7 @@ interface Context {
   stopped?: NonNullable<DeployResult['stopped']>;
   /** Why the record of a stopped release could not be written. */
   recordError?: string;
+  evidenceBundle?: EvidenceBundle | undefined;
 }
 
 /**
@@ -260,6 +269,7 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     if (!failed(ctx)) await canary(ctx);
     if (!failed(ctx)) await runHooks(ctx, 'post-deploy');
     if (!failed(ctx)) await bake(ctx);
+    if (options.evidence?.always || failed(ctx)) ctx.evidenceBundle = await phase(ctx, 'evidence', () => saveEvidence(ctx));
     if (failed(ctx)) {
       await diagnose(ctx);
       await rollBack(ctx);
@@ -278,6 +288,42 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
   } finally {
     await release(ctx);
   }
+}
+
+/** What {@link checkObjects} found: a deploy of these objects would be allowed. */
+export interface CheckResult {
+  /** The changes a deploy would make (Secret values never shown). */
+  readonly changes: DeployResult['changes'];
+  /** The dry-run's warnings (Pod Security, deprecations) and kubeship's own. */
+  readonly warnings: readonly string[];
+  /** The release revision a deploy would record, and the one it would replace (0: none). */
+  readonly revision: number;
+  readonly previousRevision: number;
+  /** How many distinct rights the access review asked about (0: the cluster refused the review). */
+  readonly rightsReviewed: number;
+  readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
+}
+
+/**
+ * Everything {@link deployObjects} does before it changes anything, changing nothing and taking
+ * no lease: validation, the access review, the plan, the alarm gate's state and the server-side
+ * dry-run of the whole set (hooks and canary objects included). Throws what the deploy would
+ * throw (FORBIDDEN with every missing right, DRY_RUN_REJECTED, an alarm firing, ...).
+ */
+export async function checkObjects(options: DeployObjectsOptions): Promise<CheckResult> {
+  const ctx = validate(options);
+  const access = await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
+  await plan(ctx);
+  await checkAlarms(ctx);
+  await dryRun(ctx);
+  return {
+    changes: ctx.changes,
+    warnings: ctx.warnings,
+    revision: ctx.revision,
+    previousRevision: ctx.previous?.revision ?? 0,
+    rightsReviewed: access.asked,
+    durationsMs: ctx.durations,
+  };
 }
 
 async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>): Promise<T> {
@@ -854,6 +900,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     ...(ctx.stopped ? { stopped: ctx.stopped } : {}),
     strategy: ctx.canary ? (ctx.canary.blueGreen ? 'blue-green' : 'canary') : 'rolling',
     steps: ctx.steps,
+    ...(ctx.evidenceBundle ? { evidenceBundle: ctx.evidenceBundle } : {}),
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
     finishedAt: ctx.clock.now(),

@@ -13,10 +13,11 @@
 // deployed, verified and recorded by kubeship, against one bare 100-Deployment rollout
 // (`kubectl apply` + `kubectl wait --for=condition=Available`).
 //
-// Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release ...]; ./dev builds the
+// Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release|access ...]; ./dev builds the
 // helm and kubectl it runs. `--only` (repeatable) runs only those groups of scenarios: `small` (first
 // deploy, rolling update, crash-looping release), `big` (100 Deployments), `release` (issue 11's
-// pair); the table then shows only what was measured.
+// pair), `access` (the access review of a 20-object release, scripts/bench-access.ts); the table
+// then shows only what was measured.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -25,8 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // The testbed's source, by path: this script lives outside the workspace packages.
 import { IMAGE_MARKERS, resolveManifestTools, startTestbed } from '../packages/testbed/src/index.ts';
+import { benchAccessReview } from './bench-access.ts';
 
-const GROUPS = ['small', 'big', 'release'] as const;
+const GROUPS = ['small', 'big', 'release', 'access'] as const;
 type Group = (typeof GROUPS)[number];
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', multiple: true } },
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
       void stop().finally(() => process.exit(130));
     });
   try {
+    if (ONLY.has('access')) console.log(await benchAccessReview(testbed.adminKubeconfigPath));
     await rounds(testbed, tools, started);
   } finally {
     await stop();

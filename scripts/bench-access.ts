@@ -3,9 +3,9 @@
 // testbed: the whole review (discovery of the kinds, the history read, one SelfSubjectAccessReview
 // per distinct right, 16 at a time). A first run, then the median and slowest of 20 more.
 import * as k8s from '@kubernetes/client-node';
-import type { KubeObject } from '../packages/manifests/src/index.ts';
 import { reviewReleaseAccess } from '../packages/core/src/access/review.ts';
 import { systemClock } from '../packages/core/src/clock.ts';
+import type { KubeObject } from '../packages/manifests/src/index.ts';
 
 const RUNS = 20;
 
@@ -14,7 +14,12 @@ function release(namespace: string): KubeObject[] {
   for (let i = 0; i < 6; i++) {
     const labels = { app: `web-${i}` };
     objects.push(
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `web-${i}`, namespace }, data: { INDEX: String(i) } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `web-${i}`, namespace },
+        data: { INDEX: String(i) },
+      },
       {
         apiVersion: 'v1',
         kind: 'Service',
@@ -27,13 +32,21 @@ function release(namespace: string): KubeObject[] {
         metadata: { name: `web-${i}`, namespace },
         spec: {
           selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] } },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] },
+          },
         },
       },
     );
   }
   for (let i = 0; i < 2; i++)
-    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `web-${i}`, namespace }, data: { K: 'dg==' } });
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `web-${i}`, namespace },
+      data: { K: 'dg==' },
+    });
   return objects;
 }
 

@@ -77,9 +77,9 @@ export {
   planEnvironment,
   rolloutOptionsOf,
 } from './environment/plan.ts';
+export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
 export { EVIDENCE_LOG_LIMIT_BYTES, EVIDENCE_MAX_FAILING_CONTAINERS } from './evidence/collect.ts';
 export { type EvidenceBundle, type EvidenceOptions, parseS3Uri } from './evidence/save.ts';
-export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,

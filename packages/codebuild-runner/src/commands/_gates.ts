@@ -97,5 +97,7 @@ export function evidenceOf(opened: OpenedEnvironment, input: CommandInput): { ev
         limits: awsLimits(input.options.awsTimeoutSeconds),
       }
     : undefined;
-  return { evidence: { ...(flags.dir ? { dir: flags.dir } : {}), ...(s3 ? { s3 } : {}), always: flags.always } };
+  return {
+    evidence: { ...(flags.dir ? { dir: flags.dir } : {}), ...(s3 ? { s3 } : {}), always: flags.always },
+  };
 }

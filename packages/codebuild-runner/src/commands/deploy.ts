@@ -3,9 +3,9 @@ import type { DeployObjectsOptions, Manifest } from '@kubeship/core';
 import { rolloutOptionsOf } from '@kubeship/core/environment';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
+import type { Reporter } from '../output/reporter.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
-import type { Reporter } from '../output/reporter.ts';
 import { alarmGate, blueGreenOf, canaryOf, evidenceOf } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
@@ -28,7 +28,10 @@ export async function deployEnvironment(
     image?: string;
     opened?: OpenedEnvironment;
     /** `kubeship check`: gets what deployObjects would, instead of a deploy. */
-    check?: (request: DeployObjectsOptions, context: { reporter: Reporter; environment: string }) => Promise<number>;
+    check?: (
+      request: DeployObjectsOptions,
+      context: { reporter: Reporter; environment: string },
+    ) => Promise<number>;
   },
 ): Promise<number> {
   const opened = options.opened ?? (await openEnvironment(input, options.environment));

@@ -22,7 +22,11 @@ type Values = Readonly<Record<string, string | boolean | undefined>>;
  * directory that is not a file, a KMS key only with an upload, `--evidence-always` only with a
  * destination), adding each problem to `problems`. Undefined when no evidence was asked for.
  */
-export function evidenceFlags(values: Values, cwd: string, problems: InputProblem[]): EvidenceFlags | undefined {
+export function evidenceFlags(
+  values: Values,
+  cwd: string,
+  problems: InputProblem[],
+): EvidenceFlags | undefined {
   const text = (name: string) => {
     const value = values[name];
     if (typeof value !== 'string') return undefined;
@@ -40,9 +44,15 @@ export function evidenceFlags(values: Values, cwd: string, problems: InputProble
   if (dir !== undefined && statOrUndefined(dir)?.isDirectory() === false)
     problems.push({ where: '--evidence', message: `${dir} exists and is not a directory` });
   if (s3Uri !== undefined && !S3_URI_PATTERN.test(s3Uri))
-    problems.push({ where: '--evidence-s3', message: `must be s3://<bucket>[/<prefix>], not ${JSON.stringify(s3Uri)}` });
+    problems.push({
+      where: '--evidence-s3',
+      message: `must be s3://<bucket>[/<prefix>], not ${JSON.stringify(s3Uri)}`,
+    });
   if (kmsKeyId !== undefined && s3Uri === undefined)
-    problems.push({ where: '--evidence-kms-key', message: 'encrypts the upload: give it with --evidence-s3' });
+    problems.push({
+      where: '--evidence-kms-key',
+      message: 'encrypts the upload: give it with --evidence-s3',
+    });
   if (always && dir === undefined && s3Uri === undefined)
     problems.push({ where: '--evidence-always', message: 'needs --evidence <dir> or --evidence-s3 <uri>' });
   if (dir === undefined && s3Uri === undefined) return undefined;

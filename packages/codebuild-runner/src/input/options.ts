@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN, imageProblem } from '@kubeship/manifests';
+import { type EvidenceFlags, evidenceFlags } from './evidence.ts';
 import {
   ENVIRONMENT_NAME,
   LIMITS,
@@ -8,7 +9,6 @@ import {
   NUMERIC_FLAGS,
   parseWholeNumber,
 } from './limits.ts';
-import { type EvidenceFlags, evidenceFlags } from './evidence.ts';
 import { checkOutputFiles, type OutputFiles } from './output-files.ts';
 import { InputError, type InputProblem } from './problems.ts';
 

@@ -34,7 +34,11 @@ describe('exportsFile', () => {
   });
 
   it('a release with an uploaded evidence bundle exports its URL', () => {
-    const evidenceBundle = { name: 'kubeship-evidence-web-r5-x.tar.gz', bytes: 900, url: 's3://ev/web/x.tar.gz' };
+    const evidenceBundle = {
+      name: 'kubeship-evidence-web-r5-x.tar.gz',
+      bytes: 900,
+      url: 's3://ev/web/x.tar.gz',
+    };
     expect(parseExports(exportsFile({ ...rolledBack, evidenceBundle }, { exitCode: 1 }))).toMatchObject({
       KUBESHIP_EVIDENCE_URL: 's3://ev/web/x.tar.gz',
     });

@@ -260,7 +260,10 @@ export const deployReportSchema = z
           name: z.string().regex(/^kubeship-evidence-.+\.tar\.gz$/),
           bytes: z.number().int().positive(),
           path: z.string().min(1).optional(),
-          url: z.string().regex(/^s3:\/\/.+/).optional(),
+          url: z
+            .string()
+            .regex(/^s3:\/\/.+/)
+            .optional(),
         })
         .optional(),
       durationsMs: z.partialRecord(phase, millis),

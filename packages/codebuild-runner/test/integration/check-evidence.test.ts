@@ -39,12 +39,18 @@ afterAll(async () => {
 });
 
 function kubeship(args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}) {
-  return runProcess(process.execPath, [bin, ...args], { cwd, env: cliEnv(info, extraEnv), timeoutMs: 110_000 });
+  return runProcess(process.execPath, [bin, ...args], {
+    cwd,
+    env: cliEnv(info, extraEnv),
+    timeoutMs: 110_000,
+  });
 }
 
 function expectExit(run: ProcessRun, code: number): void {
   if (run.code !== code)
-    throw new Error(`expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
+    throw new Error(
+      `expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
+    );
 }
 
 async function namespace(prefix: string): Promise<string> {
@@ -54,7 +60,10 @@ async function namespace(prefix: string): Promise<string> {
 }
 
 /** A project directory with a typed app in `ns`; `app` and `env` extend the app and the environment. */
-function project(ns: string, extra: { app?: Record<string, unknown>; env?: Record<string, unknown> } = {}): string {
+function project(
+  ns: string,
+  extra: { app?: Record<string, unknown>; env?: Record<string, unknown> } = {},
+): string {
   const dir = tempDir('kubeship-check-');
   const config = {
     app: {
@@ -118,17 +127,27 @@ describe('kubeship check (built binary, testbed)', () => {
     const cwd = project(ns);
     const first = await kubeship(['check', '--tag', '1', '--output', 'json'], cwd);
     expectExit(first, 0);
-    const report = JSON.parse(first.stdout) as { command: string; outcome: string; result: { rightsReviewed: number; changes: unknown[] } };
+    const report = JSON.parse(first.stdout) as {
+      command: string;
+      outcome: string;
+      result: { rightsReviewed: number; changes: unknown[] };
+    };
     expect(report).toMatchObject({ command: 'check', outcome: 'allowed', code: null, exitCode: 0 });
     expect(report.result.rightsReviewed).toBeGreaterThan(10);
-    expect(report.result.changes).toContainEqual({ id: `Deployment ${ns}/web`, action: 'create', fields: expect.any(Array) });
+    expect(report.result.changes).toContainEqual({
+      id: `Deployment ${ns}/web`,
+      action: 'create',
+      fields: expect.any(Array),
+    });
     expect(await state(ns)).toEqual({});
 
     expectExit(await kubeship(['deploy', '--tag', '1'], cwd), 0);
     const before = await state(ns);
     const second = await kubeship(['check', '--tag', '2'], cwd);
     expectExit(second, 0);
-    expect(second.stdout).toMatch(/CHECK PASSED: a deploy of release 2 would be allowed: \d+ rights reviewed, dry-run passed/);
+    expect(second.stdout).toMatch(
+      /CHECK PASSED: a deploy of release 2 would be allowed: \d+ rights reviewed, dry-run passed/,
+    );
     expect(await state(ns)).toEqual(before);
     expect(await leases(ns)).toEqual([]);
   }, 120_000);
@@ -148,7 +167,13 @@ describe('kubeship check (built binary, testbed)', () => {
     await admin.putAccessEntry(nobody.arn, { username: 'check-nobody', groups: ['kubeship:nobody'] });
     const missing = `/check-missing-${id}/DB_PASSWORD`;
     const cases = [
-      { name: 'bad input', cwd: project(ns, { env: { replicas: -1 } }), code: 2, json: 'INVALID_INPUT', says: /environments\.test\.replicas/ },
+      {
+        name: 'bad input',
+        cwd: project(ns, { env: { replicas: -1 } }),
+        code: 2,
+        json: 'INVALID_INPUT',
+        says: /environments\.test\.replicas/,
+      },
       {
         name: 'missing SSM parameter',
         cwd: project(ns, { app: { env: { DB_PASSWORD: { ssm: missing } } } }),
@@ -216,8 +241,16 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
   it('a crash-looping release: its archive (local and S3, SSE-KMS) holds the log and events, no secret; URL in JSON, JUnit, exports', async () => {
     const ns = await namespace('evidence');
     const bucket = `kubeship-evidence-${id}`;
-    aws(['s3api', 'create-bucket', '--bucket', bucket, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
-    const key = aws(['kms', 'create-key', '--description', 'evidence', '--region', info.region], info.aws.credentials, info.aws.endpointUrl) as {
+    aws(
+      ['s3api', 'create-bucket', '--bucket', bucket, '--region', info.region],
+      info.aws.credentials,
+      info.aws.endpointUrl,
+    );
+    const key = aws(
+      ['kms', 'create-key', '--description', 'evidence', '--region', info.region],
+      info.aws.credentials,
+      info.aws.endpointUrl,
+    ) as {
       KeyMetadata: { KeyId: string };
     };
     const path = `/evidence-${id}/DB_PASSWORD`;
@@ -226,7 +259,8 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
       app: {
         env: { DB_PASSWORD: { ssm: path } },
         podAnnotations: {
-          [`${LOG_ANNOTATION_PREFIX}web`]: 'starting web, build 3\nconnecting to db.internal:3306\nfatal: cannot connect to database\n',
+          [`${LOG_ANNOTATION_PREFIX}web`]:
+            'starting web, build 3\nconnecting to db.internal:3306\nfatal: cannot connect to database\n',
         },
       },
     });
@@ -255,7 +289,9 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
     expectExit(run, 1);
     const report = deployReportSchema.parse(JSON.parse(run.stdout));
     const bundle = report.result.evidenceBundle;
-    expect(bundle?.url).toMatch(new RegExp(`^s3://${bucket}/web/test/kubeship-evidence-web-r2-.+\\.tar\\.gz$`));
+    expect(bundle?.url).toMatch(
+      new RegExp(`^s3://${bucket}/web/test/kubeship-evidence-web-r2-.+\\.tar\\.gz$`),
+    );
     expect(report.result.rollback?.healthy).toBe(true);
     const phases = report.events.flatMap((e) => (e.type === 'phase-started' ? [e.phase] : []));
     expect(phases.indexOf('evidence')).toBeLessThan(phases.indexOf('rollback'));
@@ -266,7 +302,15 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
     const local = join(cwd, 'evidence', bundle?.name ?? '');
     const s3Copy = join(mkdtempSync(join(cwd, 's3-')), 'bundle.tar.gz');
     const object = aws(
-      ['s3api', 'get-object', '--bucket', bucket, '--key', (bucket && bundle?.url?.slice(`s3://${bucket}/`.length)) ?? '', s3Copy],
+      [
+        's3api',
+        'get-object',
+        '--bucket',
+        bucket,
+        '--key',
+        (bucket && bundle?.url?.slice(`s3://${bucket}/`.length)) ?? '',
+        s3Copy,
+      ],
       info.aws.credentials,
       info.aws.endpointUrl,
     ) as { ServerSideEncryption?: string; SSEKMSKeyId?: string };
@@ -282,7 +326,9 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
     const logs = files.filter((file) => file.endsWith('.log'));
     expect(logs.some((file) => file.endsWith('web.previous.log'))).toBe(true);
     const previous = readFileSync(logs.find((file) => file.endsWith('web.previous.log')) ?? '', 'utf8');
-    expect(previous).toBe('starting web, build 3\nconnecting to db.internal:3306\nfatal: cannot connect to database\n');
+    expect(previous).toBe(
+      'starting web, build 3\nconnecting to db.internal:3306\nfatal: cannot connect to database\n',
+    );
     const events = readFileSync(join(out, 'events.json'), 'utf8');
     expect(events).toMatch(/"reason": "BackOff"/);
     expect(readFileSync(join(out, 'release.yaml'), 'utf8')).toContain('DB_PASSWORD: <redacted>');
@@ -299,7 +345,15 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
     const cwd = project(ns);
     expectExit(await kubeship(['deploy', '--tag', '1'], cwd), 0);
     const run = await kubeship(
-      ['deploy', '--tag', `2-${IMAGE_MARKERS.crashLoop}`, '--evidence-s3', 's3://kubeship-nowhere/x', '--output', 'json'],
+      [
+        'deploy',
+        '--tag',
+        `2-${IMAGE_MARKERS.crashLoop}`,
+        '--evidence-s3',
+        's3://kubeship-nowhere/x',
+        '--output',
+        'json',
+      ],
       cwd,
       { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', KUBESHIP_AWS_TIMEOUT: '5' },
     );
@@ -307,6 +361,8 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
     const report = deployReportSchema.parse(JSON.parse(run.stdout));
     expect(report.outcome).toBe('rolled-back');
     expect(report.result.evidenceBundle).toBeUndefined();
-    expect(report.result.warnings.join('\n')).toMatch(/the evidence bundle could not be uploaded to s3:\/\/kubeship-nowhere\/x/);
+    expect(report.result.warnings.join('\n')).toMatch(
+      /the evidence bundle could not be uploaded to s3:\/\/kubeship-nowhere\/x/,
+    );
   }, 120_000);
 });

@@ -11,7 +11,11 @@ import type { DeployEventListener } from '../report/events.ts';
 import {
   type AccessExplainer,
   type AccessPlan,
-  type AccessRight, missingRightsTable, type ResourceOf, rightsNeeded } from './rights.ts';
+  type AccessRight,
+  missingRightsTable,
+  type ResourceOf,
+  rightsNeeded,
+} from './rights.ts';
 
 /** What the access review found: how many distinct rights it asked about, and which were refused. */
 export interface AccessReview {
@@ -185,7 +189,11 @@ async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

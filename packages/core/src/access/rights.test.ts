@@ -59,15 +59,26 @@ describe('rightsNeeded', () => {
     const rights = rightsNeeded(basePlan({ hookNamespaces: ['shop'] }));
     const podLogs = rights.filter((r) => r.resource === 'pods' && r.subresource === 'log');
     expect(podLogs).toEqual([
-      { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'shop', why: 'diagnostics; hooks' },
+      {
+        verb: 'get',
+        group: '',
+        resource: 'pods',
+        subresource: 'log',
+        namespace: 'shop',
+        why: 'diagnostics; hooks',
+      },
     ]);
   });
 
   it('prune and rollback need delete on every group-kind of the previous release', () => {
     const got = keys(
-      basePlan({ previous: [{ object: object('batch/v1', 'CronJob', 'nightly', 'shop'), resource: cronJobs }] }),
+      basePlan({
+        previous: [{ object: object('batch/v1', 'CronJob', 'nightly', 'shop'), resource: cronJobs }],
+      }),
     );
-    expect(got).toEqual(expect.arrayContaining(['delete cronjobs.batch in shop', 'patch cronjobs.batch in shop']));
+    expect(got).toEqual(
+      expect.arrayContaining(['delete cronjobs.batch in shop', 'patch cronjobs.batch in shop']),
+    );
   });
 
   it('no lease, no prune, no rollback: neither leases nor delete on the release kinds', () => {
@@ -106,7 +117,11 @@ describe('rightsNeeded', () => {
         objects: [
           {
             object: crd,
-            resource: { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', namespaced: false },
+            resource: {
+              group: 'apiextensions.k8s.io',
+              resource: 'customresourcedefinitions',
+              namespaced: false,
+            },
           },
           { object: object('example.com/v1', 'Widget', 'w', 'shop') },
         ],

@@ -42,7 +42,10 @@ export interface AccessPlan {
   readonly prune: boolean;
   readonly rollback: boolean;
   /** How a Deployment is shipped, and in which namespace. */
-  readonly progressive?: { readonly mode: 'canary' | 'alb-canary' | 'blue-green'; readonly namespace: string };
+  readonly progressive?: {
+    readonly mode: 'canary' | 'alb-canary' | 'blue-green';
+    readonly namespace: string;
+  };
 }
 
 const COLLECTIONS: Readonly<Record<RelatedCollection, { group: string; resource: string }>> = {
@@ -109,7 +112,11 @@ export function rightsNeeded(plan: AccessPlan): AccessRight[] {
       need(['get'], { group: '', resource: 'pods', subresource: 'log', namespace }, 'diagnostics');
     }
     if (namespace && (object.kind === 'Deployment' || object.kind === 'StatefulSet'))
-      need(['list'], { group: 'autoscaling', resource: 'horizontalpodautoscalers', namespace }, 'plan (autoscaled replicas)');
+      need(
+        ['list'],
+        { group: 'autoscaling', resource: 'horizontalpodautoscalers', namespace },
+        'plan (autoscaled replicas)',
+      );
     if (namespace && object.kind === 'StatefulSet' && plan.rollback)
       need(['delete'], { group: '', resource: 'pods', namespace }, 'rollback (broken StatefulSet pods)');
   }
@@ -125,8 +132,16 @@ export function rightsNeeded(plan: AccessPlan): AccessRight[] {
   }
 
   const records = plan.recordNamespace;
-  need(['list', 'get', 'create', 'patch', 'delete'], { group: '', resource: 'secrets', namespace: records }, 'release records');
-  need(['get', 'create', 'patch'], { group: '', resource: 'configmaps', namespace: records }, 'ApplySet parent');
+  need(
+    ['list', 'get', 'create', 'patch', 'delete'],
+    { group: '', resource: 'secrets', namespace: records },
+    'release records',
+  );
+  need(
+    ['get', 'create', 'patch'],
+    { group: '', resource: 'configmaps', namespace: records },
+    'ApplySet parent',
+  );
   if (plan.lease)
     need(
       ['get', 'create', 'update', 'delete', 'list', 'watch'],
@@ -137,7 +152,11 @@ export function rightsNeeded(plan: AccessPlan): AccessRight[] {
     need(['get', 'create', 'delete'], { group: '', resource: 'namespaces' }, 'namespace creation');
 
   for (const namespace of plan.hookNamespaces) {
-    need(['get', 'create', 'patch', 'list', 'watch', 'delete'], { group: 'batch', resource: 'jobs', namespace }, 'hooks');
+    need(
+      ['get', 'create', 'patch', 'list', 'watch', 'delete'],
+      { group: 'batch', resource: 'jobs', namespace },
+      'hooks',
+    );
     need(['list', 'watch'], { group: '', resource: 'pods', namespace }, 'hooks');
     need(['get'], { group: '', resource: 'pods', subresource: 'log', namespace }, 'hooks');
   }

@@ -1,19 +1,19 @@
 import type * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
-import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
-import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
 import { reviewReleaseAccess } from '../access/review.ts';
 import type { AccessExplainer } from '../access/rights.ts';
+import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
+import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
 import { unreachableCause } from '../auth/_kubernetes-errors.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
+import { type EvidenceBundle, type EvidenceOptions, saveEvidence } from '../evidence/save.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
 import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
 import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
 import { endBlueGreen, greenDeployment, runBlueGreen } from '../progressive/blue-green.ts';
 import { canaryDeployment, removeCanary, restoreTraffic, runCanarySteps } from '../progressive/canary.ts';
 import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
-import { type EvidenceBundle, type EvidenceOptions, saveEvidence } from '../evidence/save.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
 import { deleteMembers, inventoryAfter, missingFrom } from '../release/prune.ts';
@@ -269,7 +269,8 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     if (!failed(ctx)) await canary(ctx);
     if (!failed(ctx)) await runHooks(ctx, 'post-deploy');
     if (!failed(ctx)) await bake(ctx);
-    if (options.evidence?.always || failed(ctx)) ctx.evidenceBundle = await phase(ctx, 'evidence', () => saveEvidence(ctx));
+    if (options.evidence?.always || failed(ctx))
+      ctx.evidenceBundle = await phase(ctx, 'evidence', () => saveEvidence(ctx));
     if (failed(ctx)) {
       await diagnose(ctx);
       await rollBack(ctx);

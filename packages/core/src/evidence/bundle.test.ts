@@ -30,7 +30,9 @@ const input = (extra: Partial<BundleInput> = {}): BundleInput => ({
   revision: 3,
   previousRevision: 2,
   report: { verdicts: [{ reason: 'CrashLoopBackOff' }] },
-  events: [{ object: 'Pod/web-1', type: 'Warning', reason: 'BackOff', message: 'Back-off restarting', count: 4 }],
+  events: [
+    { object: 'Pod/web-1', type: 'Warning', reason: 'BackOff', message: 'Back-off restarting', count: 4 },
+  ],
   containers: [],
   logs: [
     {
@@ -53,7 +55,9 @@ function untar(archive: Buffer): Record<string, string> {
   const dir = mkdtempSync(join(work, 'x-'));
   const file = join(dir, 'bundle.tar.gz');
   writeFileSync(file, archive);
-  const names = execFileSync('tar', ['-tzf', file, '--exclude', '*/'], { encoding: 'utf8' }).trim().split('\n');
+  const names = execFileSync('tar', ['-tzf', file, '--exclude', '*/'], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   execFileSync('tar', ['-xzf', file, '-C', dir]);
   return Object.fromEntries(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
 }
@@ -66,7 +70,9 @@ describe('evidence bundle', () => {
       { name: long, content: 'x'.repeat(1500) },
       { name: 'empty.json', content: '' },
     ];
-    expect(untar(tarGzip(files, Date.now()))).toEqual(Object.fromEntries(files.map((f) => [f.name, f.content])));
+    expect(untar(tarGzip(files, Date.now()))).toEqual(
+      Object.fromEntries(files.map((f) => [f.name, f.content])),
+    );
   });
 
   it('holds the report, events, logs, release and diff; no Secret value in any form', () => {
@@ -91,7 +97,14 @@ describe('evidence bundle', () => {
   });
 
   it('a truncated log says so, with the bound', () => {
-    const log = { namespace: 'shop', pod: 'p', container: 'c', instance: 'current' as const, text: 'abc', truncated: true };
+    const log = {
+      namespace: 'shop',
+      pod: 'p',
+      container: 'c',
+      instance: 'current' as const,
+      text: 'abc',
+      truncated: true,
+    };
     const files = evidenceFiles(input({ logs: [log] }));
     expect(files.find((f) => f.name === 'logs/shop/p/c.current.log')?.content).toBe(
       '(only the first 1024 bytes of a longer log)\nabc',

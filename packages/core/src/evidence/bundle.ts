@@ -93,7 +93,10 @@ export function secretValuesOf(objects: readonly KubeObject[]): string[] {
   const values = new Set<string>();
   for (const object of objects) {
     if (object.kind !== 'Secret') continue;
-    const { data, stringData } = object as { data?: Record<string, string>; stringData?: Record<string, string> };
+    const { data, stringData } = object as {
+      data?: Record<string, string>;
+      stringData?: Record<string, string>;
+    };
     for (const value of Object.values(data ?? {})) values.add(Buffer.from(value, 'base64').toString('utf8'));
     for (const value of Object.values(stringData ?? {})) values.add(value);
   }
@@ -123,9 +126,12 @@ function json(value: unknown): string {
 }
 
 function diffText(input: BundleInput): string {
-  if (input.previous.length === 0) return `release ${input.revision} is the first release of ${input.app}: no diff\n`;
+  if (input.previous.length === 0)
+    return `release ${input.revision} is the first release of ${input.app}: no diff\n`;
   const lines = diffReleases({ objects: input.previous }, { objects: input.release }).flatMap((d) =>
-    d.action === 'unchanged' ? [] : [`${d.action} ${d.id}`, ...d.changes.map((c) => `  ${describeChange(c)}`)],
+    d.action === 'unchanged'
+      ? []
+      : [`${d.action} ${d.id}`, ...d.changes.map((c) => `  ${describeChange(c)}`)],
   );
   return `release ${input.previousRevision} -> ${input.revision} of ${input.app}\n${lines.join('\n')}\n`;
 }

@@ -22,15 +22,25 @@ export async function collectReleaseState(
   kc: k8s.KubeConfig,
   options: {
     readonly objects: readonly KubeObject[];
-    readonly doomed: ReadonlyArray<{ readonly namespace: string; readonly pod: string; readonly container?: string }>;
+    readonly doomed: ReadonlyArray<{
+      readonly namespace: string;
+      readonly pod: string;
+      readonly container?: string;
+    }>;
     readonly logLimitBytes?: number;
   },
 ): Promise<{ events: BundleEvent[]; containers: BundleContainer[]; logs: BundleLog[] }> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const batch = kc.makeApiClient(k8s.BatchV1Api);
-  const namespaces = [...new Set(options.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])))];
-  const items = <T>(read: Promise<{ items: T[] }>) => read.then((l) => l.items, () => [] as T[]);
+  const namespaces = [
+    ...new Set(options.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))),
+  ];
+  const items = <T>(read: Promise<{ items: T[] }>) =>
+    read.then(
+      (l) => l.items,
+      () => [] as T[],
+    );
   const perNamespace = await Promise.all(
     namespaces.map(async (namespace) => {
       const [pods, replicaSets, jobs, events] = await Promise.all([
@@ -51,18 +61,34 @@ export async function collectReleaseState(
       return { namespace, pods: pods.filter((p) => members.has(`Pod/${p.metadata?.name}`)), events, members };
     }),
   );
-  const clusterScoped = new Set(options.objects.filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`));
+  const clusterScoped = new Set(
+    options.objects.filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`),
+  );
   const events = perNamespace.flatMap(({ events, members }) =>
     events
-      .filter((e) => members.has(`${e.involvedObject.kind}/${e.involvedObject.name}`) || clusterScoped.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
+      .filter(
+        (e) =>
+          members.has(`${e.involvedObject.kind}/${e.involvedObject.name}`) ||
+          clusterScoped.has(`${e.involvedObject.kind}/${e.involvedObject.name}`),
+      )
       .map(eventOf),
   );
-  const containers = perNamespace.flatMap(({ namespace, pods }) => pods.flatMap((pod) => containersOf(namespace, pod)));
-  const failing = new Map<string, BundleContainer | { namespace: string; pod: string; container: string; restartCount: number }>();
+  const containers = perNamespace.flatMap(({ namespace, pods }) =>
+    pods.flatMap((pod) => containersOf(namespace, pod)),
+  );
+  const failing = new Map<
+    string,
+    BundleContainer | { namespace: string; pod: string; container: string; restartCount: number }
+  >();
   for (const d of options.doomed) {
     if (!d.container) continue;
-    const known = containers.find((c) => c.namespace === d.namespace && c.pod === d.pod && c.container === d.container);
-    failing.set(`${d.namespace}/${d.pod}/${d.container}`, known ?? { ...d, container: d.container, restartCount: 0 });
+    const known = containers.find(
+      (c) => c.namespace === d.namespace && c.pod === d.pod && c.container === d.container,
+    );
+    failing.set(
+      `${d.namespace}/${d.pod}/${d.container}`,
+      known ?? { ...d, container: d.container, restartCount: 0 },
+    );
   }
   for (const c of containers) if (isFailing(c)) failing.set(`${c.namespace}/${c.pod}/${c.container}`, c);
   const limit = options.logLimitBytes ?? EVIDENCE_LOG_LIMIT_BYTES;
@@ -95,7 +121,8 @@ function releaseMembers(objects: readonly KubeObject[], owned: readonly Live[]):
 }
 
 function eventOf(event: k8s.CoreV1Event): BundleEvent {
-  const time = (value: Date | string | undefined | null) => (value ? new Date(value).toISOString() : undefined);
+  const time = (value: Date | string | undefined | null) =>
+    value ? new Date(value).toISOString() : undefined;
   const first = time(event.firstTimestamp ?? event.eventTime);
   const last = time(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp);
   return {

@@ -65,9 +65,13 @@ const DEFAULT_UPLOAD_TIMEOUT_MS = 60_000;
 export function parseS3Uri(uri: string, parameter = 'evidence.s3.uri'): { bucket: string; prefix: string } {
   const match = S3_URI_PATTERN.exec(uri);
   if (!match)
-    throw new KubeshipError('INVALID_INPUT', `${parameter} must be s3://<bucket>[/<prefix>], not ${JSON.stringify(uri)}`, {
-      details: { parameter },
-    });
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `${parameter} must be s3://<bucket>[/<prefix>], not ${JSON.stringify(uri)}`,
+      {
+        details: { parameter },
+      },
+    );
   return { bucket: match[1] as string, prefix: (match[2] ?? '').replace(/\/+$/, '') };
 }
 
@@ -90,12 +94,15 @@ export async function saveEvidence(subject: EvidenceSubject): Promise<EvidenceBu
   let archive: Buffer;
   try {
     const doomed = subject.verdicts.flatMap((v) =>
-      v.outcome === 'failed' ? v.doomed.map((d) => ({ ...d, namespace: v.target.namespace ?? subject.namespace })) : [],
+      v.outcome === 'failed'
+        ? v.doomed.map((d) => ({ ...d, namespace: v.target.namespace ?? subject.namespace }))
+        : [],
     );
     const state = await collectReleaseState(subject.kc, { objects: subject.objects, doomed, logLimitBytes });
     const failed =
-      subject.verdicts.some((v) => v.outcome !== 'complete' && v.outcome !== 'applied' && v.outcome !== 'unverified') ||
-      subject.steps.some(stepFailed);
+      subject.verdicts.some(
+        (v) => v.outcome !== 'complete' && v.outcome !== 'applied' && v.outcome !== 'unverified',
+      ) || subject.steps.some(stepFailed);
     archive = tarGzip(
       evidenceFiles({
         app: subject.options.app,
@@ -150,7 +157,11 @@ export async function saveEvidence(subject: EvidenceSubject): Promise<EvidenceBu
   return { name, bytes: archive.length, ...(path ? { path } : {}), ...(url ? { url } : {}) };
 }
 
-async function upload(archive: Buffer, name: string, s3: NonNullable<EvidenceOptions['s3']>): Promise<string> {
+async function upload(
+  archive: Buffer,
+  name: string,
+  s3: NonNullable<EvidenceOptions['s3']>,
+): Promise<string> {
   const { bucket, prefix } = parseS3Uri(s3.uri);
   const key = prefix ? `${prefix}/${name}` : name;
   const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
@@ -177,5 +188,7 @@ async function upload(archive: Buffer, name: string, s3: NonNullable<EvidenceOpt
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  return error instanceof Error
+    ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
+    : String(error);
 }

@@ -57,7 +57,10 @@ async function buildRole(prefix: string): Promise<{ kc: k8s.KubeConfig; group: s
   const connection = await connectToEks({
     clusterName: info.clusterName,
     region: info.region,
-    credentials: async () => ({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey }),
+    credentials: async () => ({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+    }),
   });
   return { kc: connection.kubeConfig, group: `${role}-group` };
 }
@@ -88,16 +91,26 @@ async function grant(group: string, rights: readonly AccessRight[]): Promise<voi
     });
     await clients.rbac.createNamespacedRoleBinding({
       namespace: ns,
-      body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects },
+      body: {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects,
+      },
     });
   }
   const clusterWide = rights.filter((r) => !r.namespace);
-  if (clusterWide.length > 0) throw new Error(`this release should need no cluster-wide right: ${clusterWide.map(rightKey)}`);
+  if (clusterWide.length > 0)
+    throw new Error(`this release should need no cluster-wide right: ${clusterWide.map(rightKey)}`);
 }
 
 function release(ns: string, image: string, extra: readonly KubeObject[] = []): KubeObject[] {
   return [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-settings', namespace: ns }, data: { MODE: image } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-settings', namespace: ns },
+      data: { MODE: image },
+    },
     {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -164,7 +177,10 @@ async function snapshot(ns: string): Promise<Record<string, string>> {
   const kinds = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'ReplicaSet', 'Lease'];
   return Object.fromEntries(
     lists.flatMap((list, i) =>
-      (list.items as k8s.KubernetesObject[]).map((o) => [`${kinds[i]}/${o.metadata?.name}`, o.metadata?.resourceVersion ?? '']),
+      (list.items as k8s.KubernetesObject[]).map((o) => [
+        `${kinds[i]}/${o.metadata?.name}`,
+        o.metadata?.resourceVersion ?? '',
+      ]),
     ),
   );
 }
@@ -179,7 +195,11 @@ describe('the pre-flight access review (RBAC-limited build roles, testbed)', () 
     const role = await buildRole('deployer-three');
     const everything = (await refusal(() => deploy(role.kc, ns, release(ns, 'registry.local/web:2')))).details
       .missing as AccessRight[];
-    const withheld = ['delete secrets in ' + ns, 'watch replicasets.apps in ' + ns, 'update leases.coordination.k8s.io in ' + ns];
+    const withheld = [
+      `delete secrets in ${ns}`,
+      `watch replicasets.apps in ${ns}`,
+      `update leases.coordination.k8s.io in ${ns}`,
+    ];
     expect(everything.map(rightKey)).toEqual(expect.arrayContaining(withheld));
     await grant(
       role.group,
@@ -194,7 +214,9 @@ describe('the pre-flight access review (RBAC-limited build roles, testbed)', () 
     expect(refused.message).toMatch(/found 3 missing rights .*nothing was changed/);
     expect(refused.message).toMatch(/^VERB +RESOURCE +API GROUP +NAMESPACE +NEEDED FOR$/m);
     expect(refused.message).toMatch(new RegExp(`^delete +secrets +"" +${ns} +release records$`, 'm'));
-    expect(refused.message).toMatch(new RegExp(`^update +leases +coordination\\.k8s\\.io +${ns} +deploy lease$`, 'm'));
+    expect(refused.message).toMatch(
+      new RegExp(`^update +leases +coordination\\.k8s\\.io +${ns} +deploy lease$`, 'm'),
+    );
     expect(await snapshot(ns)).toEqual(before);
     expect(await namespaceNames()).toEqual(namespacesBefore);
   }, 120_000);

@@ -213,7 +213,9 @@ describe('the pre-flight access review (RBAC-limited build roles, testbed)', () 
     expect(missingOf(refused)).toEqual([...withheld].sort());
     expect(refused.message).toMatch(/found 3 missing rights .*nothing was changed/);
     expect(refused.message).toMatch(/^VERB +RESOURCE +API GROUP +NAMESPACE +NEEDED FOR$/m);
-    expect(refused.message).toMatch(new RegExp(`^delete +secrets +"" +${ns} +release records$`, 'm'));
+    expect(refused.message).toMatch(
+      new RegExp(`^delete +secrets +"" +${ns} +prune, rollback; release records$`, 'm'),
+    );
     expect(refused.message).toMatch(
       new RegExp(`^update +leases +coordination\\.k8s\\.io +${ns} +deploy lease$`, 'm'),
     );

@@ -192,7 +192,16 @@ describe('kubeship check (built binary, testbed)', () => {
       {
         name: 'dry-run rejection',
         cwd: templatesProject(ns, {
-          'app.yaml': `apiVersion: v1
+          'app.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: registry.local/web:1 }] }
+---
+apiVersion: v1
 kind: Service
 metadata: { name: web-broken }
 spec:
@@ -325,12 +334,25 @@ describe('the evidence bundle (built binary, testbed, moto S3)', () => {
       .map((entry) => join(entry.parentPath, entry.name));
     const logs = files.filter((file) => file.endsWith('.log'));
     expect(logs.some((file) => file.endsWith('web.previous.log'))).toBe(true);
-    const previous = readFileSync(logs.find((file) => file.endsWith('web.previous.log')) ?? '', 'utf8');
+    const previousLog = logs.find((file) => file.endsWith('web.previous.log'));
+    const previous = readFileSync(previousLog ?? '', 'utf8');
     expect(previous).toBe(
       'starting web, build 3\nconnecting to db.internal:3306\nfatal: cannot connect to database\n',
     );
-    const events = readFileSync(join(out, 'events.json'), 'utf8');
-    expect(events).toMatch(/"reason": "BackOff"/);
+    // the testbed's KWOK kubelet emits no events of its own: the scheduler's and controllers' are there
+    const failingPod = previousLog?.split('/').at(-2) ?? 'no pod';
+    const events = JSON.parse(readFileSync(join(out, 'events.json'), 'utf8')) as Array<{
+      object: string;
+      reason: string;
+    }>;
+    expect(events).toContainEqual(
+      expect.objectContaining({ object: `Pod/${failingPod}`, reason: 'Scheduled' }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ object: 'Deployment/web', reason: 'ScalingReplicaSet' }),
+    );
+    const containers = readFileSync(join(out, 'containers.json'), 'utf8');
+    expect(containers).toContain('CrashLoopBackOff');
     expect(readFileSync(join(out, 'release.yaml'), 'utf8')).toContain('DB_PASSWORD: <redacted>');
     expect(readFileSync(join(out, 'diff.txt'), 'utf8')).toMatch(/changed Deployment .*\/web/);
     for (const file of files) {

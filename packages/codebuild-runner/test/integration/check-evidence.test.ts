@@ -199,7 +199,7 @@ spec:
   selector: { matchLabels: { app: web } }
   template:
     metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: registry.local/web:1 }] }
+    spec: { containers: [{ name: web, image: registry.local/web:1, ports: [{ containerPort: 80 }] }] }
 ---
 apiVersion: v1
 kind: Service

@@ -32,10 +32,12 @@ class Connection implements ClusterConnection {
   readonly server: string;
   readonly principal: string;
   readonly description: string;
-  readonly explainAccess?: AccessExplainer;
+  declare readonly explainAccess?: AccessExplainer;
 
   constructor(fields: ClusterConnection) {
-    if (fields.explainAccess) this.explainAccess = fields.explainAccess;
+    // a function, not data: kept out of the connection's keys and JSON like the KubeConfig
+    if (fields.explainAccess)
+      Object.defineProperty(this, 'explainAccess', { value: fields.explainAccess, enumerable: false });
     this.server = fields.server;
     this.principal = fields.principal;
     this.description = fields.description;

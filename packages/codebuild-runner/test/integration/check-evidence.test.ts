@@ -187,7 +187,7 @@ describe('kubeship check (built binary, testbed)', () => {
         env: { AWS_ACCESS_KEY_ID: nobody.accessKeyId, AWS_SECRET_ACCESS_KEY: nobody.secretAccessKey },
         code: 3,
         json: 'FORBIDDEN',
-        says: /missing rights .*nothing was changed[\s\S]*VERB +RESOURCE +API GROUP +NAMESPACE +NEEDED FOR[\s\S]*patch +deployments +apps/,
+        says: /not allowed \d+ of the \d+ rights this deploy can need; nothing was changed[\s\S]*VERB +RESOURCE +API GROUP +NAMESPACE +NEEDED FOR[\s\S]*patch +deployments +apps/,
       },
       {
         name: 'dry-run rejection',

@@ -214,6 +214,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
       KUBESHIP_EXIT_CODE: '0',
       KUBESHIP_STRATEGY: 'rolling',
       KUBESHIP_LAST_STEP: '',
+      KUBESHIP_EVIDENCE_URL: '',
     });
 
     // status, human and JSON

@@ -100,7 +100,7 @@ async function review(subject: AccessReviewSubject): Promise<AccessReview> {
   throw new KubeshipError(
     'FORBIDDEN',
     [
-      `the access review found ${refused.length} missing right${refused.length === 1 ? '' : 's'} (of ${rights.length} this deploy can need); nothing was changed:`,
+      `access review: not allowed ${refused.length} of the ${rights.length} rights this deploy can need; nothing was changed:`,
       missingRightsTable(refused),
       ...reasons,
     ].join('\n'),

@@ -211,7 +211,9 @@ describe('the pre-flight access review (RBAC-limited build roles, testbed)', () 
 
     expect(refused.code).toBe('FORBIDDEN');
     expect(missingOf(refused)).toEqual([...withheld].sort());
-    expect(refused.message).toMatch(/found 3 missing rights .*nothing was changed/);
+    expect(refused.message).toMatch(
+      /not allowed 3 of the \d+ rights this deploy can need; nothing was changed/,
+    );
     expect(refused.message).toMatch(/^VERB +RESOURCE +API GROUP +NAMESPACE +NEEDED FOR$/m);
     expect(refused.message).toMatch(
       new RegExp(`^delete +secrets +"" +${ns} +prune, rollback; release records$`, 'm'),

@@ -1,4 +1,13 @@
 // The public API of @kubeship/core: every export is listed here by name.
+export { accessEntryPrincipal, explainFromAccessEntry } from './access/eks-explain.ts';
+export { ACCESS_REVIEW_CONCURRENCY, ACCESS_REVIEW_TIMEOUT_MS, type AccessReview } from './access/review.ts';
+export {
+  type AccessExplainer,
+  type AccessPlan,
+  type AccessRight,
+  missingRightsTable,
+  rightsNeeded,
+} from './access/rights.ts';
 export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
 export {
   type ApplyWarning,
@@ -42,6 +51,8 @@ export {
   type SsmBinding,
 } from './config/index.ts';
 export {
+  type CheckResult,
+  checkObjects,
   type DeploymentOutcome,
   type DeployObjectsOptions,
   type DeployResult,
@@ -67,6 +78,8 @@ export {
   rolloutOptionsOf,
 } from './environment/plan.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export { EVIDENCE_LOG_LIMIT_BYTES, EVIDENCE_MAX_FAILING_CONTAINERS } from './evidence/collect.ts';
+export { type EvidenceBundle, type EvidenceOptions, parseS3Uri } from './evidence/save.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,

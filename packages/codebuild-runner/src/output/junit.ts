@@ -47,6 +47,7 @@ export function junitReport(result: DeployResult, context: { environment: string
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="kubeship" tests="${tests}" failures="${failures}" time="${seconds}">`,
     `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
+    ...evidenceProperties(result),
     ...cases,
     '  </testsuite>',
     '</testsuites>',
@@ -68,4 +69,15 @@ function stepCase(step: ReleaseStep, suite: string): string {
   ].join('\n');
   const type = step.reason ?? step.outcome;
   return `${head}\n      <failure type="${escapeXml(type)}" message="${escapeXml(`${step.outcome}: ${type}`)}">${escapeXml(details)}</failure>\n    </testcase>`;
+}
+
+/** The evidence bundle's location as suite properties (JUnit's place for run metadata). */
+function evidenceProperties(result: DeployResult): string[] {
+  const bundle = result.evidenceBundle;
+  if (!bundle) return [];
+  const properties = [
+    ...(bundle.url ? [['kubeship.evidence.url', bundle.url]] : []),
+    ...(bundle.path ? [['kubeship.evidence.path', bundle.path]] : []),
+  ].map(([name, value]) => `      <property name="${name}" value="${escapeXml(value ?? '')}"/>`);
+  return ['    <properties>', ...properties, '    </properties>'];
 }

@@ -1,10 +1,13 @@
 import type * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
+import { reviewReleaseAccess } from '../access/review.ts';
+import type { AccessExplainer } from '../access/rights.ts';
 import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
 import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
 import { unreachableCause } from '../auth/_kubernetes-errors.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
+import { type EvidenceBundle, type EvidenceOptions, saveEvidence } from '../evidence/save.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
 import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
 import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
@@ -105,6 +108,13 @@ export interface DeployObjectsOptions {
     readonly service: string;
     readonly deployment?: string;
   };
+  /**
+   * The evidence bundle: written when the release fails, before it is rolled back (and, with
+   * `always`, for a healthy release too) into a directory and/or S3; see `saveEvidence`.
+   */
+  readonly evidence?: EvidenceOptions;
+  /** Says why rights the access review found missing are missing (a ClusterConnection's `explainAccess`). */
+  readonly explainAccess?: AccessExplainer;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -183,6 +193,8 @@ export interface DeployResult {
   readonly strategy?: 'rolling' | 'canary' | 'blue-green';
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
   readonly steps?: readonly ReleaseStep[];
+  /** Where the evidence bundle went (with the `evidence` option, when one was written). */
+  readonly evidenceBundle?: EvidenceBundle;
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
   readonly startedAt: number;
   readonly finishedAt: number;
@@ -235,6 +247,7 @@ interface Context {
   stopped?: NonNullable<DeployResult['stopped']>;
   /** Why the record of a stopped release could not be written. */
   recordError?: string;
+  evidenceBundle?: EvidenceBundle | undefined;
 }
 
 /**
@@ -247,6 +260,7 @@ interface Context {
  */
 export async function deployObjects(options: DeployObjectsOptions): Promise<DeployResult> {
   const ctx = validate(options);
+  await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
   await lock(ctx);
   try {
     await plan(ctx);
@@ -262,6 +276,8 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     if (!failed(ctx)) await canary(ctx);
     if (!failed(ctx)) await runHooks(ctx, 'post-deploy');
     if (!failed(ctx)) await bake(ctx);
+    if (options.evidence?.always || failed(ctx))
+      ctx.evidenceBundle = await phase(ctx, 'evidence', () => saveEvidence(ctx));
     if (failed(ctx)) {
       await diagnose(ctx);
       await rollBack(ctx);
@@ -279,6 +295,42 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
   } finally {
     await release(ctx);
   }
+}
+
+/** What {@link checkObjects} found: a deploy of these objects would be allowed. */
+export interface CheckResult {
+  /** The changes a deploy would make (Secret values never shown). */
+  readonly changes: DeployResult['changes'];
+  /** The dry-run's warnings (Pod Security, deprecations) and kubeship's own. */
+  readonly warnings: readonly string[];
+  /** The release revision a deploy would record, and the one it would replace (0: none). */
+  readonly revision: number;
+  readonly previousRevision: number;
+  /** How many distinct rights the access review asked about (0: the cluster refused the review). */
+  readonly rightsReviewed: number;
+  readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
+}
+
+/**
+ * Everything {@link deployObjects} does before it changes anything, changing nothing and taking
+ * no lease: validation, the access review, the plan, the alarm gate's state and the server-side
+ * dry-run of the whole set (hooks and canary objects included). Throws what the deploy would
+ * throw (FORBIDDEN with every missing right, DRY_RUN_REJECTED, an alarm firing, ...).
+ */
+export async function checkObjects(options: DeployObjectsOptions): Promise<CheckResult> {
+  const ctx = validate(options);
+  const access = await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
+  await plan(ctx);
+  await checkAlarms(ctx);
+  await dryRun(ctx);
+  return {
+    changes: ctx.changes,
+    warnings: ctx.warnings,
+    revision: ctx.revision,
+    previousRevision: ctx.previous?.revision ?? 0,
+    rightsReviewed: access.asked,
+    durationsMs: ctx.durations,
+  };
 }
 
 async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>): Promise<T> {
@@ -863,6 +915,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     ...(ctx.stopped ? { stopped: ctx.stopped } : {}),
     strategy: ctx.canary ? (ctx.canary.blueGreen ? 'blue-green' : 'canary') : 'rolling',
     steps: ctx.steps,
+    ...(ctx.evidenceBundle ? { evidenceBundle: ctx.evidenceBundle } : {}),
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
     finishedAt: ctx.clock.now(),

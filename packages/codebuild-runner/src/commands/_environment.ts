@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load.ts';
 import { planRenderedSource, type RenderPlan } from '../config/rendered-source.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
+import { fleetMemberOf, refuseWholeFleet } from './_fleet-member.ts';
 import { awsLimits, kubernetesLimits } from '../input/limits.ts';
 import type { CommandInput } from '../main.ts';
 
@@ -42,7 +43,11 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     cwd: input.io.cwd,
     ...(typeof input.values.config === 'string' ? { file: input.values.config } : {}),
   });
-  const chosen = selectEnvironment(config, file, name ?? input.options.environment);
+  const chosen = fleetMemberOf(
+    selectEnvironment(config, file, name ?? input.options.environment),
+    input.values.cluster,
+    file,
+  );
   const { environment } = chosen;
   const variables = { ...config.templates?.variables, ...environment.variables };
   const build = buildContext(input.env);
@@ -140,6 +145,7 @@ export function connect(opened: OpenedEnvironment, input: CommandInput): Promise
 }
 
 async function connectOnce(opened: OpenedEnvironment, input: CommandInput): Promise<ClusterConnection> {
+  refuseWholeFleet(opened);
   const { cluster, kubeconfig } = opened.environment;
   const { connectToEks, connectWithKubeconfig } = await import('@kubeship/core/auth');
   if (kubeconfig)

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Manifest } from '@kubeship/core';
+import type { ClusterConnection, DeployEventListener, DeployResult, Manifest } from '@kubeship/core';
 import { rolloutOptionsOf } from '@kubeship/core/environment';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
@@ -29,21 +29,48 @@ export async function deployEnvironment(
   },
 ): Promise<number> {
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
+  if (opened.environment.fleet) return (await import('./fleet.ts')).deployFleetEnvironment(input, options);
   const image = options.image ?? chooseImage(opened, { required: options.onlyDeployments });
-  // the cluster side is loaded only once the input is known to be right
-  const [
-    { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces },
-    { createReporter },
-  ] = await Promise.all([import('@kubeship/core'), import('../output/reporter.ts')]);
+  const { createReporter } = await import('../output/reporter.ts');
   const reporter = createReporter(input);
-  reporter.note(
+  const prepared = await prepareDeploy(input, opened, { ...options, image, note: reporter.note });
+  return finishDeploy(await prepared.deploy(reporter.listener), {
+    input,
+    reporter,
+    command: options.command,
+    environment: opened.name,
+    ...(image ? { image } : {}),
+  });
+}
+
+/** A deploy of one cluster, checked and ready: nothing in the cluster has changed yet. */
+export interface PreparedDeploy {
+  readonly connection: ClusterConnection;
+  /** Ships the release to the cluster (Helm adoption, then the engine) and returns its result. */
+  deploy(onEvent: DeployEventListener): Promise<DeployResult>;
+}
+
+/**
+ * Everything a deploy of one cluster does before it changes anything: the release built (SSM
+ * read), the cluster connected, its namespaces read (credentials and reachability proven).
+ */
+export async function prepareDeploy(
+  input: CommandInput,
+  opened: OpenedEnvironment,
+  options: { command: string; onlyDeployments: boolean; image?: string | undefined; note(line: string): void },
+): Promise<PreparedDeploy> {
+  const { image, note } = options;
+  // the cluster side is loaded only once the input is known to be right
+  const { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces } = await import(
+    '@kubeship/core'
+  );
+  note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
   );
-
   const release = await releaseFor(opened, input, { image });
-  for (const note of release.notes) reporter.note(note);
+  for (const line of release.notes) note(line);
   if (release.parameters.length > 0) {
-    reporter.note(
+    note(
       `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
     );
   }
@@ -59,7 +86,7 @@ export async function deployEnvironment(
       )
     : release.objects;
   const connection = await connect(opened, input);
-  reporter.note(`connected: ${connection.description}`);
+  note(`connected: ${connection.description}`);
   const noPrune = input.values['no-prune'] === true;
   if (noPrune) {
     const kept = await leftBehind(
@@ -68,7 +95,7 @@ export async function deployEnvironment(
       objects,
     );
     if (kept.length > 0)
-      reporter.note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
+      note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
   }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
   if (missing.length > 0) {
@@ -78,38 +105,38 @@ export async function deployEnvironment(
       { details: { missing } },
     );
   }
-  if (opened.renderPlan) {
-    const { adoptFromHelm } = await import('../config/rendered-source.ts');
-    for (const note of await adoptFromHelm(
-      opened.renderPlan,
-      connection.kubeConfig,
-      objects,
-      opened.namespace,
-    ))
-      reporter.note(note);
-  }
-  const result = await deployObjects({
-    kubeConfig: connection.kubeConfig,
-    app: release.app,
-    namespace: opened.namespace,
-    objects,
-    // set-image ships only the Deployments and their config: the rest of the release stays as it is
-    prune: !options.onlyDeployments && !noPrune,
-    changeCause: changeCause(image, opened.build),
-    ...rolloutOptionsOf(opened.plan),
-    force: Boolean(input.values.force),
-    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
-    ...(await alarmGate(opened, input)),
-    ...(await canaryOf(opened)),
-    ...blueGreenOf(opened),
-    ...(input.io.signal ? { signal: input.io.signal } : {}),
-    onEvent: reporter.listener,
-  });
-  return finishDeploy(result, {
-    input,
-    reporter,
-    command: options.command,
-    environment: opened.name,
-    ...(image ? { image } : {}),
-  });
+  const gates = { ...(await alarmGate(opened, input)), ...(await canaryOf(opened)), ...blueGreenOf(opened) };
+  return {
+    connection,
+    async deploy(onEvent) {
+      if (opened.renderPlan) {
+        const { adoptFromHelm } = await import('../config/rendered-source.ts');
+        for (const line of await adoptFromHelm(
+          opened.renderPlan,
+          connection.kubeConfig,
+          objects,
+          opened.namespace,
+        ))
+          note(line);
+      }
+      return deployObjects({
+        kubeConfig: connection.kubeConfig,
+        app: release.app,
+        namespace: opened.namespace,
+        objects,
+        // set-image ships only the Deployments and their config: the rest of the release stays as it is
+        prune: !options.onlyDeployments && !noPrune,
+        changeCause: changeCause(image, opened.build),
+        ...rolloutOptionsOf(opened.plan),
+        force: Boolean(input.values.force),
+        lease: {
+          holder: opened.build.buildId ?? `${hostname()}-${process.pid}`,
+          waitMs: opened.plan.lockWaitMs,
+        },
+        ...gates,
+        ...(input.io.signal ? { signal: input.io.signal } : {}),
+        onEvent,
+      });
+    },
+  };
 }

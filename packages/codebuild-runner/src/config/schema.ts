@@ -1,5 +1,6 @@
 import { type AppSpec, AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import * as z from 'zod';
+import { checkFleet, fleetSchema } from './fleet-schema.ts';
 import { ENVIRONMENT_NAME, LIMITS, type NumberLimit } from '../input/limits.ts';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
@@ -103,8 +104,7 @@ const canary = z
     error: 'needs exactly one of preset or steps',
   });
 
-const environment = z
-  .strictObject({
+const environmentObject = z.strictObject({
     /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
     cluster: z
       .strictObject({
@@ -147,10 +147,18 @@ const environment = z
         deployment: dnsLabel.optional(),
       })
       .optional(),
-  })
-  .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
-    error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',
   });
+
+const environment = environmentObject
+  .extend({
+    /** Or several clusters in ordered waves, each overriding what it needs (see docs/fleets.md). */
+    fleet: fleetSchema(environmentObject).optional(),
+  })
+  .refine(
+    (env) => [env.cluster, env.kubeconfig, env.fleet].filter((target) => target !== undefined).length === 1,
+    { error: 'needs exactly one of cluster (EKS), kubeconfig (a context) or fleet (several clusters)' },
+  )
+  .superRefine(checkFleet);
 
 /** The config file's schema (the app spec itself is validated by @kubeship/manifests). */
 export const configSchema = z

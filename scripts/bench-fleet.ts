@@ -51,7 +51,10 @@ export async function fleetRound(
       Array.from({ length: FLEET_CLUSTERS }, async (_, i) => {
         const namespace = `bench-${kind}-${round}-${i + 1}`;
         await context.createNamespace(namespace);
-        return [`c${i + 1}`, { kubeconfig: { path: context.kubeconfig, context: kubeContext }, namespace }] as const;
+        return [
+          `c${i + 1}`,
+          { kubeconfig: { path: context.kubeconfig, context: kubeContext }, namespace },
+        ] as const;
       }),
     );
     const shared = { timeoutSeconds: context.timeoutSeconds };
@@ -75,7 +78,12 @@ export async function fleetRound(
     return { dir, names: members.map(([name]) => name) };
   };
   const deploy = (dir: string, environment: string) =>
-    context.measure(process.execPath, [context.bin, 'deploy', '--env', environment, '--image', image], context.env, dir);
+    context.measure(
+      process.execPath,
+      [context.bin, 'deploy', '--env', environment, '--image', image],
+      context.env,
+      dir,
+    );
   const fleet = await project('fleet');
   const singles = await project('single');
   const measured = { fleet: await deploy(fleet.dir, 'fleet'), singles: [] as FleetBenchSample[] };

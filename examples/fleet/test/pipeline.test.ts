@@ -2,12 +2,11 @@
 // CodePipeline stages `kubeship pipeline` prints are the ones in pipeline.yaml, which passes
 // cfn-lint; the CodeBuild batch buildspec it prints is buildspec-batch.yml, valid against the
 // project's buildspec schema.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { removeTempDirs, runMain } from '../../../packages/codebuild-runner/test/harness.ts';
+import { removeTempDirs, runMain, tempDir } from '../../../packages/codebuild-runner/test/harness.ts';
 import { readYaml, runCfnLint, validateBuildspec } from '../../tools/lint.ts';
 
 afterAll(removeTempDirs);
@@ -22,7 +21,9 @@ async function generate(format: string): Promise<string> {
 
 describe('kubeship pipeline on the fleet example', () => {
   it('codepipeline: one stage per wave, one action per cluster; they are pipeline.yaml, which passes cfn-lint', async () => {
-    const stages = parse(await generate('codepipeline')) as Array<{ Name: string; Actions: Array<{ Name: string }> }>;
+    const file = join(tempDir('kubeship-fleet-stages-'), 'stages.yaml');
+    writeFileSync(file, await generate('codepipeline'));
+    const stages = readYaml(file) as Array<{ Name: string; Actions: Array<{ Name: string }> }>;
     expect(stages.map((s) => [s.Name, s.Actions.map((a) => a.Name)])).toEqual([
       ['Deploy-prod-wave-1', ['eu-west-1']],
       ['Deploy-prod-wave-2', ['us-east-1', 'ap-southeast-2']],

@@ -24,7 +24,9 @@ type CommandModule = { run(input: CommandInput): Promise<number> };
 
 /** `status` and `history` also show every cluster of a fleet environment. */
 const acrossFleet = (command: Promise<CommandModule>) =>
-  Promise.all([import('./commands/fleet-views.ts'), command]).then(([views, loaded]) => views.acrossFleet(loaded));
+  Promise.all([import('./commands/fleet-views.ts'), command]).then(([views, loaded]) =>
+    views.acrossFleet(loaded),
+  );
 
 // Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {

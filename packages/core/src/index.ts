@@ -59,6 +59,13 @@ export {
 } from './deploy/release.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
 export {
+  type FleetProblem,
+  type FleetSettings,
+  type FleetTarget,
+  fleetProblems,
+  memberSettings,
+} from './environment/fleet.ts';
+export {
   DEFAULT_ENVIRONMENT_TIMEOUT_SECONDS,
   type EnvironmentInputs,
   type EnvironmentPlan,
@@ -66,14 +73,21 @@ export {
   planEnvironment,
   rolloutOptionsOf,
 } from './environment/plan.ts';
-export {
-  type FleetProblem,
-  type FleetSettings,
-  type FleetTarget,
-  fleetProblems,
-  memberSettings,
-} from './environment/fleet.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export {
+  clustersWith,
+  type FleetClusterOutcome,
+  type FleetClusterStatus,
+  type FleetOutcome,
+  fleetOutcome,
+} from './fleet/outcome.ts';
+export {
+  type DeployFleetOptions,
+  deployFleet,
+  type FleetEvent,
+  type FleetEventListener,
+  type FleetResult,
+} from './fleet/run.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,
@@ -100,20 +114,6 @@ export {
   type ObjectDifference,
   type ReleaseDifference,
 } from './release/diff.ts';
-export {
-  clustersWith,
-  type FleetClusterOutcome,
-  type FleetClusterStatus,
-  type FleetOutcome,
-  fleetOutcome,
-} from './fleet/outcome.ts';
-export {
-  type DeployFleetOptions,
-  deployFleet,
-  type FleetEvent,
-  type FleetEventListener,
-  type FleetResult,
-} from './fleet/run.ts';
 export { readHistory, readRecord } from './release/history.ts';
 export { leftBehind } from './release/prune.ts';
 export type { ReleaseOutcome, ReleaseRecord, ReleaseSummary } from './release/record.ts';

@@ -12,9 +12,9 @@ import { loadConfig } from '../config/load.ts';
 import { planRenderedSource, type RenderPlan } from '../config/rendered-source.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
-import { fleetMemberOf, refuseWholeFleet } from './_fleet-member.ts';
 import { awsLimits, kubernetesLimits } from '../input/limits.ts';
 import type { CommandInput } from '../main.ts';
+import { fleetMemberOf, refuseWholeFleet } from './_fleet-member.ts';
 
 /** One environment of the config file, ready to use: nothing has been contacted yet. */
 export interface OpenedEnvironment {

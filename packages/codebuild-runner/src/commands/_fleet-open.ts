@@ -6,7 +6,7 @@ import { openEnvironment } from './_environment.ts';
 export async function fleetOf(input: CommandInput, environment?: string) {
   const opened = await openEnvironment(input, environment);
   const fleet = opened.environment.fleet;
-  if (!fleet) throw new UsageError(`environment ${opened.name} of ${opened.file} is one cluster, not a fleet`);
+  if (!fleet)
+    throw new UsageError(`environment ${opened.name} of ${opened.file} is one cluster, not a fleet`);
   return { opened, fleet, clusters: fleet.waves.flat() };
 }
-

@@ -57,7 +57,12 @@ export interface PreparedDeploy {
 export async function prepareDeploy(
   input: CommandInput,
   opened: OpenedEnvironment,
-  options: { command: string; onlyDeployments: boolean; image?: string | undefined; note(line: string): void },
+  options: {
+    command: string;
+    onlyDeployments: boolean;
+    image?: string | undefined;
+    note(line: string): void;
+  },
 ): Promise<PreparedDeploy> {
   const { image, note } = options;
   // the cluster side is loaded only once the input is known to be right
@@ -94,8 +99,7 @@ export async function prepareDeploy(
       { app: release.app, namespace: opened.namespace },
       objects,
     );
-    if (kept.length > 0)
-      note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
+    if (kept.length > 0) note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
   }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
   if (missing.length > 0) {

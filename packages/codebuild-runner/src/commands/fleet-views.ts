@@ -15,37 +15,36 @@ type CommandModule = { run(input: CommandInput): Promise<number> };
  */
 export function acrossFleet(command: CommandModule): CommandModule {
   return {
-      async run(input) {
-        if (typeof input.values.cluster === 'string') return command.run(input);
-        const opened = await openEnvironment(input);
-        const fleet = opened.environment.fleet;
-        if (!fleet) return command.run(input);
-        const json = input.options.output === 'json';
-        const clusters: Array<Record<string, unknown>> = [];
-        const codes: number[] = [];
-        for (const cluster of fleet.waves.flat()) {
-          let out = '';
-          const io = {
-            ...input.io,
-            stdout: (text: string) => {
-              out += text;
-            },
-          };
-          try {
-            codes.push(await command.run({ ...memberInput(input, cluster), io }));
-            if (json) clusters.push({ cluster, ...(JSON.parse(out) as object) });
-            else input.io.stdout(out.replace(/^(?=.)/gm, `[${cluster}] `));
-          } catch (error) {
-            const code = isKubeshipError(error) ? error.code : 'API_ERROR';
-            const message = error instanceof Error ? error.message : String(error);
-            codes.push(EXIT_CODE_OF[code]);
-            if (json) clusters.push({ cluster, outcome: 'error', code, message });
-            else input.io.stdout(`[${cluster}] cannot read: ${message}\n`);
-          }
+    async run(input) {
+      if (typeof input.values.cluster === 'string') return command.run(input);
+      const opened = await openEnvironment(input);
+      const fleet = opened.environment.fleet;
+      if (!fleet) return command.run(input);
+      const json = input.options.output === 'json';
+      const clusters: Array<Record<string, unknown>> = [];
+      const codes: number[] = [];
+      for (const cluster of fleet.waves.flat()) {
+        let out = '';
+        const io = {
+          ...input.io,
+          stdout: (text: string) => {
+            out += text;
+          },
+        };
+        try {
+          codes.push(await command.run({ ...memberInput(input, cluster), io }));
+          if (json) clusters.push({ cluster, ...(JSON.parse(out) as object) });
+          else input.io.stdout(out.replace(/^(?=.)/gm, `[${cluster}] `));
+        } catch (error) {
+          const code = isKubeshipError(error) ? error.code : 'API_ERROR';
+          const message = error instanceof Error ? error.message : String(error);
+          codes.push(EXIT_CODE_OF[code]);
+          if (json) clusters.push({ cluster, outcome: 'error', code, message });
+          else input.io.stdout(`[${cluster}] cannot read: ${message}\n`);
         }
-        if (json)
-          input.io.stdout(`${JSON.stringify({ environment: opened.name, clusters }, null, 2)}\n`);
-        return codes.length === 0 ? EXIT.ok : worstExitCode(codes);
-      },
+      }
+      if (json) input.io.stdout(`${JSON.stringify({ environment: opened.name, clusters }, null, 2)}\n`);
+      return codes.length === 0 ? EXIT.ok : worstExitCode(codes);
+    },
   };
 }

@@ -118,7 +118,12 @@ export async function deployFleetEnvironment(
     if (json) singles.set(c.cluster, JSON.parse(m.report) as Record<string, unknown>);
   }
   const image = options.image ?? [...members.values()][0]?.image;
-  const report = fleetReportOf(result, { command: options.command, environment: opened.name, image, singles });
+  const report = fleetReportOf(result, {
+    command: options.command,
+    environment: opened.name,
+    image,
+    singles,
+  });
   const { files } = input.options;
   if (files.reportJunit) writeOutputFile(files.reportJunit, fleetJunit(report));
   if (files.exports) writeOutputFile(files.exports, fleetExports(report));
@@ -148,7 +153,8 @@ async function typed<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ManifestError)
       throw new KubeshipError('INVALID_MANIFEST', error.message, { cause: error });
-    if (error instanceof UsageError) throw new KubeshipError('INVALID_INPUT', error.message, { cause: error });
+    if (error instanceof UsageError)
+      throw new KubeshipError('INVALID_INPUT', error.message, { cause: error });
     throw error;
   }
 }

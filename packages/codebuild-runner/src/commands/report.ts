@@ -1,10 +1,10 @@
+import { resolve } from 'node:path';
 import { KubeshipError } from '@kubeship/core/auth';
 import { UsageError } from '../args.ts';
 import { readTextFile } from '../input/files.ts';
 import { writeOutputFile } from '../input/output-files.ts';
 import type { CommandInput } from '../main.ts';
 import { fleetExports, fleetJunit, fleetTable, mergeReports } from '../output/fleet-report.ts';
-import { resolve } from 'node:path';
 
 /** The largest report file merged (a report carries every event of its deploy). */
 const MAX_REPORT_BYTES = 16 * 1024 * 1024;
@@ -16,7 +16,8 @@ const MAX_REPORT_BYTES = 16 * 1024 * 1024;
  */
 export async function run(input: CommandInput): Promise<number> {
   const [verb, ...files] = input.positionals;
-  if (verb !== 'merge') throw new UsageError(`the only report command is merge, not ${JSON.stringify(verb ?? '')}`);
+  if (verb !== 'merge')
+    throw new UsageError(`the only report command is merge, not ${JSON.stringify(verb ?? '')}`);
   if (files.length === 0) throw new UsageError('report merge needs the JSON reports to merge');
   const documents = files.map((file) => {
     const path = resolve(input.io.cwd, file);

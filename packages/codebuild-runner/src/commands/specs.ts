@@ -156,7 +156,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       'project-ref': {
         type: 'string',
         placeholder: 'logical-id',
-        description: 'codepipeline: the CodeBuild project resource that runs the deploys (default KubeshipDeployProject)',
+        description:
+          'codepipeline: the CodeBuild project resource that runs the deploys (default KubeshipDeployProject)',
       },
       'input-artifact': {
         type: 'string',
@@ -167,7 +168,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   },
   report: {
     summary: 'merge per-cluster JSON deploy reports into one fleet report (table or JSON, JUnit, exports)',
-    usage: 'kubeship report merge <report.json>... [--output json] [--report-junit <file>] [--exports <file>]',
+    usage:
+      'kubeship report merge <report.json>... [--output json] [--report-junit <file>] [--exports <file>]',
     positionals: true,
     options: {
       output: CONFIG_OPTIONS.output,

@@ -22,10 +22,9 @@ export const MAX_PARALLEL = 50;
 export function fleetSchema<Shape extends z.core.$ZodLooseShape>(environment: z.ZodObject<Shape>) {
   const member = environment
     .partial()
-    .refine(
-      (m: Record<string, unknown>) => (m.cluster === undefined) !== (m.kubeconfig === undefined),
-      { error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)' },
-    );
+    .refine((m: Record<string, unknown>) => (m.cluster === undefined) !== (m.kubeconfig === undefined), {
+      error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',
+    });
   return z.strictObject({
     /** Each cluster by its fleet name. */
     clusters: z.record(clusterName, member),

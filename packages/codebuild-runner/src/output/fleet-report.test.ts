@@ -32,7 +32,12 @@ const run = {
     { cluster: 'sa', wave: 3, status: 'untouched' as const, message: 'not deployed' },
   ],
 };
-const report = fleetReportOf(run, { command: 'deploy', environment: 'prod', image: 'web:2', singles: new Map() });
+const report = fleetReportOf(run, {
+  command: 'deploy',
+  environment: 'prod',
+  image: 'web:2',
+  singles: new Map(),
+});
 
 describe('exit codes of a fleet', () => {
   it('the worst cluster wins: 5 over 4 over 3 over 2 over 1 over 0', () => {
@@ -47,7 +52,11 @@ describe('exit codes of a fleet', () => {
     expect(clusterExitCode({ status: 'refused', error: { code: 'CLUSTER_UNREACHABLE' } })).toBe(EXIT.auth);
     expect(clusterExitCode({ status: 'reverted', result: deployed, revert: deployed })).toBe(EXIT.rolledBack);
     expect(
-      clusterExitCode({ status: 'reverted', result: deployed, revert: { ...rolledBack, code: 'ROLLBACK_FAILED' } }),
+      clusterExitCode({
+        status: 'reverted',
+        result: deployed,
+        revert: { ...rolledBack, code: 'ROLLBACK_FAILED' },
+      }),
     ).toBe(EXIT.needsHuman);
     expect(clusterExitCode({ status: 'untouched' })).toBe(EXIT.ok);
   });
@@ -111,7 +120,17 @@ describe('mergeReports', () => {
     const merged = mergeReports([
       { file: '/r/us-east-1.json', json: single(rolledBack, 1) },
       { file: '/r/eu-west-1.json', json: single(deployed, 0) },
-      { file: '/r/x.json', json: { command: 'deploy', outcome: 'error', code: 'CLUSTER_UNREACHABLE', exitCode: 3, message: 'no route', cluster: 'ap' } },
+      {
+        file: '/r/x.json',
+        json: {
+          command: 'deploy',
+          outcome: 'error',
+          code: 'CLUSTER_UNREACHABLE',
+          exitCode: 3,
+          message: 'no route',
+          cluster: 'ap',
+        },
+      },
     ]);
     expect(merged).toMatchObject({ environment: 'prod', outcome: 'stopped', exitCode: 3 });
     expect(merged.clusters.map((c) => [c.cluster, c.status, c.exitCode])).toEqual([

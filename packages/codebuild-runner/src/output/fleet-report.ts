@@ -23,9 +23,10 @@ export const EXIT_SEVERITY: readonly number[] = [
 
 /** Pure: the most severe of `codes` by {@link EXIT_SEVERITY} (0 for none). */
 export function worstExitCode(codes: readonly number[]): number {
-  return codes.reduce((worst, code) =>
-    EXIT_SEVERITY.indexOf(code) > EXIT_SEVERITY.indexOf(worst) ? code : worst,
-  EXIT.ok);
+  return codes.reduce(
+    (worst, code) => (EXIT_SEVERITY.indexOf(code) > EXIT_SEVERITY.indexOf(worst) ? code : worst),
+    EXIT.ok,
+  );
 }
 
 type Code = keyof typeof EXIT_CODE_OF;
@@ -150,7 +151,9 @@ function clusterSuite(c: ClusterReport, environment: string) {
       failures,
       errors: 0,
       lines: [
-        head.replace(/ tests="\d+"/, ` tests="${tests}"`).replace(/ failures="\d+"/, ` failures="${failures}"`),
+        head
+          .replace(/ tests="\d+"/, ` tests="${tests}"`)
+          .replace(/ failures="\d+"/, ` failures="${failures}"`),
         ...cases,
         ...revert,
         '  </testsuite>',
@@ -271,7 +274,10 @@ export function mergeReports(documents: readonly ReportDocument[]): FleetReport 
       outcome === 'deployed'
         ? `all ${clusters.length} clusters deployed and healthy`
         : `${failed.map((c) => c.cluster).join(', ') || 'no cluster'} did not deploy`,
-    failedWave: failed.reduce<number | null>((w, c) => (w === null ? c.wave : Math.min(w, c.wave ?? w)), null),
+    failedWave: failed.reduce<number | null>(
+      (w, c) => (w === null ? c.wave : Math.min(w, c.wave ?? w)),
+      null,
+    ),
     clusters,
   };
 }
@@ -281,7 +287,9 @@ function clustersOfDocument(file: string, json: unknown): ClusterReport[] {
   if (Array.isArray(doc.clusters)) return doc.clusters as ClusterReport[];
   const exitCode = doc.exitCode;
   if (typeof exitCode !== 'number' || typeof doc.outcome !== 'string')
-    throw new Error(`${file} is not a kubeship deploy report (--output json): it has no outcome and exitCode`);
+    throw new Error(
+      `${file} is not a kubeship deploy report (--output json): it has no outcome and exitCode`,
+    );
   const name = typeof doc.cluster === 'string' ? doc.cluster : basename(file).replace(/\.[^.]*$/, '');
   const result = doc.result as DeployResult | undefined;
   return [

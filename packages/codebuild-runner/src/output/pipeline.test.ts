@@ -43,7 +43,10 @@ describe('codePipelineStages', () => {
 
 describe('codeBuildBatch', () => {
   it('a build per cluster; each wave depends on the whole wave before; maxParallel queues within a wave', () => {
-    const spec = parse(codeBuildBatch({ ...fleet, maxParallel: 2 }, { kubeship: 'kubeship' })) as Record<string, any>;
+    const spec = parse(codeBuildBatch({ ...fleet, maxParallel: 2 }, { kubeship: 'kubeship' })) as Record<
+      string,
+      any
+    >;
     const graph = spec.batch['build-graph'] as Array<Record<string, any>>;
     expect(graph.map((b) => [b.identifier, b['depend-on'] ?? []])).toEqual([
       ['wave1_eu_west_1', []],
@@ -53,6 +56,8 @@ describe('codeBuildBatch', () => {
     ]);
     expect(graph[0]?.env.variables).toEqual({ KUBESHIP_ENV: 'prod', KUBESHIP_CLUSTER: 'eu-west-1' });
     expect(spec.batch['fast-fail']).toBe(true);
-    expect(spec.phases.build.commands.join('\n')).toContain('kubeship deploy --env "$KUBESHIP_ENV" --cluster "$KUBESHIP_CLUSTER"');
+    expect(spec.phases.build.commands.join('\n')).toContain(
+      'kubeship deploy --env "$KUBESHIP_ENV" --cluster "$KUBESHIP_CLUSTER"',
+    );
   });
 });

@@ -59,7 +59,13 @@ export function codePipelineStages(fleet: PipelineFleet, options: CodePipelineOp
         InputArtifacts: [{ Name: options.inputArtifact }],
         Configuration: {
           ProjectName: { Ref: options.projectRef },
-          EnvironmentVariables: JSON.stringify(fleetVariables(fleet.environment, cluster, 'array')),
+          EnvironmentVariables: JSON.stringify(
+            Object.entries(fleetVariables(fleet.environment, cluster)).map(([name, value]) => ({
+              name,
+              value,
+              type: 'PLAINTEXT',
+            })),
+          ),
         },
       })),
     };
@@ -93,7 +99,7 @@ export function codeBuildBatch(fleet: PipelineFleet, options: BatchOptions): str
       return {
         identifier: identifier(w, cluster),
         ...(dependOn.length > 0 ? { 'depend-on': dependOn } : {}),
-        env: { variables: fleetVariables(fleet.environment, cluster, 'record') },
+        env: { variables: fleetVariables(fleet.environment, cluster) },
       };
     }),
   );
@@ -114,11 +120,7 @@ export function codeBuildBatch(fleet: PipelineFleet, options: BatchOptions): str
   return `# kubeship pipeline --env ${fleet.environment} --format codebuild-batch: one build per cluster, wave after wave\n${stringify(buildspec)}`;
 }
 
-function fleetVariables(environment: string, cluster: string, shape: 'array'): object[];
-function fleetVariables(environment: string, cluster: string, shape: 'record'): Record<string, string>;
-function fleetVariables(environment: string, cluster: string, shape: 'array' | 'record') {
-  const values = { KUBESHIP_ENV: environment, KUBESHIP_CLUSTER: cluster };
-  return shape === 'record'
-    ? values
-    : Object.entries(values).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+/** The variables that make the project's one buildspec deploy one cluster of the fleet. */
+function fleetVariables(environment: string, cluster: string): Record<string, string> {
+  return { KUBESHIP_ENV: environment, KUBESHIP_CLUSTER: cluster };
 }

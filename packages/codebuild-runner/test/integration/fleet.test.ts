@@ -1,12 +1,13 @@
-// Fleets through the built `kubeship` binary on the testbed. The clusters of these fleets are
-// kubeconfig contexts of the one shared testbed, each with its own namespace (a real control plane
-// each; three testbeds at once would not fit the machine next to the rest of the suite); the
-// unreachable one is the same kubeconfig pointed at a closed port.
+// Fleets through the built `kubeship` binary on the testbed. Most fleets here are kubeconfig
+// contexts of the one shared testbed, each cluster with its own namespace (three control planes
+// per case would not fit the 2-core machine next to the rest of the suite); the unreachable one is
+// the same kubeconfig pointed at a closed port. One case runs on two real control planes: the
+// shared testbed through EKS authentication, and a second testbed started for it.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as k8s from '@kubernetes/client-node';
-import { IMAGE_MARKERS, type TestbedInfo } from '@kubeship/testbed';
+import * as k8s from '@kubernetes/client-node';
+import { IMAGE_MARKERS, startTestbed, type TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { adminClients, testNamespace, watchUntil } from '../../../testbed/test/helpers.ts';
@@ -41,7 +42,9 @@ function kubeship(args: readonly string[], cwd: string, onSpawn?: (child: ChildP
 
 function expectExit(run: ProcessRun, code: number): void {
   if (run.code !== code)
-    throw new Error(`expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
+    throw new Error(
+      `expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
+    );
 }
 
 // the app container takes the deployed tag; the sidecar's image is a per-cluster variable, so one
@@ -114,13 +117,20 @@ async function fleetProject(names: readonly string[], waves: ReadonlyArray<reado
 async function deploymentOf(namespace: string): Promise<k8s.V1Deployment> {
   return clients.apps.readNamespacedDeployment({ name: 'web', namespace });
 }
-const imageOf = async (namespace: string) => (await deploymentOf(namespace)).spec?.template.spec?.containers[0]?.image;
+const imageOf = async (namespace: string) =>
+  (await deploymentOf(namespace)).spec?.template.spec?.containers[0]?.image;
 
 interface FleetJson {
   outcome: string;
   exitCode: number;
   failedWave: number | null;
-  clusters: Array<{ cluster: string; wave: number; status: string; exitCode: number; result?: { outcome: string } }>;
+  clusters: Array<{
+    cluster: string;
+    wave: number;
+    status: string;
+    exitCode: number;
+    result?: { outcome: string };
+  }>;
 }
 const statuses = (run: ProcessRun) =>
   (JSON.parse(run.stdout) as FleetJson).clusters.map((c) => [c.cluster, c.status, c.exitCode]);
@@ -240,5 +250,54 @@ describe('kubeship deploy on a fleet', () => {
     expect(report.clusters.find((c) => c.cluster === 'c')?.status).toBe('untouched');
     const live = await clients.apps.listNamespacedDeployment({ namespace: fleet.byName('c').namespace });
     expect(live.items).toEqual([]);
+  }, 240_000);
+
+  it('two real control planes in two waves: the shared testbed through EKS, then a second testbed', async () => {
+    const second = await startTestbed({ nodes: 1 });
+    cleanups.push(() => second.stop());
+    const eks = await testNamespace(clients.kc, 'fleet-eks');
+    cleanups.push(eks.remove);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(second.adminKubeconfig);
+    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: 'shop' } } });
+    const cwd = tempDir('kubeship-fleet-two-');
+    writeFileSync(join(cwd, 'app.yaml'), APP.replace('${SIDE}', 'ok'));
+    writeFileSync(
+      join(cwd, 'kubeship.config.yaml'),
+      stringify({
+        templates: { files: ['app.yaml'], name: 'web', imageRepository: 'registry.local/web' },
+        environments: {
+          prod: {
+            namespace: 'shop',
+            timeoutSeconds: 90,
+            fleet: {
+              clusters: {
+                home: { cluster: { name: info.clusterName, region: info.region }, namespace: eks.name },
+                away: {
+                  kubeconfig: {
+                    path: second.adminKubeconfigPath,
+                    context: (parse(second.adminKubeconfig) as { 'current-context': string })[
+                      'current-context'
+                    ],
+                  },
+                },
+              },
+              waves: [['home'], ['away']],
+            },
+          },
+        },
+      }),
+    );
+    const run = await kubeship(['deploy', '--env', 'prod', '--tag', 'one', '--output', 'json'], cwd);
+    expectExit(run, 0);
+    expect(statuses(run)).toEqual([
+      ['home', 'deployed', 0],
+      ['away', 'deployed', 0],
+    ]);
+    expect(await imageOf(eks.name)).toBe('registry.local/web:one');
+    const away = await kc
+      .makeApiClient(k8s.AppsV1Api)
+      .readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    expect(away.spec?.template.spec?.containers[0]?.image).toBe('registry.local/web:one');
   }, 240_000);
 });

@@ -89,16 +89,24 @@ function targetIdentity(member: FleetTarget, namespace: string): string {
 
 /**
  * Pure: the settings one cluster of a fleet is deployed with: the environment's, without its
- * fleet, overridden key by key by the cluster's own (variables merged name by name).
+ * fleet, overridden key by key by the cluster's own (variables merged name by name; a key
+ * given as undefined keeps the environment's).
  */
 export function memberSettings<
-  Settings extends { readonly fleet?: unknown; readonly variables?: Readonly<Record<string, string>> },
->(environment: Settings, member: Partial<Omit<Settings, 'fleet'>>): Omit<Settings, 'fleet'> {
+  Settings extends {
+    readonly fleet?: unknown;
+    readonly variables?: Readonly<Record<string, string>> | undefined;
+  },
+>(
+  environment: Settings,
+  member: { readonly [Key in keyof Omit<Settings, 'fleet'>]?: Settings[Key] | undefined },
+): Omit<Settings, 'fleet'> {
   const { fleet: _fleet, ...shared } = environment;
   const variables = { ...shared.variables, ...member.variables };
   return {
     ...shared,
-    ...member,
+    // a key given as undefined overrides nothing
+    ...Object.fromEntries(Object.entries(member).filter(([, value]) => value !== undefined)),
     ...(Object.keys(variables).length > 0 ? { variables } : {}),
   } as Omit<Settings, 'fleet'>;
 }

@@ -43,7 +43,10 @@ function fleet(
       await new Promise((r) => setTimeout(r, 5));
       running -= 1;
       onEvent({ type: 'phase-started', phase: 'apply', at: 1 });
-      return result(plan[cluster] === 'fails' ? 'rolled-back' : 'deployed', plan[cluster] === 'first' ? 0 : 3);
+      return result(
+        plan[cluster] === 'fails' ? 'rolled-back' : 'deployed',
+        plan[cluster] === 'first' ? 0 : 3,
+      );
     },
     async revert(cluster, deployed) {
       calls.push(`revert ${cluster} to ${deployed.previousRevision}`);
@@ -152,7 +155,10 @@ describe('fleetProblems', () => {
 
   it('a valid fleet has none', () => {
     expect(
-      fleetProblems({ clusters: { eu: eks('p'), us: eks('p', 'us-east-1') }, waves: [['eu'], ['us']] }, 'web'),
+      fleetProblems(
+        { clusters: { eu: eks('p'), us: eks('p', 'us-east-1') }, waves: [['eu'], ['us']] },
+        'web',
+      ),
     ).toEqual([]);
   });
 
@@ -190,7 +196,7 @@ describe('memberSettings', () => {
   it("the cluster's keys win, variables are merged by name, the fleet is dropped", () => {
     const environment = {
       namespace: 'web',
-      variables: { A: '1', B: '2' },
+      variables: { A: '1', B: '2' } as Record<string, string>,
       timeoutSeconds: 60,
       fleet: { clusters: {}, waves: [] },
     };

@@ -70,7 +70,7 @@ export function codePipelineStages(fleet: PipelineFleet, options: CodePipelineOp
       })),
     };
   });
-  return `# kubeship pipeline --env ${fleet.environment} --format codepipeline: Stages of an AWS::CodePipeline::Pipeline (PipelineType: V2), after its source stage\n${stringify(stages)}`;
+  return `# kubeship pipeline --env ${fleet.environment} --format codepipeline: Stages of an AWS::CodePipeline::Pipeline (PipelineType: V2), after its source stage\n${stringify(stages, { lineWidth: 0 })}`;
 }
 
 /** How the generated batch buildspec runs kubeship. */
@@ -117,7 +117,7 @@ export function codeBuildBatch(fleet: PipelineFleet, options: BatchOptions): str
     reports: { kubeship: { files: ['reports/*.xml'], 'file-format': 'JUNITXML' } },
     artifacts: { files: ['reports/*.json'] },
   };
-  return `# kubeship pipeline --env ${fleet.environment} --format codebuild-batch: one build per cluster, wave after wave\n${stringify(buildspec)}`;
+  return `# kubeship pipeline --env ${fleet.environment} --format codebuild-batch: one build per cluster, wave after wave\n${stringify(buildspec, { lineWidth: 0 })}`;
 }
 
 /** The variables that make the project's one buildspec deploy one cluster of the fleet. */

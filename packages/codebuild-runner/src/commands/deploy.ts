@@ -5,6 +5,7 @@ import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
+import { wholeFleet } from './_fleet-open.ts';
 import { alarmGate, blueGreenOf, canaryOf } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
@@ -28,8 +29,9 @@ export async function deployEnvironment(
     opened?: OpenedEnvironment;
   },
 ): Promise<number> {
+  const fleet = await wholeFleet(input, options.opened?.name ?? options.environment);
+  if (fleet) return (await import('./fleet.ts')).deployFleetEnvironment(input, options, fleet);
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
-  if (opened.environment.fleet) return (await import('./fleet.ts')).deployFleetEnvironment(input, options);
   const image = options.image ?? chooseImage(opened, { required: options.onlyDeployments });
   const { createReporter } = await import('../output/reporter.ts');
   const reporter = createReporter(input);

@@ -2,8 +2,8 @@ import { isKubeshipError } from '@kubeship/core/auth';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
 import { worstExitCode } from '../output/fleet-report.ts';
-import { openEnvironment } from './_environment.ts';
 import { memberInput } from './_fleet-member.ts';
+import { wholeFleet } from './_fleet-open.ts';
 
 type CommandModule = { run(input: CommandInput): Promise<number> };
 
@@ -16,14 +16,12 @@ type CommandModule = { run(input: CommandInput): Promise<number> };
 export function acrossFleet(command: CommandModule): CommandModule {
   return {
     async run(input) {
-      if (typeof input.values.cluster === 'string') return command.run(input);
-      const opened = await openEnvironment(input);
-      const fleet = opened.environment.fleet;
+      const fleet = await wholeFleet(input);
       if (!fleet) return command.run(input);
       const json = input.options.output === 'json';
       const clusters: Array<Record<string, unknown>> = [];
       const codes: number[] = [];
-      for (const cluster of fleet.waves.flat()) {
+      for (const cluster of fleet.clusters) {
         let out = '';
         const io = {
           ...input.io,
@@ -43,7 +41,7 @@ export function acrossFleet(command: CommandModule): CommandModule {
           else input.io.stdout(`[${cluster}] cannot read: ${message}\n`);
         }
       }
-      if (json) input.io.stdout(`${JSON.stringify({ environment: opened.name, clusters }, null, 2)}\n`);
+      if (json) input.io.stdout(`${JSON.stringify({ environment: fleet.name, clusters }, null, 2)}\n`);
       return codes.length === 0 ? EXIT.ok : worstExitCode(codes);
     },
   };

@@ -12,7 +12,7 @@ import { fleetExports, fleetJunit, fleetReportOf, fleetTable } from '../output/f
 import { createReporter, type Reporter } from '../output/reporter.ts';
 import { chooseImage, type OpenedEnvironment, openEnvironment } from './_environment.ts';
 import { memberInput } from './_fleet-member.ts';
-import { fleetOf } from './_fleet-open.ts';
+import type { WholeFleet } from './_fleet-open.ts';
 import { type PreparedDeploy, prepareDeploy } from './deploy.ts';
 
 interface Member {
@@ -32,15 +32,16 @@ interface Member {
  */
 export async function deployFleetEnvironment(
   input: CommandInput,
-  options: { command: string; onlyDeployments: boolean; environment?: string; image?: string },
+  options: { command: string; onlyDeployments: boolean; image?: string },
+  whole: WholeFleet,
 ): Promise<number> {
-  const { opened, fleet, clusters } = await fleetOf(input, options.environment);
+  const { fleet, clusters } = whole;
   const json = input.options.output === 'json';
   const log = json ? input.io.stderr : input.io.stdout;
   const prefixed = (cluster: string) => (text: string) => log(text.replace(/^(?=.)/gm, `[${cluster}] `));
   const members = new Map<string, Member>();
   for (const cluster of clusters) {
-    const memberOpened = await openEnvironment(memberInput(input, cluster), options.environment);
+    const memberOpened = await openEnvironment(memberInput(input, cluster), whole.name);
     const image = options.image ?? chooseImage(memberOpened, { required: options.onlyDeployments });
     members.set(cluster, { opened: memberOpened, image, report: '' });
   }
@@ -64,7 +65,7 @@ export async function deployFleetEnvironment(
   };
   const { deployFleet, rollbackRelease } = await import('@kubeship/core');
   log(
-    `${options.command} ${opened.app} to fleet ${opened.name}: ${fleet.waves.map((w, i) => `wave ${i + 1} [${w.join(', ')}]`).join(', ')}\n`,
+    `${options.command} ${member(clusters[0] as string).opened.app} to fleet ${whole.name}: ${fleet.waves.map((w, i) => `wave ${i + 1} [${w.join(', ')}]`).join(', ')}\n`,
   );
   const result = await deployFleet({
     waves: fleet.waves,
@@ -94,7 +95,7 @@ export async function deployFleetEnvironment(
           holder: m.opened.build.buildId ?? `${hostname()}-${process.pid}`,
           waitMs: m.opened.plan.lockWaitMs,
         },
-        changeCause: `kubeship fleet ${opened.name}: its wave failed, back to release ${deployed.previousRevision}`,
+        changeCause: `kubeship fleet ${whole.name}: its wave failed, back to release ${deployed.previousRevision}`,
         ...(input.io.signal ? { signal: input.io.signal } : {}),
         onEvent,
       });
@@ -111,7 +112,7 @@ export async function deployFleetEnvironment(
     if (!c.result) continue;
     reporterOf(c.cluster).finish(c.result, {
       command: options.command,
-      environment: opened.name,
+      environment: whole.name,
       exitCode: c.result.code ? EXIT_CODE_OF[c.result.code] : EXIT.ok,
       ...(m.image ? { image: m.image } : {}),
     });
@@ -120,7 +121,7 @@ export async function deployFleetEnvironment(
   const image = options.image ?? [...members.values()][0]?.image;
   const report = fleetReportOf(result, {
     command: options.command,
-    environment: opened.name,
+    environment: whole.name,
     image,
     singles,
   });

@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
 import { codeBuildBatch, codePipelineStages, PipelineLimitError } from '../output/pipeline.ts';
 import { VERSION } from '../version.ts';
-import { fleetOf } from './_fleet-open.ts';
+import { wholeFleet } from './_fleet-open.ts';
 
 const FORMATS = ['codepipeline', 'codebuild-batch'] as const;
 const LOGICAL_ID = /^[A-Za-z0-9]{1,255}$/;
@@ -17,9 +17,12 @@ export async function run(input: CommandInput): Promise<number> {
     throw new UsageError(`--format must be ${FORMATS.join(' or ')}, not ${JSON.stringify(format ?? '')}`);
   const projectRef = stringFlag(input, 'project-ref', 'KubeshipDeployProject', LOGICAL_ID);
   const inputArtifact = stringFlag(input, 'input-artifact', 'SourceOutput', ARTIFACT_NAME);
-  const { opened, fleet } = await fleetOf(input);
+  const whole = await wholeFleet(input);
+  if (!whole)
+    throw new UsageError('pipeline needs a fleet environment (environments.<name>.fleet), without --cluster');
+  const { fleet } = whole;
   const facts = {
-    environment: opened.name,
+    environment: whole.name,
     waves: fleet.waves,
     maxParallel: fleet.maxParallel,
     onWaveFailure: fleet.onWaveFailure,
@@ -32,7 +35,7 @@ export async function run(input: CommandInput): Promise<number> {
     );
   } catch (error) {
     if (error instanceof PipelineLimitError)
-      throw new KubeshipError('INVALID_INPUT', `${opened.file}: ${error.message}`, { cause: error });
+      throw new KubeshipError('INVALID_INPUT', `${whole.file}: ${error.message}`, { cause: error });
     throw error;
   }
   return EXIT.ok;

@@ -73,7 +73,8 @@ describe('fleet config', () => {
     expect(us.code, us.stderr).toBe(EXIT.ok);
     expect(us.stdout).toContain('namespace: web-us');
     expect(us.stdout).not.toContain('namespace: web\n');
-  });
+    // the first render of a worker loads the release code: more than the default 5 s on a busy machine
+  }, 30_000);
 
   it('a command that needs one cluster refuses the whole fleet, naming its clusters', async () => {
     const cwd = writeFiles(tempDir(), { 'kubeship.config.yaml': config(VALID) });

@@ -5,6 +5,7 @@
 // shared testbed through EKS authentication, and a second testbed started for it.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { IMAGE_MARKERS, startTestbed, type TestbedInfo } from '@kubeship/testbed';
@@ -83,7 +84,10 @@ async function fleetProject(names: readonly string[], waves: ReadonlyArray<reado
   const cwd = tempDir('kubeship-fleet-');
   writeFileSync(join(cwd, 'app.yaml'), APP);
   const closed = join(cwd, 'closed.kubeconfig');
-  writeFileSync(closed, info.adminKubeconfig.replace(/server: \S+/, 'server: https://127.0.0.1:9'));
+  writeFileSync(
+    closed,
+    info.adminKubeconfig.replace(/server: \S+/, `server: https://127.0.0.1:${await closedPort()}`),
+  );
   const write = (all: readonly Cluster[] = clusters) =>
     writeFileSync(
       join(cwd, 'kubeship.config.yaml'),
@@ -112,6 +116,15 @@ async function fleetProject(names: readonly string[], waves: ReadonlyArray<reado
     );
   write();
   return { cwd, clusters, write, byName: (name: string) => clusters.find((c) => c.name === name) as Cluster };
+}
+
+/** A loopback port nobody listens on: one the system just gave out, closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function deploymentOf(namespace: string): Promise<k8s.V1Deployment> {

@@ -1,0 +1,11 @@
+import {createRequire}from'node:module';import {parseArgs}from'util';createRequire(import.meta.url);
+var u={config:{type:"string",placeholder:"file",description:"config file (default: kubeship.config.{ts,mjs,js,yaml,yml,json} in the working directory)"},env:{type:"string",placeholder:"name",description:"environment of the config file (default: $KUBESHIP_ENV, or the only one)"},cluster:{type:"string",placeholder:"name",description:"one cluster of a fleet environment (default: the whole fleet, wave by wave)"},output:{type:"string",placeholder:"human|json",description:"human lines (default) or one JSON report on stdout"}},f={timeout:{type:"string",placeholder:"seconds",description:"give up waiting after this long (default: the environment timeoutSeconds, else 600)"},"no-rollback":{type:"boolean",description:"do not roll back a failed rollout"},"report-junit":{type:"string",placeholder:"file",description:"write the verification as a JUnit XML report (CodeBuild test reports)"},exports:{type:"string",placeholder:"file",description:"write KEY=value lines (image, digest, revision, outcome) for exported-variables"}},s=class extends Error{name="UsageError"};function h(n,r){let i=Object.fromEntries(Object.entries({...n.options,help:{type:"boolean",description:"",short:"h"}}).map(([t,e])=>[t,{type:e.type,...e.short?{short:e.short}:{}}]));try{let{values:t,positionals:e,tokens:a}=parseArgs({args:[...r],options:i,allowPositionals:n.positionals===!0,strict:!0,tokens:!0}),l=a.flatMap(o=>o.kind==="option"?[o.name]:[]),p=[...new Set(l.filter((o,d)=>l.indexOf(o)!==d))];if(p.length>0)throw new Error(`${p.map(o=>`--${o}`).join(", ")} given more than once`);return {values:t,positionals:e}}catch(t){throw new s(t.message.replace(/\. To specify a positional argument.*$/s,""))}}function m(n,r){let i=Object.entries(r.options).map(([t,e])=>`  ${`--${t}${e.placeholder?` <${e.placeholder}>`:""}`.padEnd(28)} ${e.description}`);return `kubeship ${n}: ${r.summary}
+
+usage: ${r.usage}
+
+options:
+${i.join(`
+`)}
+  ${"--help".padEnd(28)} show this help
+`}export{u as a,f as b,s as c,h as d,m as e};//# sourceMappingURL=chunk-OBLHRMYT.js.map
+//# sourceMappingURL=chunk-OBLHRMYT.js.map

@@ -89,7 +89,12 @@ export async function fleetRound(
   const measured = { fleet: await deploy(fleet.dir, 'fleet'), singles: [] as FleetBenchSample[] };
   for (const name of singles.names) measured.singles.push(await deploy(singles.dir, name));
   for (const sample of [measured.fleet, ...measured.singles])
-    if (sample.code !== 0) throw new Error(`a fleet bench deploy failed (exit ${sample.code})`);
+    if (sample.code !== 0)
+      throw new Error(`a fleet bench deploy failed (exit ${sample.code}):\n${sample.output.slice(-2000)}`);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.error(
+    `[bench] fleet    ${FLEET_CLUSTERS} x ${FLEET_DEPLOYMENTS} Deployments: one fleet deploy ${seconds(measured.fleet.ms)}, ${FLEET_CLUSTERS} single deploys ${measured.singles.map((s) => seconds(s.ms)).join(' + ')}`,
+  );
   return {
     fleet: measured.fleet,
     singles: {

@@ -301,12 +301,13 @@ describe('kubeship deploy on a fleet', () => {
         },
       }),
     );
-    const run = await kubeship(['deploy', '--env', 'prod', '--tag', 'one', '--output', 'json'], cwd);
+    // human output: each cluster's lines prefixed with it, then the table
+    const run = await kubeship(['deploy', '--env', 'prod', '--tag', 'one'], cwd);
     expectExit(run, 0);
-    expect(statuses(run)).toEqual([
-      ['home', 'deployed', 0],
-      ['away', 'deployed', 0],
-    ]);
+    expect(run.stdout).toMatch(/^\[away\] .*: verified healthy$/m);
+    expect(run.stdout).toContain('fleet prod: deployed (exit 0): all 2 clusters deployed and healthy');
+    expect(run.stdout).toMatch(/^ {2}home +1 +deployed +0 +0 -> 1 /m);
+    expect(run.stdout).toMatch(/^ {2}away +2 +deployed +0 +0 -> 1 /m);
     expect(await imageOf(eks.name)).toBe('registry.local/web:one');
     const away = await kc
       .makeApiClient(k8s.AppsV1Api)

@@ -1,2 +1,0 @@
-import {createRequire}from'node:module';export{b as chooseImage,c as connect,a as openEnvironment,e as regionOf,d as releaseFor}from'./chunk-HS2NCZQK.js';import'./chunk-OBLHRMYT.js';import'./chunk-T6IF5TFF.js';import'./chunk-4O6AWOX7.js';import'./chunk-VNBEK6H2.js';import'./chunk-B5GRNYZW.js';import'./chunk-WBD2QQV4.js';import'./chunk-LJ2RYXLK.js';import'./chunk-5UFGBHR4.js';import'./chunk-XQWNTP5T.js';import'./chunk-NTXSY34P.js';createRequire(import.meta.url);//# sourceMappingURL=_environment-OK4WAF74.js.map
-//# sourceMappingURL=_environment-OK4WAF74.js.map

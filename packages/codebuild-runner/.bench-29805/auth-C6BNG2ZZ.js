@@ -1,2 +1,0 @@
-import {createRequire}from'node:module';export{c as AWS_REQUEST_DEFAULTS,h as KUBERNETES_REQUEST_DEFAULTS,a as KubeshipError,H as TOKEN_LIFETIME_MS,i as boundKubernetesRequests,J as connectToEks,j as connectWithKubeconfig,F as defaultRoleSessionName,L as describeKubernetesError,K as eksTokenFor,b as isKubeshipError,I as mintEksToken}from'./chunk-XQWNTP5T.js';import'./chunk-NTXSY34P.js';createRequire(import.meta.url);//# sourceMappingURL=auth-C6BNG2ZZ.js.map
-//# sourceMappingURL=auth-C6BNG2ZZ.js.map

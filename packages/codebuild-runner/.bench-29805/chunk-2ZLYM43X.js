@@ -1,6 +1,0 @@
-import {createRequire}from'node:module';import {ia,da,fa,ea,ga}from'./chunk-UAY7JUOY.js';createRequire(import.meta.url);
-function x(l,c=Date.now()){let{io:r,env:i}=l,s=l.options.progressIntervalSeconds*1e3;if(l.options.output==="json"){let n=d(r.stderr,{color:false},s,c),e=[];return {listener(t){e.push(t),n.listener(t);},note:n.note,finish(t,p){n.stop(),r.stdout(`${JSON.stringify({...p,outcome:t.outcome,code:t.code??null,message:t.message,result:t,events:e},null,2)}
-`);}}}let a={color:r.isTty&&i.NO_COLOR===void 0&&i.TERM!=="dumb"},o=d(r.stdout,a,s,c);return {listener:o.listener,note:o.note,finish(n){o.stop(),o.print(ia(n,a));}}}function d(l,c,r,i){let s=new Map,a=new Map,o=e=>{e.length>0&&l(`${e.join(`
-`)}
-`);},n=setInterval(()=>{let e=Date.now();for(let[t,p]of s)e-p.at<r||(o([`${da(e,i)} ${fa(p.progress)}`]),s.set(t,{...p,at:e}));},Math.max(250,r/4));return n.unref(),{print:o,stop:()=>clearInterval(n),listener(e){let t="target"in e?`${e.target.namespace}/${e.target.name}`:"";if(e.type==="progress"){if(s.set(t,{progress:e,at:Date.now()}),a.get(t)===ea(e))return;a.set(t,ea(e));}(e.type==="rollout-complete"||e.type==="rollout-failed"||e.type==="rollout-timeout")&&s.delete(t),o(ga(e,i,c));},note:e=>o([`${da(Date.now(),i)} ${e}`])}}export{x as a};//# sourceMappingURL=chunk-2ZLYM43X.js.map
-//# sourceMappingURL=chunk-2ZLYM43X.js.map

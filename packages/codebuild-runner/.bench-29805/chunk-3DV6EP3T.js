@@ -1,3 +1,0 @@
-import {createRequire}from'node:module';import {g,b}from'./chunk-VNBEK6H2.js';createRequire(import.meta.url);
-async function m(e,l){if(typeof e.values.cluster=="string")return;let{file:o,config:f}=await g({cwd:e.io.cwd,...typeof e.values.config=="string"?{file:e.values.config}:{}}),t=b(f,o,l??e.options.environment),{fleet:n}=t.environment;return n?{file:o,name:t.name,fleet:n,clusters:n.waves.flat()}:void 0}export{m as a};//# sourceMappingURL=chunk-3DV6EP3T.js.map
-//# sourceMappingURL=chunk-3DV6EP3T.js.map

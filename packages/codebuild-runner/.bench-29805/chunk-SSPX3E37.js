@@ -1,3 +1,0 @@
-import {createRequire}from'node:module';import {b as b$1}from'./chunk-5I4I7IRY.js';import {d as d$1,a as a$1}from'./chunk-MSSJEZS6.js';import {b,a}from'./chunk-MPDBEX7D.js';createRequire(import.meta.url);
-function d(e,r){let o=e.code?b[e.code]:a.ok,{files:i}=r.input.options;return i.reportJunit&&b$1(i.reportJunit,d$1(e,{environment:r.environment})),i.exports&&b$1(i.exports,a$1(e,{exitCode:o,...r.image?{image:r.image}:{}})),r.reporter.finish(e,{command:r.command,environment:r.environment,exitCode:o,...r.image?{image:r.image}:{}}),o}export{d as a};//# sourceMappingURL=chunk-SSPX3E37.js.map
-//# sourceMappingURL=chunk-SSPX3E37.js.map

@@ -1,2 +1,0 @@
-import {createRequire}from'node:module';export{a as processIo}from'./chunk-3XUCY2LB.js';import'./chunk-NTXSY34P.js';createRequire(import.meta.url);//# sourceMappingURL=io-DYHIRJOJ.js.map
-//# sourceMappingURL=io-DYHIRJOJ.js.map

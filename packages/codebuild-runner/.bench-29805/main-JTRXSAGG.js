@@ -1,2 +1,0 @@
-import {createRequire}from'node:module';export{a as main}from'./chunk-D7PFK2ZM.js';import'./chunk-JPIUUXNX.js';import'./chunk-5I4I7IRY.js';import'./chunk-OBLHRMYT.js';import'./chunk-T6IF5TFF.js';import'./chunk-3XUCY2LB.js';import'./chunk-MPDBEX7D.js';import'./chunk-WBD2QQV4.js';import'./chunk-XQWNTP5T.js';import'./chunk-NTXSY34P.js';createRequire(import.meta.url);//# sourceMappingURL=main-JTRXSAGG.js.map
-//# sourceMappingURL=main-JTRXSAGG.js.map

@@ -1,2 +1,0 @@
-import {createRequire}from'node:module';export{c as adoptFromHelm,a as planRenderedSource,b as renderSource}from'./chunk-5UFGBHR4.js';import'./chunk-XQWNTP5T.js';import'./chunk-NTXSY34P.js';createRequire(import.meta.url);//# sourceMappingURL=rendered-source-VLFGZNHU.js.map
-//# sourceMappingURL=rendered-source-VLFGZNHU.js.map

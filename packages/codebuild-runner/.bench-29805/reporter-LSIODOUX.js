@@ -1,2 +1,0 @@
-import {createRequire}from'node:module';export{a as createReporter}from'./chunk-2ZLYM43X.js';import'./chunk-UAY7JUOY.js';import'./chunk-HZBAEHEZ.js';import'./chunk-LJ2RYXLK.js';import'./chunk-XQWNTP5T.js';import'./chunk-NTXSY34P.js';createRequire(import.meta.url);//# sourceMappingURL=reporter-LSIODOUX.js.map
-//# sourceMappingURL=reporter-LSIODOUX.js.map

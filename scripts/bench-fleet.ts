@@ -1,10 +1,11 @@
 // `./dev bench --only fleet`: a fleet of 3 clusters x 20 Deployments deployed in one wave by one
 // `kubeship deploy`, against the same three clusters deployed by three single `kubeship deploy`s one
-// after another (their times summed). The three clusters are kubeconfig contexts of the bench's
-// testbed, each with its own namespace: the same apiserver, so the fleet's gain is its concurrency
-// (what a fleet of real clusters gains too, each cluster then having its own control plane).
+// after another (their times summed). The three clusters are three control planes: the bench's
+// testbed and two more started for the round (each its own apiserver, controllers and KWOK nodes),
+// reached through their admin kubeconfig contexts.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startTestbed } from '../packages/testbed/src/index.ts';
 
 /** Clusters of the measured fleet, and Deployments of each. */
 export const FLEET_CLUSTERS = 3;
@@ -31,8 +32,8 @@ export interface FleetBenchContext {
     env: NodeJS.ProcessEnv,
     cwd: string,
   ) => Promise<FleetBenchSample & { output: string }>;
-  /** Creates a namespace (not measured). */
-  readonly createNamespace: (name: string) => Promise<void>;
+  /** Creates a namespace in the cluster of `kubeconfig` (not measured). */
+  readonly createNamespace: (name: string, kubeconfig: string) => Promise<void>;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -42,7 +43,27 @@ export async function fleetRound(
   round: number,
   image: string,
 ): Promise<{ fleet: FleetBenchSample; singles: FleetBenchSample }> {
-  const kubeContext = /current-context: (\S+)/.exec(readFileSync(context.kubeconfig, 'utf8'))?.[1];
+  const others = await Promise.all(
+    Array.from({ length: FLEET_CLUSTERS - 1 }, (_, i) =>
+      startTestbed({ clusterName: `fleet-${i + 2}`, nodes: 2 }),
+    ),
+  );
+  try {
+    return await measureRound(context, round, image, [
+      context.kubeconfig,
+      ...others.map((testbed) => testbed.adminKubeconfigPath),
+    ]);
+  } finally {
+    await Promise.all(others.map((testbed) => testbed.stop()));
+  }
+}
+
+async function measureRound(
+  context: FleetBenchContext,
+  round: number,
+  image: string,
+  kubeconfigs: readonly string[],
+): Promise<{ fleet: FleetBenchSample; singles: FleetBenchSample }> {
   const project = async (kind: 'fleet' | 'single') => {
     const dir = join(context.work, `fleet-${kind}-${round}`);
     mkdirSync(dir, { recursive: true });
@@ -50,11 +71,10 @@ export async function fleetRound(
     const members = await Promise.all(
       Array.from({ length: FLEET_CLUSTERS }, async (_, i) => {
         const namespace = `bench-${kind}-${round}-${i + 1}`;
-        await context.createNamespace(namespace);
-        return [
-          `c${i + 1}`,
-          { kubeconfig: { path: context.kubeconfig, context: kubeContext }, namespace },
-        ] as const;
+        const path = kubeconfigs[i] as string;
+        await context.createNamespace(namespace, path);
+        const kubeContext = /current-context: (\S+)/.exec(readFileSync(path, 'utf8'))?.[1];
+        return [`c${i + 1}`, { kubeconfig: { path, context: kubeContext }, namespace }] as const;
       }),
     );
     const shared = { timeoutSeconds: context.timeoutSeconds };

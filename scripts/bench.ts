@@ -402,7 +402,8 @@ async function rounds(
             timeoutSeconds: TIMEOUT_S,
             env,
             measure,
-            createNamespace: async (name) => void (await run('kubectl', ['create', 'namespace', name], env)),
+            createNamespace: async (name, config) =>
+              void (await run('kubectl', ['--kubeconfig', config, 'create', 'namespace', name], env)),
             appYaml: (image) =>
               toYaml(appObjects({ deployments: FLEET_DEPLOYMENTS, configMaps: 0, replicas: 1, image })),
           },

@@ -22,6 +22,12 @@ export interface CommandInput {
 
 type CommandModule = { run(input: CommandInput): Promise<number> };
 
+/** `status` and `history` also show every cluster of a fleet environment. */
+const acrossFleet = (command: Promise<CommandModule>) =>
+  Promise.all([import('./commands/fleet-views.ts'), command]).then(([views, loaded]) =>
+    views.acrossFleet(loaded),
+  );
+
 // Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   deploy: () => import('./commands/deploy.ts'),
@@ -29,8 +35,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   'set-image': () => import('./commands/deploy.ts').then((m) => ({ run: m.runSetImage })),
   render: () => import('./commands/render.ts'),
   diff: () => import('./commands/diff.ts'),
-  status: () => import('./commands/status.ts'),
-  history: () => import('./commands/history.ts'),
+  status: () => acrossFleet(import('./commands/status.ts')),
+  history: () => acrossFleet(import('./commands/history.ts')),
+  pipeline: () => import('./commands/pipeline.ts'),
+  report: () => import('./commands/report.ts'),
   rollback: () => import('./commands/rollback.ts'),
   promote: () => import('./commands/promote.ts'),
   token: () => import('./commands/token.ts'),

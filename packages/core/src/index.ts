@@ -70,6 +70,13 @@ export {
 } from './deploy/release.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
 export {
+  type FleetProblem,
+  type FleetSettings,
+  type FleetTarget,
+  fleetProblems,
+  memberSettings,
+} from './environment/fleet.ts';
+export {
   DEFAULT_ENVIRONMENT_TIMEOUT_SECONDS,
   type EnvironmentInputs,
   type EnvironmentPlan,
@@ -80,6 +87,20 @@ export {
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
 export { EVIDENCE_LOG_LIMIT_BYTES, EVIDENCE_MAX_FAILING_CONTAINERS } from './evidence/collect.ts';
 export { type EvidenceBundle, type EvidenceOptions, parseS3Uri } from './evidence/save.ts';
+export {
+  clustersWith,
+  type FleetClusterOutcome,
+  type FleetClusterStatus,
+  type FleetOutcome,
+  fleetOutcome,
+} from './fleet/outcome.ts';
+export {
+  type DeployFleetOptions,
+  deployFleet,
+  type FleetEvent,
+  type FleetEventListener,
+  type FleetResult,
+} from './fleet/run.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,

@@ -1,11 +1,18 @@
 import { hostname } from 'node:os';
-import type { DeployObjectsOptions, Manifest } from '@kubeship/core';
+import type {
+  ClusterConnection,
+  DeployEventListener,
+  DeployObjectsOptions,
+  DeployResult,
+  Manifest,
+} from '@kubeship/core';
 import { rolloutOptionsOf } from '@kubeship/core/environment';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
 import type { Reporter } from '../output/reporter.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
+import { wholeFleet } from './_fleet-open.ts';
 import { alarmGate, blueGreenOf, canaryOf, evidenceOf } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
@@ -34,22 +41,62 @@ export async function deployEnvironment(
     ) => Promise<number>;
   },
 ): Promise<number> {
+  // a check works on one cluster: openEnvironment refuses a whole fleet without --cluster
+  const fleet = options.check
+    ? undefined
+    : await wholeFleet(input, options.opened?.name ?? options.environment);
+  if (fleet) return (await import('./fleet.ts')).deployFleetEnvironment(input, options, fleet);
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
   const image = options.image ?? chooseImage(opened, { required: options.onlyDeployments });
-  // the cluster side is loaded only once the input is known to be right
-  const [
-    { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces },
-    { createReporter },
-  ] = await Promise.all([import('@kubeship/core'), import('../output/reporter.ts')]);
+  const { createReporter } = await import('../output/reporter.ts');
   const reporter = createReporter(input);
-  reporter.note(
+  const prepared = await prepareDeploy(input, opened, { ...options, image, note: reporter.note });
+  if (options.check)
+    return options.check(prepared.request(reporter.listener), { reporter, environment: opened.name });
+  return finishDeploy(await prepared.deploy(reporter.listener), {
+    input,
+    reporter,
+    command: options.command,
+    environment: opened.name,
+    ...(image ? { image } : {}),
+  });
+}
+
+/** A deploy of one cluster, checked and ready: nothing in the cluster has changed yet. */
+export interface PreparedDeploy {
+  readonly connection: ClusterConnection;
+  /** What the engine is given for this deploy (what `kubeship check` checks). */
+  request(onEvent: DeployEventListener): DeployObjectsOptions;
+  /** Ships the release to the cluster (Helm adoption, then the engine) and returns its result. */
+  deploy(onEvent: DeployEventListener): Promise<DeployResult>;
+}
+
+/**
+ * Everything a deploy of one cluster does before it changes anything: the release built (SSM
+ * read), the cluster connected, its namespaces read (credentials and reachability proven).
+ */
+export async function prepareDeploy(
+  input: CommandInput,
+  opened: OpenedEnvironment,
+  options: {
+    command: string;
+    onlyDeployments: boolean;
+    image?: string | undefined;
+    note(line: string): void;
+  },
+): Promise<PreparedDeploy> {
+  const { image, note } = options;
+  // the cluster side is loaded only once the input is known to be right
+  const { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces } = await import(
+    '@kubeship/core'
+  );
+  note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
   );
-
   const release = await releaseFor(opened, input, { image });
-  for (const note of release.notes) reporter.note(note);
+  for (const line of release.notes) note(line);
   if (release.parameters.length > 0) {
-    reporter.note(
+    note(
       `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
     );
   }
@@ -65,7 +112,7 @@ export async function deployEnvironment(
       )
     : release.objects;
   const connection = await connect(opened, input);
-  reporter.note(`connected: ${connection.description}`);
+  note(`connected: ${connection.description}`);
   const noPrune = input.values['no-prune'] === true;
   if (noPrune) {
     const kept = await leftBehind(
@@ -73,8 +120,7 @@ export async function deployEnvironment(
       { app: release.app, namespace: opened.namespace },
       objects,
     );
-    if (kept.length > 0)
-      reporter.note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
+    if (kept.length > 0) note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
   }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
   if (missing.length > 0) {
@@ -84,7 +130,13 @@ export async function deployEnvironment(
       { details: { missing } },
     );
   }
-  const request: DeployObjectsOptions = {
+  const gates = {
+    ...(await alarmGate(opened, input)),
+    ...(await canaryOf(opened)),
+    ...blueGreenOf(opened),
+    ...evidenceOf(opened, input),
+  };
+  const request = (onEvent: DeployEventListener): DeployObjectsOptions => ({
     kubeConfig: connection.kubeConfig,
     app: release.app,
     namespace: opened.namespace,
@@ -95,31 +147,26 @@ export async function deployEnvironment(
     ...rolloutOptionsOf(opened.plan),
     force: Boolean(input.values.force),
     lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
-    ...(await alarmGate(opened, input)),
-    ...(await canaryOf(opened)),
-    ...blueGreenOf(opened),
-    ...evidenceOf(opened, input),
+    ...gates,
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     ...(connection.explainAccess ? { explainAccess: connection.explainAccess } : {}),
-    onEvent: reporter.listener,
-  };
-  if (options.check) return options.check(request, { reporter, environment: opened.name });
-  if (opened.renderPlan) {
-    const { adoptFromHelm } = await import('../config/rendered-source.ts');
-    for (const note of await adoptFromHelm(
-      opened.renderPlan,
-      connection.kubeConfig,
-      objects,
-      opened.namespace,
-    ))
-      reporter.note(note);
-  }
-  const result = await deployObjects(request);
-  return finishDeploy(result, {
-    input,
-    reporter,
-    command: options.command,
-    environment: opened.name,
-    ...(image ? { image } : {}),
+    onEvent,
   });
+  return {
+    connection,
+    request,
+    async deploy(onEvent) {
+      if (opened.renderPlan) {
+        const { adoptFromHelm } = await import('../config/rendered-source.ts');
+        for (const line of await adoptFromHelm(
+          opened.renderPlan,
+          connection.kubeConfig,
+          objects,
+          opened.namespace,
+        ))
+          note(line);
+      }
+      return deployObjects(request(onEvent));
+    },
+  };
 }

@@ -187,6 +187,38 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       },
     },
   },
+  pipeline: {
+    summary:
+      'print a fleet as CodePipeline V2 stages (one per wave, an action per cluster) or a CodeBuild batch buildspec',
+    usage: 'kubeship pipeline --env <fleet> --format codepipeline|codebuild-batch',
+    options: {
+      config: CONFIG_OPTIONS.config,
+      env: CONFIG_OPTIONS.env,
+      format: { type: 'string', placeholder: 'codepipeline|codebuild-batch', description: 'what to print' },
+      'project-ref': {
+        type: 'string',
+        placeholder: 'logical-id',
+        description:
+          'codepipeline: the CodeBuild project resource that runs the deploys (default KubeshipDeployProject)',
+      },
+      'input-artifact': {
+        type: 'string',
+        placeholder: 'name',
+        description: 'codepipeline: the artifact with the config (default SourceOutput)',
+      },
+    },
+  },
+  report: {
+    summary: 'merge per-cluster JSON deploy reports into one fleet report (table or JSON, JUnit, exports)',
+    usage:
+      'kubeship report merge <report.json>... [--output json] [--report-junit <file>] [--exports <file>]',
+    positionals: true,
+    options: {
+      output: CONFIG_OPTIONS.output,
+      'report-junit': ROLLOUT_OPTIONS['report-junit'],
+      exports: ROLLOUT_OPTIONS.exports,
+    },
+  },
   token: {
     summary: 'print an ExecCredential with an EKS token (drop-in for aws eks get-token)',
     usage: 'kubeship token --cluster-name <name> [--region <region>] [--role-arn <arn>]',

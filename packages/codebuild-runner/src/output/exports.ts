@@ -28,6 +28,11 @@ export function exportsFile(result: DeployResult, context: { image?: string; exi
     KUBESHIP_LAST_STEP: lastStep(result),
     KUBESHIP_EVIDENCE_URL: result.evidenceBundle?.url ?? '',
   };
+  return keyValueLines(values);
+}
+
+/** Pure: `KEY=value` lines, one per entry, newlines in values replaced by spaces. */
+export function keyValueLines(values: Readonly<Record<string, string>>): string {
   return Object.entries(values)
     .map(([key, value]) => `${key}=${value.replace(/[\r\n]/g, ' ')}`)
     .join('\n')

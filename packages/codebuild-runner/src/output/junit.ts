@@ -1,6 +1,7 @@
 import { type DeployResult, doomedSubject, type ReleaseStep } from '@kubeship/core';
 
-const escapeXml = (text: string) =>
+/** Escapes the five XML special characters. */
+export const escapeXml = (text: string) =>
   text.replace(
     /[<>&"']/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,

@@ -1,7 +1,7 @@
 import { helpText, parseCommandArgs, UsageError } from './args.ts';
 import { COMMAND_SPECS } from './commands/specs.ts';
 import { EXIT } from './exit-codes.ts';
-import { type CliOptions, parseCliOptions } from './input/options.ts';
+import type { CliOptions } from './input/options.ts';
 import type { CliIo } from './io.ts';
 import { processIo } from './io.ts';
 import { VERSION } from './version.ts';
@@ -22,7 +22,9 @@ export interface CommandInput {
 
 type CommandModule = { run(input: CommandInput): Promise<number> };
 
-// Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
+// Each command is loaded only when it runs, and the option checks only once a command runs:
+// `--version` and `--help` load nothing beyond this file's imports, `token` never loads the
+// Kubernetes client or the validation schemas (src/loading.test.ts proves it).
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   deploy: () => import('./commands/deploy.ts'),
   'set-image': () => import('./commands/deploy.ts').then((m) => ({ run: m.runSetImage })),
@@ -89,8 +91,8 @@ export async function main(
     return EXIT.ok;
   }
   try {
+    const [{ parseCliOptions }, command] = await Promise.all([import('./input/options.ts'), load()]);
     const options = parseCliOptions(parsed.values, env, io.cwd);
-    const command = await load();
     return await command.run({ ...parsed, env, io, options });
   } catch (error) {
     if (error instanceof UsageError) {
@@ -99,7 +101,7 @@ export async function main(
     }
     const [{ reportFailure }, { isKubeshipError }] = await Promise.all([
       import('./output/failure.ts'),
-      import('@kubeship/core/auth'),
+      import('@kubeship/core/errors'),
     ]);
     return reportFailure(typedFailure(error, isKubeshipError), {
       command: name,

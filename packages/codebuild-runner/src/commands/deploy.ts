@@ -30,6 +30,9 @@ export async function deployEnvironment(
 ): Promise<number> {
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
   const image = options.image ?? chooseImage(opened, { required: options.onlyDeployments });
+  // Connecting (DescribeCluster, the Kubernetes client's load) changes nothing: it runs while core
+  // loads and SSM is read; its failure is reported when it is awaited, after the release's own.
+  connect(opened, input).catch(() => {});
   // the cluster side is loaded only once the input is known to be right
   const [
     { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces },

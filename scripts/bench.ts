@@ -24,7 +24,9 @@
 // update, crash-looping release), `big` (100 Deployments), `release` (100 D + 100 CM against a
 // 100-Deployment rollout), `large` (500 D + 500 CM against a 500-Deployment rollout), `startup`
 // (--version, token, aws eks get-token, import of core), `install` (npm install of the packed
-// packages, once per run); the tables then show only what was measured.
+// packages, once per run); the tables then show only what was measured. `--baseline DIR` also
+// measures an earlier build of the CLI (a dist/ directory inside the workspace, where its
+// dependencies resolve) as `kubeship-before`, for a before/after in the same run.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -36,7 +38,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // The testbed's source, by path: this script lives outside the workspace packages.
@@ -50,7 +52,11 @@ import {
 const GROUPS = ['small', 'big', 'release', 'large', 'startup', 'install'] as const;
 type Group = (typeof GROUPS)[number];
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', multiple: true } },
+  options: {
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', multiple: true },
+    baseline: { type: 'string' },
+  },
 });
 const ROUNDS = Math.max(1, Number(values.rounds));
 const unknownGroup = (values.only ?? []).find((group) => !(GROUPS as readonly string[]).includes(group));
@@ -72,6 +78,8 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const benchDist = join(REPO_ROOT, 'packages', 'codebuild-runner', `.bench-${process.pid}`);
 const coreDist = join(REPO_ROOT, 'packages', 'core', `.bench-${process.pid}`);
 const bin = join(benchDist, 'bin.js');
+/** `--baseline DIR`: an earlier build of the CLI (its dist/), measured beside this one as `kubeship-before`. */
+const baselineBin = values.baseline ? resolve(values.baseline, 'bin.js') : undefined;
 const work = mkdtempSync(join(tmpdir(), 'kubeship-bench-'));
 /** npm beside this Node (the toolchain's), else the machine's. */
 const npm = existsSync(join(dirname(process.execPath), 'npm'))
@@ -79,9 +87,10 @@ const npm = existsSync(join(dirname(process.execPath), 'npm'))
   : 'npm';
 
 /** The deploying tools: the peers as in CodeBuild (`eks`: aws eks get-token) and with a client certificate (`cert`). */
-type Tool = 'kubeship' | 'script' | 'helm' | 'script-cert' | 'helm-cert';
+type Tool = 'kubeship' | 'kubeship-before' | 'script' | 'helm' | 'script-cert' | 'helm-cert';
 const TOOL_NAMES: Record<Tool | 'rollout', string> = {
   kubeship: 'kubeship',
+  'kubeship-before': 'kubeship (--baseline)',
   script: 'kubectl script (aws eks get-token)',
   helm: 'helm (aws eks get-token)',
   'script-cert': 'kubectl script (client certificate)',
@@ -338,7 +347,7 @@ async function rounds(testbed: Testbed, tools: string, started: number): Promise
     const dir = join(work, namespace);
     mkdirSync(join(dir, 'templates'), { recursive: true });
     await run('kubectl', ['create', 'namespace', namespace], env);
-    if (tool === 'kubeship') {
+    if (tool.startsWith('kubeship')) {
       writeFileSync(
         join(dir, 'kubeship.config.json'),
         JSON.stringify({
@@ -383,9 +392,17 @@ async function rounds(testbed: Testbed, tools: string, started: number): Promise
     const withHome = { ...toolEnv, HOME: home, TMPDIR: home };
     switch (target.tool) {
       case 'kubeship':
+      case 'kubeship-before':
         return measure(
           process.execPath,
-          [bin, 'deploy', '--env', 'bench', '--image', image],
+          [
+            target.tool === 'kubeship' ? bin : (baselineBin as string),
+            'deploy',
+            '--env',
+            'bench',
+            '--image',
+            image,
+          ],
           withHome,
           target.dir,
         );
@@ -432,7 +449,14 @@ async function rounds(testbed: Testbed, tools: string, started: number): Promise
     samples.set(key, [...(samples.get(key) ?? []), sample]);
   };
 
-  const order: Tool[] = ['kubeship', 'script', 'helm', 'script-cert', 'helm-cert'];
+  const order: Tool[] = [
+    'kubeship',
+    ...(baselineBin ? (['kubeship-before'] as const) : []),
+    'script',
+    'helm',
+    'script-cert',
+    'helm-cert',
+  ];
   const installs: InstallResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const turn = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
@@ -512,6 +536,12 @@ async function startup(
   const commands: Array<[string, string, string, readonly string[]]> = [
     ['kubeship', '--version', process.execPath, [bin, '--version']],
     ['kubeship', 'token', process.execPath, [bin, 'token', ...cluster]],
+    ...(baselineBin
+      ? ([
+          ['kubeship-before', '--version', process.execPath, [baselineBin, '--version']],
+          ['kubeship-before', 'token', process.execPath, [baselineBin, 'token', ...cluster]],
+        ] as const)
+      : []),
     ['aws', 'eks get-token', 'aws', ['eks', 'get-token', ...cluster]],
     ['node', 'node -e ""', process.execPath, ['-e', '']],
     [
@@ -645,7 +675,14 @@ function report(
     ...(ONLY.has('big') ? [`${BIG} Deployments`] : []),
   ];
   if (scenarios.length > 0) {
-    const tools: Tool[] = ['kubeship', 'script', 'helm', 'script-cert', 'helm-cert'];
+    const tools: Tool[] = [
+      'kubeship',
+      'script',
+      'helm',
+      'script-cert',
+      'helm-cert',
+      ...(baselineBin ? (['kubeship-before'] as const) : []),
+    ];
     lines.push(
       '',
       `| scenario (time, peak RSS, API requests) | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | helm / kubeship | helm (cert) / kubeship |`,
@@ -677,6 +714,12 @@ function report(
     for (const [tool, scenario] of [
       ['kubeship', '--version'],
       ['kubeship', 'token'],
+      ...(baselineBin
+        ? ([
+            ['kubeship-before', '--version'],
+            ['kubeship-before', 'token'],
+          ] as const)
+        : []),
       ['aws', 'eks get-token'],
       ['node', 'node -e ""'],
       ['node', "import('@kubeship/core')"],

@@ -180,7 +180,7 @@ export async function releaseFor(
   options: { image?: string | undefined; offline?: boolean; readsCluster?: boolean } = {},
 ): Promise<Release & { readonly notes: readonly string[] }> {
   const [{ prepareRelease }, { checkRelease, checkReservedNames }] = await Promise.all([
-    import('@kubeship/core'),
+    import('@kubeship/core/prepare'),
     import('../config/release-checks.ts'),
   ]);
   const { environment } = opened;

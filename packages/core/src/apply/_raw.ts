@@ -118,7 +118,8 @@ export async function sendKubernetesRequest(
   if (options.body !== undefined)
     context.setHeaderParam('content-type', options.contentType ?? 'application/json');
   await kc.applySecurityAuthentication(context);
-  const { getGlobalDispatcher, request } = await import('undici');
+  // undici is CommonJS: its `default` is the module itself, loaded natively or from a bundle's chunk
+  const { getGlobalDispatcher, request } = (await import('undici')).default;
   const response = await request(context.getUrl(), {
     method,
     headers: context.getHeaders(),

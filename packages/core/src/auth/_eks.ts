@@ -1,4 +1,4 @@
-import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
+import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests/checks';
 import { KubeshipError } from '../errors.ts';
 import { type AwsRequestLimits, awsClientSettings, networkCause, recordEndpoint } from './_aws-requests.ts';
 import { type ClusterConnection, clusterConnection, eksKubeConfig } from './_connection.ts';

@@ -282,7 +282,13 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   build('@kubeship/codebuild-runner', benchDist);
-  if (ONLY.has('startup')) build('@kubeship/core', coreDist);
+  if (ONLY.has('startup')) {
+    // core's build imports @kubeship/manifests from that package's dist/
+    execFileSync('pnpm', ['--filter', '@kubeship/manifests', 'exec', 'tsup', '--no-dts', '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    build('@kubeship/core', coreDist);
+  }
   // 6 nodes of 110 pods: room for the 500-Deployment release and its surge
   const testbed = await startTestbed({ clusterName: 'bench', nodes: 6, auditLog: true });
   const stop = async () => {

@@ -133,7 +133,12 @@ describe('the packed CLI, installed with npm into an empty directory', () => {
     writeFileSync(
       join(project, 'kubeship.config.yaml'),
       stringify({
-        app: { name: 'web', image: 'registry.local/web:1', ports: [{ name: 'http', containerPort: 8080 }] },
+        app: {
+          name: 'web',
+          image: 'registry.local/web:1',
+          ports: [{ name: 'http', containerPort: 8080 }],
+          probes: { readiness: { http: { path: '/healthz' } } },
+        },
         environments: {
           test: {
             cluster: { name: info.clusterName, region: info.region },

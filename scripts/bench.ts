@@ -216,20 +216,37 @@ async function run(
   return result.output;
 }
 
+/** The API requests clients made in one window: their number and how many of each verb and resource. */
+interface Requests {
+  readonly count: number;
+  readonly byKind: ReadonlyMap<string, number>;
+}
+
 /**
  * The API requests clients made in each window, from the apiserver's audit log (one event per
  * finished request; the control plane's own components are not logged): read once, at the end,
  * so that requests a tool's exit ended (its watches) are logged by then.
  */
-function requestCounter(auditLog: string): (window: readonly [number, number]) => number {
-  const received = readFileSync(auditLog, 'utf8')
+function requestCounter(auditLog: string): (window: readonly [number, number]) => Requests {
+  const events = readFileSync(auditLog, 'utf8')
     .split('\n')
     .flatMap((line) => {
       if (!line.includes('"stage":"ResponseComplete"') && !line.includes('"stage":"Panic"')) return [];
       const at = /"requestReceivedTimestamp":"([^"]+)"/.exec(line)?.[1];
-      return at ? [Date.parse(at)] : [];
+      if (!at) return [];
+      const verb = /"verb":"([^"]+)"/.exec(line)?.[1] ?? '?';
+      const resource = /"objectRef":\{[^}]*"resource":"([^"]+)"/.exec(line)?.[1];
+      const subresource = /"objectRef":\{[^}]*"subresource":"([^"]+)"/.exec(line)?.[1];
+      const dryRun = line.includes('dryRun=All') ? ' (dry-run)' : '';
+      const what = resource ? `${resource}${subresource ? `/${subresource}` : ''}` : 'discovery';
+      return [{ at: Date.parse(at), kind: `${verb} ${what}${dryRun}` }];
     });
-  return ([from, to]) => received.filter((at) => at >= from && at <= to).length;
+  return ([from, to]) => {
+    const inside = events.filter((event) => event.at >= from && event.at <= to);
+    const byKind = new Map<string, number>();
+    for (const { kind } of inside) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    return { count: inside.length, byKind };
+  };
 }
 
 // --- the tools ---------------------------------------------------------------------------------
@@ -654,7 +671,7 @@ const median = (numbers: readonly number[]) => {
 
 function report(
   samples: Map<string, Sample[]>,
-  requests: (window: readonly [number, number]) => number,
+  requests: (window: readonly [number, number]) => Requests,
   installs: readonly InstallResult[],
   versions: Record<string, string | undefined>,
   totalMs: number,
@@ -664,7 +681,7 @@ function report(
     return {
       s: median(list.map((x) => x.ms)) / 1000,
       mb: median(list.map((x) => x.rssKb)) / 1024,
-      requests: median(list.map((x) => requests(x.window))),
+      requests: median(list.map((x) => requests(x.window).count)),
       n: list.length,
     };
   };
@@ -699,6 +716,22 @@ function report(
       const [k, , h, , hc] = stats as [Stat, Stat, Stat, Stat, Stat];
       lines.push(`| ${scenario} | ${stats.map(cell).join(' | ')} | ${ratio(h, k)} | ${ratio(hc, k)} |`);
     }
+  }
+  // where the requests of one first deploy go, per tool (its first round)
+  const firstDeploys = (['kubeship', 'helm', 'script'] as const).map(
+    (tool) => samples.get(`${tool}\tfirst deploy`)?.[0],
+  );
+  if (firstDeploys.every((sample) => sample !== undefined)) {
+    const [k, h, sc] = firstDeploys.map((sample) => requests((sample as Sample).window).byKind);
+    const kinds = [...new Set([...(k?.keys() ?? []), ...(h?.keys() ?? []), ...(sc?.keys() ?? [])])].sort();
+    lines.push(
+      '',
+      '| API requests of one first deploy (round 1), by verb and resource | kubeship | helm (aws eks get-token) | kubectl script (aws eks get-token) |',
+      '|---|---|---|---|',
+      ...kinds.map(
+        (kind) => `| ${kind} | ${k?.get(kind) ?? ''} | ${h?.get(kind) ?? ''} | ${sc?.get(kind) ?? ''} |`,
+      ),
+    );
   }
   const pairs = [...(ONLY.has('release') ? [BIG] : []), ...(ONLY.has('large') ? [LARGE] : [])];
   if (pairs.length > 0) {

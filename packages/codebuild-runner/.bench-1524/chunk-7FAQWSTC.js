@@ -1,0 +1,3 @@
+import { createRequire as __kubeshipRequire } from 'node:module';
+const require = __kubeshipRequire(import.meta.url);
+//# sourceMappingURL=chunk-7FAQWSTC.js.map

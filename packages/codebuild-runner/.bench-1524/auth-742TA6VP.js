@@ -1,4 +1,0 @@
-import { createRequire as __kubeshipRequire } from 'node:module';
-const require = __kubeshipRequire(import.meta.url);
-import{a as d,b as e,c as f,d as g,e as h,f as i,g as j,h as k,i as l}from"./chunk-5FTSJLZD.js";import"./chunk-SUF7ZHAF.js";import{a as c}from"./chunk-LXWSRAD4.js";import"./chunk-PBTNOYL2.js";import"./chunk-XUBWQBJ4.js";import{a,b}from"./chunk-DATDMQS2.js";import"./chunk-4IC45A5W.js";import"./chunk-ERYAFZIW.js";export{c as AWS_REQUEST_DEFAULTS,d as KUBERNETES_REQUEST_DEFAULTS,a as KubeshipError,h as TOKEN_LIFETIME_MS,e as boundKubernetesRequests,j as connectToEks,f as connectWithKubeconfig,g as defaultRoleSessionName,l as describeKubernetesError,k as eksTokenFor,b as isKubeshipError,i as mintEksToken};
-//# sourceMappingURL=auth-742TA6VP.js.map

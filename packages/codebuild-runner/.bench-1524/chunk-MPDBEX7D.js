@@ -1,4 +1,0 @@
-import { createRequire as __kubeshipRequire } from 'node:module';
-const require = __kubeshipRequire(import.meta.url);
-var I={ok:0,rolledBack:1,badInput:2,auth:3,timeout:4,needsHuman:5},E={INVALID_INPUT:I.badInput,INVALID_MANIFEST:I.badInput,SSM_PARAMETERS_MISSING:I.badInput,CONFIG_COLLISION:I.badInput,CLUSTER_NOT_FOUND:I.badInput,CLUSTER_NOT_ACTIVE:I.badInput,DRY_RUN_REJECTED:I.badInput,APPLY_CONFLICT:I.badInput,AWS_CREDENTIALS:I.auth,AWS_UNREACHABLE:I.auth,CLUSTER_UNREACHABLE:I.auth,UNAUTHORIZED:I.auth,FORBIDDEN:I.auth,DEPLOY_LOCKED:I.timeout,ROLLOUT_TIMEOUT:I.timeout,INTERRUPTED:I.timeout,ROLLOUT_FAILED:I.rolledBack,ROLLBACK_FAILED:I.needsHuman,API_ERROR:I.needsHuman};export{I as a,E as b};
-//# sourceMappingURL=chunk-MPDBEX7D.js.map

@@ -1,4 +1,0 @@
-import { createRequire as __kubeshipRequire } from 'node:module';
-const require = __kubeshipRequire(import.meta.url);
-import{c as s}from"./chunk-RR3UCHOD.js";async function c(n){let{values:e}=n,o=n.options.region;if(typeof e["cluster-name"]=="string"){if(!o)throw new s("--region (or AWS_REGION) is required with --cluster-name");return{clusterName:e["cluster-name"],region:o,...typeof e["role-arn"]=="string"?{roleArn:e["role-arn"]}:{}}}let[{openEnvironment:a,regionOf:l},{KubeshipError:m}]=await Promise.all([import("./_environment-KFDK44P5.js"),import("./src-G46W4N26.js")]),r=await a(n),t=r.environment.cluster;if(!t)throw new m("INVALID_INPUT",`${r.file}: environment ${r.name} is not an EKS cluster (it uses a kubeconfig context)`);let i=e["role-arn"]??t.roleArn;return{clusterName:t.name,region:e.region??l(r),...i?{roleArn:i}:{}}}export{c as a};
-//# sourceMappingURL=chunk-RAHGNZOZ.js.map

@@ -1,4 +1,0 @@
-import { createRequire as __kubeshipRequire } from 'node:module';
-const require = __kubeshipRequire(import.meta.url);
-import{a,b,c}from"./chunk-KPCUGCSI.js";import"./chunk-IWFD7KYI.js";import"./chunk-5I4I7IRY.js";import"./chunk-YJZRTHVY.js";import"./chunk-RGLYY7P4.js";import"./chunk-TTZ3OYIL.js";import"./chunk-TCTVJ664.js";import"./chunk-MPDBEX7D.js";import"./chunk-A6UTQXQ7.js";import"./chunk-WBD2QQV4.js";import"./chunk-RR3UCHOD.js";import"./chunk-5NRXLS76.js";import"./chunk-XUBWQBJ4.js";import"./chunk-DATDMQS2.js";import"./chunk-ERYAFZIW.js";export{c as deployEnvironment,a as run,b as runSetImage};
-//# sourceMappingURL=deploy-AFB7LYB2.js.map

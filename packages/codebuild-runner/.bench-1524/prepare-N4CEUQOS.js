@@ -1,4 +1,0 @@
-import { createRequire as __kubeshipRequire } from 'node:module';
-const require = __kubeshipRequire(import.meta.url);
-import"./chunk-7FAQWSTC.js";import{d as a,e as b,f as c,h as d,l as e}from"./chunk-KLPVYNGT.js";import"./chunk-UTCFBF6R.js";import"./chunk-LXWSRAD4.js";import"./chunk-XK6K5KVV.js";import"./chunk-PBTNOYL2.js";import"./chunk-6HOCOU77.js";import"./chunk-5NRXLS76.js";import"./chunk-XUBWQBJ4.js";import"./chunk-DATDMQS2.js";import"./chunk-YZPKMYMK.js";import"./chunk-MDNLLPHB.js";import"./chunk-4IC45A5W.js";import"./chunk-ERYAFZIW.js";export{b as MAX_CONFIG_DATA_BYTES,a as MAX_OBJECT_BYTES,c as assertWithinApiLimits,d as configObjectNames,e as prepareRelease};
-//# sourceMappingURL=prepare-N4CEUQOS.js.map

@@ -1,4 +1,0 @@
-import { createRequire as __kubeshipRequire } from 'node:module';
-const require = __kubeshipRequire(import.meta.url);
-import{b as c}from"./chunk-5I4I7IRY.js";import{a,b as i,d as l}from"./chunk-YJZRTHVY.js";import"./chunk-RGLYY7P4.js";import"./chunk-TTZ3OYIL.js";import"./chunk-TCTVJ664.js";import{a as n}from"./chunk-MPDBEX7D.js";import"./chunk-A6UTQXQ7.js";import"./chunk-WBD2QQV4.js";import"./chunk-RR3UCHOD.js";import{x as m}from"./chunk-5NRXLS76.js";import"./chunk-XUBWQBJ4.js";import"./chunk-DATDMQS2.js";import"./chunk-ERYAFZIW.js";async function w(e){let{values:o}=e,t=o["reveal-secrets"]===!0,r=await a(e),f=i(r),p=await l(r,e,{image:f,offline:!o["resolve-ssm"],readsCluster:!1}),s=m(p.objects,{revealSecrets:t});return e.options.files.out?c(e.options.files.out,s,{secret:t}):e.io.stdout(s),n.ok}export{w as run};
-//# sourceMappingURL=render-FMZJ5TXA.js.map

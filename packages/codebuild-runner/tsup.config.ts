@@ -10,7 +10,7 @@ export default defineConfig({
   // `kubeship token` never load the Kubernetes client (test/integration/loading.test.ts).
   noExternal: [/.*/],
   external: [...CLI_BUNDLE.external],
-  minify: process.env.KUBESHIP_NO_MINIFY ? false : CLI_BUNDLE.minify,
+  minify: CLI_BUNDLE.minify,
   banner: CLI_BUNDLE.banner,
   esbuildOptions(options) {
     options.conditions = [...CLI_BUNDLE.conditions];

@@ -24,7 +24,7 @@ type CommandModule = { run(input: CommandInput): Promise<number> };
 
 // Each command is loaded only when it runs, and the option checks only once a command runs:
 // `--version` and `--help` load nothing beyond this file's imports, `token` never loads the
-// Kubernetes client or the validation schemas (src/loading.test.ts proves it).
+// Kubernetes client or the validation schemas (test/integration/loading.test.ts proves it).
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   deploy: () => import('./commands/deploy.ts'),
   'set-image': () => import('./commands/deploy.ts').then((m) => ({ run: m.runSetImage })),

@@ -1,37 +1,64 @@
-// `./dev bench`: kubeship side by side with a seed-style kubectl script and with Helm, on one
-// local testbed (a real control plane, KWOK nodes, moto as AWS). A script, never a timed test.
+// `./dev bench`: what one deploy costs a build, kubeship side by side with a seed-style kubectl
+// script and with Helm, on one local testbed (a real control plane, KWOK nodes, moto as AWS). A
+// script, never a timed test.
 //
 // The same application (one Deployment of 2 replicas, a Service and a ConfigMap; or 100
 // Deployments) is deployed by each tool in a fresh namespace: a first deploy, a rolling update, a
 // crash-looping release (which each tool must notice and undo), and a first deploy of 100
-// Deployments. The order of the tools rotates between rounds, so no tool always meets a fuller
-// cluster. Every tool runs as a child process under a small Python wrapper that reports its wall
-// time and peak RSS (getrusage of the children: the largest process of the run). Medians of the
-// rounds are printed as a markdown table, with the ratios to kubeship.
+// Deployments. The peers run as in CodeBuild: `aws eks update-kubeconfig` (DescribeCluster at moto)
+// and an exec credential plugin running `aws eks get-token` for each process; the strict variant
+// gives them the testbed's client-certificate kubeconfig instead. The order of the tools rotates
+// between rounds, so no tool always meets a fuller cluster. Every tool runs as a child process under
+// a small Python wrapper that reports its wall time and peak RSS (getrusage of the children: the
+// largest process of the run); the apiserver's audit log counts the API requests each run made.
+// Medians of the rounds are printed as markdown tables, with the ratios to kubeship.
 //
-// Issue 11's figure is measured in the same run: a release of 100 Deployments and 100 ConfigMaps
-// deployed, verified and recorded by kubeship, against one bare 100-Deployment rollout
-// (`kubectl apply` + `kubectl wait --for=condition=Available`).
+// Also measured: kubeship's whole release (verified, recorded) of 100 Deployments + 100 ConfigMaps
+// and of 500 + 500 against one bare 100- or 500-Deployment rollout (`kubectl apply` + `kubectl
+// wait --for=condition=Available`); the start-up of `kubeship --version` and `kubeship token`
+// against `aws eks get-token`, and of `import('@kubeship/core')`; and the install of the packed
+// packages with npm into an empty folder with an empty cache.
 //
-// Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release|access|fleet ...]; ./dev builds
-// the helm and kubectl it runs. `--only` (repeatable) runs only those groups of scenarios: `small` (first
-// deploy, rolling update, crash-looping release), `big` (100 Deployments), `release` (issue 11's
-// pair), `access` (the access review of a 20-object release, scripts/bench-access.ts), `fleet`
-// (scripts/bench-fleet.ts); the table then shows only what was measured.
+// Usage: ./dev bench [--rounds N] (default 3) [--only GROUP ...]; ./dev builds the helm and
+// kubectl it runs. `--only` (repeatable) runs only those groups: `small` (first deploy, rolling
+// update, crash-looping release), `big` (100 Deployments), `release` (100 D + 100 CM against a
+// 100-Deployment rollout), `large` (500 D + 500 CM against a 500-Deployment rollout), `startup`
+// (--version, token, aws eks get-token, import of core), `install` (npm install of the packed
+// packages, once per run), `access` (the access review of a 20-object release,
+// scripts/bench-access.ts), `fleet` (scripts/bench-fleet.ts); the tables then show only what was measured. `--baseline DIR` also
+// measures an earlier build of the CLI (a dist/ directory inside the workspace, where its
+// dependencies resolve) as `kubeship-before`, for a before/after in the same run.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // The testbed's source, by path: this script lives outside the workspace packages.
-import { IMAGE_MARKERS, resolveManifestTools, startTestbed } from '../packages/testbed/src/index.ts';
+import {
+  awscliPath,
+  IMAGE_MARKERS,
+  resolveManifestTools,
+  startTestbed,
+} from '../packages/testbed/src/index.ts';
 import { FLEET_DEPLOYMENTS, fleetRound, fleetTable } from './bench-fleet.ts';
 
-const GROUPS = ['small', 'big', 'release', 'access', 'fleet'] as const;
+const GROUPS = ['small', 'big', 'release', 'large', 'startup', 'install', 'access', 'fleet'] as const;
 type Group = (typeof GROUPS)[number];
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', multiple: true } },
+  options: {
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', multiple: true },
+    baseline: { type: 'string' },
+  },
 });
 const ROUNDS = Math.max(1, Number(values.rounds));
 const unknownGroup = (values.only ?? []).find((group) => !(GROUPS as readonly string[]).includes(group));
@@ -41,23 +68,43 @@ if (unknownGroup) {
 }
 const ONLY = new Set<Group>((values.only as Group[] | undefined) ?? GROUPS);
 const BIG = 100;
-const TIMEOUT_S = 120;
+const LARGE = 500;
+/** Runs of each light command per round (their medians are of all rounds' runs). */
+const STARTUP_RUNS = 5;
+const TIMEOUT_S = 180;
 const REPOSITORY = 'registry.local/bench';
-// The CLI is built (as its package build does, without type declarations) into a private
-// directory beside the package's node_modules: a rebuild of dist/ by a test run in the same tree
-// cannot pull it away mid-run.
-const benchDist = fileURLToPath(
-  new URL(`../packages/codebuild-runner/.bench-${process.pid}/`, import.meta.url),
-);
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The CLI and core are built (as their package builds do, without type declarations) into private
+// directories beside each package's node_modules: a rebuild of dist/ by a test run in the same
+// tree cannot pull them away mid-run.
+const benchDist = join(REPO_ROOT, 'packages', 'codebuild-runner', `.bench-${process.pid}`);
+const coreDist = join(REPO_ROOT, 'packages', 'core', `.bench-${process.pid}`);
 const bin = join(benchDist, 'bin.js');
+/** `--baseline DIR`: an earlier build of the CLI (its dist/), measured beside this one as `kubeship-before`. */
+const baselineBin = values.baseline ? resolve(values.baseline, 'bin.js') : undefined;
 const work = mkdtempSync(join(tmpdir(), 'kubeship-bench-'));
+/** npm beside this Node (the toolchain's), else the machine's. */
+const npm = existsSync(join(dirname(process.execPath), 'npm'))
+  ? join(dirname(process.execPath), 'npm')
+  : 'npm';
 
-type Tool = 'kubeship' | 'script' | 'helm';
-type Scenario = 'first deploy' | 'rolling update' | 'crash-looping release' | `${number} Deployments`;
+/** The deploying tools: the peers as in CodeBuild (`eks`: aws eks get-token) and with a client certificate (`cert`). */
+type Tool = 'kubeship' | 'kubeship-before' | 'script' | 'helm' | 'script-cert' | 'helm-cert';
+const TOOL_NAMES: Record<Tool | 'rollout', string> = {
+  kubeship: 'kubeship',
+  'kubeship-before': 'kubeship (--baseline)',
+  script: 'kubectl script (aws eks get-token)',
+  helm: 'helm (aws eks get-token)',
+  'script-cert': 'kubectl script (client certificate)',
+  'helm-cert': 'helm (client certificate)',
+  rollout: 'bare kubectl apply + wait',
+};
 interface Sample {
   readonly ms: number;
   readonly rssKb: number;
   readonly code: number;
+  /** When the measured process started and ended (epoch ms): its window in the audit log. */
+  readonly window: readonly [number, number];
 }
 
 // --- the application, as plain YAML every tool takes ---------------------------------------
@@ -113,7 +160,7 @@ const running = new Set<ChildProcess>();
 
 // --- measuring a child process ---------------------------------------------------------------
 // Python's getrusage(RUSAGE_CHILDREN) gives the peak RSS of the largest process the command ran
-// (the CLI itself; the biggest kubectl of a script), and the wall time around it.
+// (the CLI itself; the biggest kubectl or aws of a script), and the wall time around it.
 const WRAPPER = `
 import resource, subprocess, sys, time
 t = time.monotonic()
@@ -130,6 +177,7 @@ function measure(
   cwd = work,
 ): Promise<Sample & { output: string }> {
   return new Promise((resolve, reject) => {
+    const started = Date.now();
     // its own process group, so that an interrupted bench can end the measured tool with it
     const child = spawn('python3', ['-c', WRAPPER, command, ...args], {
       detached: true,
@@ -146,25 +194,74 @@ function measure(
       running.delete(child);
       const found = /__bench rss_kb=(\d+) ms=(\d+)/.exec(output);
       if (!found) return reject(new Error(`no measurement from ${command} ${args.join(' ')}:\n${output}`));
-      resolve({ ms: Number(found[2]), rssKb: Number(found[1]), code: code ?? -1, output });
+      resolve({
+        ms: Number(found[2]),
+        rssKb: Number(found[1]),
+        code: code ?? -1,
+        output,
+        window: [started, Date.now()],
+      });
     });
   });
 }
 
 /** Runs a setup command (not measured); fails loudly. */
-async function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const result = await measure(command, args, env);
+async function run(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd = work,
+): Promise<string> {
+  const result = await measure(command, args, env, cwd);
   if (result.code !== 0)
     throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.output}`);
   return result.output;
 }
 
-// --- the three tools ---------------------------------------------------------------------------
-// What the seed's buildspec did: `aws eks update-kubeconfig` (here the testbed's admin kubeconfig
-// stands in for it: no awscli token exec per kubectl call, which favours the script), `kubectl
-// apply`, `kubectl rollout status` of each Deployment, `kubectl rollout undo` on failure.
+/** The API requests clients made in one window: their number and how many of each verb and resource. */
+interface Requests {
+  readonly count: number;
+  readonly byKind: ReadonlyMap<string, number>;
+}
+
+/**
+ * The API requests clients made in each window, from the apiserver's audit log (one event per
+ * finished request; the control plane's own components are not logged): read once, at the end,
+ * so that requests a tool's exit ended (its watches) are logged by then.
+ */
+function requestCounter(auditLog: string): (window: readonly [number, number]) => Requests {
+  const events = readFileSync(auditLog, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      if (!line.includes('"stage":"ResponseComplete"') && !line.includes('"stage":"Panic"')) return [];
+      const at = /"requestReceivedTimestamp":"([^"]+)"/.exec(line)?.[1];
+      if (!at) return [];
+      const verb = /"verb":"([^"]+)"/.exec(line)?.[1] ?? '?';
+      const resource = /"objectRef":\{[^}]*"resource":"([^"]+)"/.exec(line)?.[1];
+      const subresource = /"objectRef":\{[^}]*"subresource":"([^"]+)"/.exec(line)?.[1];
+      const dryRun = line.includes('dryRun=All') ? ' (dry-run)' : '';
+      const what = resource ? `${resource}${subresource ? `/${subresource}` : ''}` : 'discovery';
+      return [{ at: Date.parse(at), kind: `${verb} ${what}${dryRun}` }];
+    });
+  return ([from, to]) => {
+    const inside = events.filter((event) => event.at >= from && event.at <= to);
+    const byKind = new Map<string, number>();
+    for (const { kind } of inside) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    return { count: inside.length, byKind };
+  };
+}
+
+// --- the tools ---------------------------------------------------------------------------------
+// What the seed's buildspec did: `aws eks update-kubeconfig` (with an exec credential plugin that
+// runs `aws eks get-token` for every kubectl process), `kubectl apply`, `kubectl rollout status` of
+// each Deployment, `kubectl rollout undo` on failure. With EKS_CLUSTER unset (the strict variant),
+// the testbed's client-certificate kubeconfig is used instead.
+const UPDATE_KUBECONFIG = `if [ -n "\${EKS_CLUSTER:-}" ]; then
+  aws eks update-kubeconfig --name "$EKS_CLUSTER" >/dev/null || exit 3
+fi`;
 const SEED_SCRIPT = `#!/usr/bin/env bash
 set -u
+${UPDATE_KUBECONFIG}
 ns=$1; file=$2; shift 2
 kubectl apply -n "$ns" -f "$file" >/dev/null || exit 2
 for d in "$@"; do
@@ -175,7 +272,12 @@ for d in "$@"; do
   fi
 done
 `;
-// The bare rollout of issue 11's figure: apply, and wait until every Deployment is Available.
+const HELM_SCRIPT = `#!/usr/bin/env bash
+set -u
+${UPDATE_KUBECONFIG}
+exec helm "$@"
+`;
+// The bare rollout of the release pairs: apply, and wait until every Deployment is Available.
 const ROLLOUT_SCRIPT = `#!/usr/bin/env bash
 set -eu
 kubectl apply -n "$1" -f "$2" >/dev/null
@@ -188,29 +290,31 @@ interface Target {
   readonly dir: string;
 }
 
+type Testbed = Awaited<ReturnType<typeof startTestbed>>;
+
 async function main(): Promise<void> {
   const tools = resolveManifestTools();
   const started = Date.now();
-  console.error(`[bench] starting the testbed (4 KWOK nodes); ${ROUNDS} rounds; work dir ${work}`);
-  execFileSync(
-    'pnpm',
-    [
-      '--filter',
-      '@kubeship/codebuild-runner',
-      'exec',
-      'tsup',
-      '--out-dir',
-      benchDist,
-      '--no-dts',
-      '--silent',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const testbed = await startTestbed({ clusterName: 'bench', nodes: 4 });
+  console.error(`[bench] starting the testbed (6 KWOK nodes); ${ROUNDS} rounds; work dir ${work}`);
+  const build = (name: string, outDir: string) =>
+    execFileSync('pnpm', ['--filter', name, 'exec', 'tsup', '--out-dir', outDir, '--no-dts', '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  build('@kubeship/codebuild-runner', benchDist);
+  if (ONLY.has('startup')) {
+    // core's build imports @kubeship/manifests from that package's dist/
+    execFileSync('pnpm', ['--filter', '@kubeship/manifests', 'exec', 'tsup', '--no-dts', '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    build('@kubeship/core', coreDist);
+  }
+  // 6 nodes of 110 pods: room for the 500-Deployment release and its surge
+  const testbed = await startTestbed({ clusterName: 'bench', nodes: 6, auditLog: true });
   const stop = async () => {
     await testbed.stop();
     rmSync(work, { recursive: true, force: true });
     rmSync(benchDist, { recursive: true, force: true });
+    rmSync(coreDist, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
@@ -233,32 +337,42 @@ async function main(): Promise<void> {
   }
 }
 
-async function rounds(
-  testbed: Awaited<ReturnType<typeof startTestbed>>,
-  tools: string,
-  started: number,
-): Promise<void> {
+async function rounds(testbed: Testbed, tools: string, started: number): Promise<void> {
   const helm = join(tools, 'helm');
-  const kubeconfig = testbed.adminKubeconfigPath;
-  const env: NodeJS.ProcessEnv = {
+  const venvBin = dirname(awscliPath());
+  const base: NodeJS.ProcessEnv = {
     ...process.env,
-    // helm, kustomize and kubectl as ./dev builds them (kubectl of the testbed's release)
-    PATH: `${tools}:${process.env.PATH}`,
-    KUBECONFIG: kubeconfig,
-    AWS_ENDPOINT_URL: testbed.aws.endpointUrl,
+    // helm, kustomize and kubectl as ./dev builds them (kubectl of the testbed's release); awscli v1
+    PATH: `${tools}:${venvBin}:${process.env.PATH}`,
+    KUBECONFIG: testbed.adminKubeconfigPath,
     AWS_ACCESS_KEY_ID: testbed.aws.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: testbed.aws.credentials.secretAccessKey,
     AWS_REGION: testbed.region,
+    AWS_DEFAULT_REGION: testbed.region,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_EC2_METADATA_DISABLED: 'true',
     NO_COLOR: '1',
   };
-  writeFileSync(join(work, 'seed.sh'), SEED_SCRIPT, { mode: 0o755 });
-  writeFileSync(join(work, 'rollout.sh'), ROLLOUT_SCRIPT, { mode: 0o755 });
+  const env: NodeJS.ProcessEnv = { ...base, AWS_ENDPOINT_URL: testbed.aws.endpointUrl };
+  // the peers' awscli: EKS at moto; STS stays the regional endpoint, which the token names
+  // (get-token presigns locally and calls nothing)
+  const eksEnv = (dir: string): NodeJS.ProcessEnv => ({
+    ...base,
+    AWS_ENDPOINT_URL_EKS: testbed.aws.endpointUrl,
+    EKS_CLUSTER: testbed.clusterName,
+    KUBECONFIG: join(dir, 'kubeconfig'),
+  });
+  for (const [name, text] of [
+    ['seed.sh', SEED_SCRIPT],
+    ['helm.sh', HELM_SCRIPT],
+    ['rollout.sh', ROLLOUT_SCRIPT],
+  ] as const)
+    writeFileSync(join(work, name), text, { mode: 0o755 });
   const versions = {
     kubectl: (await run('kubectl', ['version', '--client'], env)).split('\n')[0]?.trim(),
     helm: (await run(helm, ['version', '--short'], env)).split('\n')[0]?.trim(),
+    aws: (await run('aws', ['--version'], env)).split('\n')[0]?.trim(),
   };
 
   let serial = 0;
@@ -267,7 +381,7 @@ async function rounds(
     const dir = join(work, namespace);
     mkdirSync(join(dir, 'templates'), { recursive: true });
     await run('kubectl', ['create', 'namespace', namespace], env);
-    if (tool === 'kubeship') {
+    if (tool.startsWith('kubeship')) {
       writeFileSync(
         join(dir, 'kubeship.config.json'),
         JSON.stringify({
@@ -282,37 +396,59 @@ async function rounds(
         }),
       );
     }
-    if (tool === 'helm')
+    if (tool === 'helm' || tool === 'helm-cert')
       writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     return { tool, namespace, dir };
   };
   const remove = (target: Target) =>
     run('kubectl', ['delete', 'namespace', target.namespace, '--wait=true', '--timeout=300s'], env);
 
-  /** One deploy of `objects` by the target's tool; the YAML is the same for every tool. */
+  /** One deploy of `objects` by the target's tool, from an empty HOME as a CodeBuild container has. */
   const deploy = (
     target: Target,
     objects: readonly object[],
     image: string,
     deployments: number,
   ): Promise<Sample & { output: string }> => {
-    const file = join(target.dir, target.tool === 'helm' ? 'templates/app.yaml' : 'app.yaml');
+    const helmTool = target.tool === 'helm' || target.tool === 'helm-cert';
+    const file = join(target.dir, helmTool ? 'templates/app.yaml' : 'app.yaml');
     writeFileSync(file, toYaml(objects));
     const names = Array.from({ length: deployments }, (_, i) => `web-${i}`);
+    const home = join(target.dir, `home-${++serial}`);
+    mkdirSync(home);
+    const toolEnv =
+      target.tool === 'script' || target.tool === 'helm'
+        ? eksEnv(target.dir)
+        : target.tool.endsWith('-cert')
+          ? base
+          : env;
+    // (and an empty temp dir: no compile cache of an earlier run)
+    const withHome = { ...toolEnv, HOME: home, TMPDIR: home };
     switch (target.tool) {
       case 'kubeship':
+      case 'kubeship-before':
         return measure(
           process.execPath,
-          [bin, 'deploy', '--env', 'bench', '--image', image],
-          env,
+          [
+            target.tool === 'kubeship' ? bin : (baselineBin as string),
+            'deploy',
+            '--env',
+            'bench',
+            '--image',
+            image,
+          ],
+          withHome,
           target.dir,
         );
       case 'script':
-        return measure('bash', [join(work, 'seed.sh'), target.namespace, file, ...names], env);
+      case 'script-cert':
+        return measure('bash', [join(work, 'seed.sh'), target.namespace, file, ...names], withHome);
       case 'helm':
+      case 'helm-cert':
         return measure(
-          helm,
+          'bash',
           [
+            join(work, 'helm.sh'),
             'upgrade',
             '--install',
             'web',
@@ -324,10 +460,10 @@ async function rounds(
             '--timeout',
             `${TIMEOUT_S}s`,
           ],
-          env,
+          withHome,
         );
       case 'rollout':
-        return measure('bash', [join(work, 'rollout.sh'), target.namespace, file], env);
+        return measure('bash', [join(work, 'rollout.sh'), target.namespace, file], withHome);
     }
   };
 
@@ -340,7 +476,7 @@ async function rounds(
   ) => {
     const ok = expected === 'ok' ? sample.code === 0 : sample.code !== 0;
     console.error(
-      `[bench] ${tool.padEnd(8)} ${scenario.padEnd(24)} ${(sample.ms / 1000).toFixed(1).padStart(6)} s  ${(sample.rssKb / 1024).toFixed(0).padStart(4)} MB  exit ${sample.code}${ok ? '' : '  UNEXPECTED'}`,
+      `[bench] ${tool.padEnd(11)} ${scenario.padEnd(24)} ${(sample.ms / 1000).toFixed(2).padStart(7)} s  ${(sample.rssKb / 1024).toFixed(0).padStart(4)} MB  exit ${sample.code}${ok ? '' : '  UNEXPECTED'}`,
     );
     if (!ok) console.error(sample.output.split('\n').slice(-15).join('\n'));
     const key = `${tool}\t${scenario}`;
@@ -348,10 +484,19 @@ async function rounds(
   };
 
   const fleetRounds: Array<Awaited<ReturnType<typeof fleetRound>>> = [];
-  const order: Tool[] = ['kubeship', 'script', 'helm'];
+  const order: Tool[] = [
+    'kubeship',
+    ...(baselineBin ? (['kubeship-before'] as const) : []),
+    'script',
+    'helm',
+    'script-cert',
+    'helm-cert',
+  ];
+  const installs: InstallResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const turn = [...order.slice(round % 3), ...order.slice(0, round % 3)];
+    const turn = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
     console.error(`[bench] round ${round + 1}/${ROUNDS}: ${turn.join(', ')}`);
+    if (ONLY.has('startup')) await startup(testbed, env, record);
     for (const tool of ONLY.has('small') ? turn : []) {
       const target = await prepare(tool);
       const small = (image: string) => appObjects({ deployments: 1, configMaps: 1, replicas: 2, image });
@@ -367,8 +512,11 @@ async function rounds(
         await deploy(target, small(`${REPOSITORY}:2`), `${REPOSITORY}:2`, 1),
         'ok',
       );
-      const bad = `${REPOSITORY}:3-${IMAGE_MARKERS.crashLoop}`;
-      record(tool, 'crash-looping release', await deploy(target, small(bad), bad, 1), 'fail');
+      // the strict variants show only the success path: their failure path is the same waiting
+      if (!tool.endsWith('-cert')) {
+        const bad = `${REPOSITORY}:3-${IMAGE_MARKERS.crashLoop}`;
+        record(tool, 'crash-looping release', await deploy(target, small(bad), bad, 1), 'fail');
+      }
       await remove(target);
     }
     for (const tool of ONLY.has('big') ? turn : []) {
@@ -382,25 +530,25 @@ async function rounds(
       );
       await remove(target);
     }
-    // issue 11: kubeship's whole release (verified, recorded) against one bare rollout, rotated too
-    const pair: Array<'kubeship' | 'rollout'> =
-      round % 2 === 0 ? ['kubeship', 'rollout'] : ['rollout', 'kubeship'];
-    for (const tool of ONLY.has('release') ? pair : []) {
-      const target = await prepare(tool);
-      const image = `${REPOSITORY}:1`;
-      const objects = appObjects({
-        deployments: BIG,
-        configMaps: tool === 'kubeship' ? BIG : 0,
-        replicas: 1,
-        image,
-      });
-      record(
-        tool,
-        tool === 'kubeship' ? 'release 100 D + 100 CM' : 'rollout 100 D',
-        await deploy(target, objects, image, BIG),
-        'ok',
-      );
-      await remove(target);
+    // kubeship's whole release (verified, recorded) against one bare rollout, rotated too
+    for (const [group, size] of [
+      ['release', BIG],
+      ['large', LARGE],
+    ] as const) {
+      const pair: Array<'kubeship' | 'rollout'> =
+        round % 2 === 0 ? ['kubeship', 'rollout'] : ['rollout', 'kubeship'];
+      for (const tool of ONLY.has(group) ? pair : []) {
+        const target = await prepare(tool);
+        const image = `${REPOSITORY}:1`;
+        const objects = appObjects({
+          deployments: size,
+          configMaps: tool === 'kubeship' ? size : 0,
+          replicas: 1,
+          image,
+        });
+        record(tool, releaseScenario(tool, size), await deploy(target, objects, image, size), 'ok');
+        await remove(target);
+      }
     }
     if (ONLY.has('fleet'))
       fleetRounds.push(
@@ -421,11 +569,130 @@ async function rounds(
           `${REPOSITORY}:1`,
         ),
       );
+    if (ONLY.has('install') && round === 0) installs.push(...(await install(env)));
   }
+  const requests = requestCounter(join(testbed.dataDir, 'logs', 'audit.log'));
   const fleet = ONLY.has('fleet') ? fleetTable(fleetRounds, median) : [];
-  console.log([report(samples, versions, Date.now() - started), ...fleet].join('\n'));
+  console.log([report(samples, requests, installs, versions, Date.now() - started), ...fleet].join('\n'));
 }
 
+const releaseScenario = (tool: 'kubeship' | 'rollout', size: number) =>
+  tool === 'kubeship' ? `release ${size} D + ${size} CM` : `rollout ${size} D`;
+
+// --- start-up of the light commands ---------------------------------------------------------------
+/** `kubeship --version`, `kubeship token`, `aws eks get-token` and `import('@kubeship/core')`. */
+async function startup(
+  testbed: Testbed,
+  env: NodeJS.ProcessEnv,
+  record: (tool: string, scenario: string, sample: Sample & { output: string }, expected: 'ok') => void,
+): Promise<void> {
+  const cluster = ['--cluster-name', testbed.clusterName, '--region', testbed.region];
+  const core = join(coreDist, 'index.js');
+  const commands: Array<[string, string, string, readonly string[]]> = [
+    ['kubeship', '--version', process.execPath, [bin, '--version']],
+    ['kubeship', 'token', process.execPath, [bin, 'token', ...cluster]],
+    ...(baselineBin
+      ? ([
+          ['kubeship-before', '--version', process.execPath, [baselineBin, '--version']],
+          ['kubeship-before', 'token', process.execPath, [baselineBin, 'token', ...cluster]],
+        ] as const)
+      : []),
+    ['aws', 'eks get-token', 'aws', ['eks', 'get-token', ...cluster]],
+    ['node', 'node -e ""', process.execPath, ['-e', '']],
+    [
+      'node',
+      "import('@kubeship/core')",
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(core)})`],
+    ],
+  ];
+  for (const [tool, scenario, command, args] of commands)
+    for (let i = 0; i < STARTUP_RUNS; i++) record(tool, scenario, await measure(command, args, env), 'ok');
+}
+
+// --- install of the packed packages ------------------------------------------------------------
+interface InstallResult {
+  readonly what: string;
+  readonly ms?: number;
+  readonly packages?: number;
+  readonly bytes?: number;
+  readonly tarballBytes?: number;
+  readonly problem?: string;
+}
+
+/** Bytes of every file under `dir`. */
+const diskUsage = (dir: string): number => Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
+
+/** The packages installed in `nodeModules` (scoped ones counted one by one, nested ones too). */
+function countPackages(nodeModules: string): number {
+  if (!existsSync(nodeModules)) return 0;
+  let count = 0;
+  for (const entry of readdirSync(nodeModules)) {
+    if (entry.startsWith('.')) continue;
+    const names = entry.startsWith('@')
+      ? readdirSync(join(nodeModules, entry)).map((name) => join(entry, name))
+      : [entry];
+    for (const name of names) count += 1 + countPackages(join(nodeModules, name, 'node_modules'));
+  }
+  return count;
+}
+
+/**
+ * Packs the published packages as they are built for release and installs them with npm, each
+ * set into an empty folder with an empty npm cache: the CLI alone, offline (it has no dependency
+ * to fetch), then the libraries with theirs from the registry.
+ */
+async function install(env: NodeJS.ProcessEnv): Promise<InstallResult[]> {
+  const packed = join(work, 'packed');
+  mkdirSync(packed);
+  const names = ['@kubeship/manifests', '@kubeship/core', '@kubeship/codebuild-runner'];
+  await run('pnpm', [...names.flatMap((name) => ['--filter', name]), 'run', 'build'], env, REPO_ROOT);
+  for (const name of names)
+    await run('pnpm', ['--filter', name, 'pack', '--pack-destination', packed], env, REPO_ROOT);
+  const tarball = (prefix: string) => {
+    const file = readdirSync(packed).find((f) => f.startsWith(prefix) && f.endsWith('.tgz'));
+    if (!file) throw new Error(`no ${prefix}*.tgz in ${packed}`);
+    return join(packed, file);
+  };
+  const sets: Array<[string, string[], boolean]> = [
+    ['@kubeship/codebuild-runner (the CLI), offline', [tarball('kubeship-codebuild-runner-')], true],
+    [
+      '@kubeship/core + @kubeship/manifests (libraries), from the registry',
+      [tarball('kubeship-core-'), tarball('kubeship-manifests-')],
+      false,
+    ],
+  ];
+  const results: InstallResult[] = [];
+  for (const [what, tarballs, offline] of sets) {
+    const dir = mkdtempSync(join(work, 'install-'));
+    const npmEnv = {
+      ...env,
+      npm_config_cache: join(dir, '.npm-cache'),
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+    };
+    const args = ['install', '--no-audit', '--no-fund', ...(offline ? ['--offline'] : []), ...tarballs];
+    const sample = await measure(npm, args, npmEnv, dir);
+    const tarballBytes = tarballs.reduce((sum, file) => sum + diskUsage(file), 0);
+    if (sample.code !== 0) {
+      results.push({ what, tarballBytes, problem: sample.output.split('\n').slice(-3).join(' ').trim() });
+      continue;
+    }
+    const nodeModules = join(dir, 'node_modules');
+    results.push({
+      what,
+      ms: sample.ms,
+      packages: countPackages(nodeModules),
+      bytes: diskUsage(nodeModules),
+      tarballBytes,
+    });
+    console.error(`[bench] install     ${what}: ${(sample.ms / 1000).toFixed(1)} s`);
+  }
+  return results;
+}
+
+// --- the report ----------------------------------------------------------------------------------
 const median = (numbers: readonly number[]) => {
   const sorted = [...numbers].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -436,6 +703,8 @@ const median = (numbers: readonly number[]) => {
 
 function report(
   samples: Map<string, Sample[]>,
+  requests: (window: readonly [number, number]) => Requests,
+  installs: readonly InstallResult[],
   versions: Record<string, string | undefined>,
   totalMs: number,
 ): string {
@@ -444,40 +713,106 @@ function report(
     return {
       s: median(list.map((x) => x.ms)) / 1000,
       mb: median(list.map((x) => x.rssKb)) / 1024,
+      requests: median(list.map((x) => requests(x.window).count)),
       n: list.length,
     };
   };
-  const scenarios: Scenario[] = [
-    ...(ONLY.has('small') ? (['first deploy', 'rolling update', 'crash-looping release'] as const) : []),
-    ...(ONLY.has('big') ? ([`${BIG} Deployments`] as const) : []),
-  ];
+  type Stat = ReturnType<typeof stat>;
+  const cell = (x: Stat) =>
+    x.n === 0 ? '' : `${x.s.toFixed(2)} s, ${x.mb.toFixed(0)} MB, ${x.requests.toFixed(0)} req`;
+  const ratio = (x: Stat, k: Stat) => (x.n === 0 || k.n === 0 ? '' : `${(x.s / k.s).toFixed(2)}x`);
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   const lines = [
-    `Benchmark: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; testbed (kube-apiserver, controller-manager, scheduler, 4 KWOK nodes, pods Ready 0.5 s after scheduling); ${ROUNDS} rounds, medians; ${versions.kubectl}; helm ${versions.helm}; total ${(totalMs / 60000).toFixed(1)} min`,
+    `Benchmark: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; testbed (kube-apiserver, controller-manager, scheduler, 6 KWOK nodes, pods Ready 0.5 s after scheduling); ${ROUNDS} rounds, medians; ${versions.kubectl}; helm ${versions.helm}; ${versions.aws}; total ${(totalMs / 60000).toFixed(1)} min`,
   ];
-  if (scenarios.length > 0)
+  const scenarios = [
+    ...(ONLY.has('small') ? ['first deploy', 'rolling update', 'crash-looping release'] : []),
+    ...(ONLY.has('big') ? [`${BIG} Deployments`] : []),
+  ];
+  if (scenarios.length > 0) {
+    const tools: Tool[] = [
+      'kubeship',
+      'script',
+      'helm',
+      'script-cert',
+      'helm-cert',
+      ...(baselineBin ? (['kubeship-before'] as const) : []),
+    ];
     lines.push(
       '',
-      '| scenario | kubeship | kubectl script | helm --wait --rollback-on-failure | script / kubeship | helm / kubeship |',
-      '|---|---|---|---|---|---|',
+      `| scenario (time, peak RSS, API requests) | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | helm / kubeship | helm (cert) / kubeship |`,
+      `|---|${tools.map(() => '---|').join('')}---|---|`,
     );
-  for (const scenario of scenarios) {
-    const [k, s, h] = (['kubeship', 'script', 'helm'] as const).map((tool) => stat(tool, scenario));
-    const cell = (x: { s: number; mb: number }) => `${x.s.toFixed(1)} s, ${x.mb.toFixed(0)} MB`;
+    for (const scenario of scenarios) {
+      const stats = tools.map((tool) => stat(tool, scenario));
+      const [k, , h, , hc] = stats as [Stat, Stat, Stat, Stat, Stat];
+      lines.push(`| ${scenario} | ${stats.map(cell).join(' | ')} | ${ratio(h, k)} | ${ratio(hc, k)} |`);
+    }
+  }
+  // where the requests of one first deploy go, per tool (its first round)
+  const firstDeploys = (['kubeship', 'helm', 'script'] as const).map(
+    (tool) => samples.get(`${tool}\tfirst deploy`)?.[0],
+  );
+  if (firstDeploys.every((sample) => sample !== undefined)) {
+    const [k, h, sc] = firstDeploys.map((sample) => requests((sample as Sample).window).byKind);
+    const kinds = [...new Set([...(k?.keys() ?? []), ...(h?.keys() ?? []), ...(sc?.keys() ?? [])])].sort();
     lines.push(
-      `| ${scenario} | ${cell(k as { s: number; mb: number })} | ${cell(s as { s: number; mb: number })} | ${cell(h as { s: number; mb: number })} | ${((s?.s ?? 0) / (k?.s ?? 1)).toFixed(2)}x | ${((h?.s ?? 0) / (k?.s ?? 1)).toFixed(2)}x |`,
+      '',
+      '| API requests of one first deploy (round 1), by verb and resource | kubeship | helm (aws eks get-token) | kubectl script (aws eks get-token) |',
+      '|---|---|---|---|',
+      ...kinds.map(
+        (kind) => `| ${kind} | ${k?.get(kind) ?? ''} | ${h?.get(kind) ?? ''} | ${sc?.get(kind) ?? ''} |`,
+      ),
     );
   }
-  if (!ONLY.has('release')) return lines.join('\n');
-  const release = stat('kubeship', 'release 100 D + 100 CM');
-  const rollout = stat('rollout', 'rollout 100 D');
-  lines.push(
-    '',
-    '| issue 11 | time | peak RSS |',
-    '|---|---|---|',
-    `| kubeship: release of 100 Deployments + 100 ConfigMaps, verified and recorded | ${release.s.toFixed(1)} s | ${release.mb.toFixed(0)} MB |`,
-    `| one 100-Deployment rollout (kubectl apply + kubectl wait Available) | ${rollout.s.toFixed(1)} s | ${rollout.mb.toFixed(0)} MB |`,
-    `| ratio (target <= 1.3x, RSS <= 200 MB) | ${(release.s / rollout.s).toFixed(2)}x | |`,
-  );
+  const pairs = [...(ONLY.has('release') ? [BIG] : []), ...(ONLY.has('large') ? [LARGE] : [])];
+  if (pairs.length > 0) {
+    lines.push(
+      '',
+      '| release (verified and recorded) against a bare rollout | kubeship | bare kubectl apply + wait | kubeship / bare |',
+      '|---|---|---|---|',
+    );
+    for (const size of pairs) {
+      const k = stat('kubeship', releaseScenario('kubeship', size));
+      const r = stat('rollout', releaseScenario('rollout', size));
+      lines.push(
+        `| ${size} Deployments + ${size} ConfigMaps (the bare rollout: ${size} Deployments) | ${cell(k)} | ${cell(r)} | ${ratio(k, r)} |`,
+      );
+    }
+  }
+  if (ONLY.has('startup')) {
+    lines.push('', '| start-up (medians of all runs) | time | peak RSS |', '|---|---|---|');
+    for (const [tool, scenario] of [
+      ['kubeship', '--version'],
+      ['kubeship', 'token'],
+      ...(baselineBin
+        ? ([
+            ['kubeship-before', '--version'],
+            ['kubeship-before', 'token'],
+          ] as const)
+        : []),
+      ['aws', 'eks get-token'],
+      ['node', 'node -e ""'],
+      ['node', "import('@kubeship/core')"],
+    ] as const) {
+      const x = stat(tool, scenario);
+      const label = tool === 'node' ? scenario : `${tool} ${scenario}`;
+      lines.push(`| ${label} | ${(x.s * 1000).toFixed(0)} ms | ${x.mb.toFixed(0)} MB |`);
+    }
+  }
+  if (installs.length > 0) {
+    lines.push(
+      '',
+      '| npm install of the packed packages, empty folder, empty cache | time | packages | on disk | tarballs |',
+      '|---|---|---|---|---|',
+    );
+    for (const i of installs)
+      lines.push(
+        i.problem
+          ? `| ${i.what} | failed: ${i.problem} | | | ${mib(i.tarballBytes ?? 0)} |`
+          : `| ${i.what} | ${((i.ms ?? 0) / 1000).toFixed(1)} s | ${i.packages} | ${mib(i.bytes ?? 0)} | ${mib(i.tarballBytes ?? 0)} |`,
+      );
+  }
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 // Builds the standalone kubeship CLI, a release artifact beside the npm packages: one ESM file with
 // every dependency inside (AWS SDK, Kubernetes client, zod, yaml, kubeship's own packages), run by
-// Node >= 22.19 with no node_modules: `node kubeship.mjs deploy ...`. Writes
+// Node >= 22.19 with no node_modules: `node kubeship.mjs deploy ...`. It is bundled with the same
+// options as the package's dist/ (packages/codebuild-runner/bundling.ts), in one file. Writes
 //   dist/kubeship.mjs          the CLI
 //   dist/kubeship.mjs.sha256   its SHA-256 in `sha256sum` format, for `sha256sum --check`
 // and prints the size. usage: node scripts/bundle.ts [--outdir <dir>]
@@ -9,6 +10,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CLI_BUNDLE } from '../packages/codebuild-runner/bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdirFlag = process.argv.indexOf('--outdir');
@@ -19,26 +21,12 @@ const outfile = join(outdir, 'kubeship.mjs');
 export async function bundle(file = outfile): Promise<{ file: string; checksumFile: string; bytes: number }> {
   mkdirSync(resolve(file, '..'), { recursive: true });
   await build({
+    ...CLI_BUNDLE,
     entryPoints: [join(root, 'packages', 'codebuild-runner', 'src', 'bin.ts')],
     outfile: file,
     bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    // the workspace packages from their sources, as the packages' own tsup builds do
-    conditions: ['kubeship-source'],
-    minify: true,
-    legalComments: 'eof',
-    // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
-    // (esbuild keeps bin.ts's #! line first.)
-    banner: {
-      js: [
-        "import { createRequire as __kubeshipRequire } from 'node:module';",
-        'const require = __kubeshipRequire(import.meta.url);',
-      ].join('\n'),
-    },
-    // ws asks for these native speed-ups in a try/catch and works without them
-    external: ['bufferutil', 'utf-8-validate'],
+    external: [...CLI_BUNDLE.external],
+    conditions: [...CLI_BUNDLE.conditions],
     logLevel: 'warning',
   });
   const digest = createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -11,6 +11,11 @@ if (major < REQUIRED.major || (major === REQUIRED.major && minor < REQUIRED.mino
   process.exit(2);
 }
 
+// V8's compiled code is kept on disk (in the OS temp directory) for the next run: kubectl runs
+// `kubeship token` before each of its commands, and a deploy stage runs the CLI more than once.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+
 const [{ processIo }, { main }, { stopOnSignals }] = await Promise.all([
   import('./io.ts'),
   import('./main.ts'),

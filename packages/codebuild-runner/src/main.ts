@@ -1,7 +1,7 @@
 import { helpText, parseCommandArgs, UsageError } from './args.ts';
 import { COMMAND_SPECS } from './commands/specs.ts';
 import { EXIT } from './exit-codes.ts';
-import { type CliOptions, parseCliOptions } from './input/options.ts';
+import type { CliOptions } from './input/options.ts';
 import type { CliIo } from './io.ts';
 import { processIo } from './io.ts';
 import { VERSION } from './version.ts';
@@ -28,7 +28,9 @@ const acrossFleet = (command: Promise<CommandModule>) =>
     views.acrossFleet(loaded),
   );
 
-// Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
+// Each command is loaded only when it runs, and the option checks only once a command runs:
+// `--version` and `--help` load nothing beyond this file's imports, `token` never loads the
+// Kubernetes client or the validation schemas (test/integration/loading.test.ts proves it).
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   deploy: () => import('./commands/deploy.ts'),
   check: () => import('./commands/check.ts'),
@@ -98,8 +100,8 @@ export async function main(
     return EXIT.ok;
   }
   try {
+    const [{ parseCliOptions }, command] = await Promise.all([import('./input/options.ts'), load()]);
     const options = parseCliOptions(parsed.values, env, io.cwd);
-    const command = await load();
     return await command.run({ ...parsed, env, io, options });
   } catch (error) {
     if (error instanceof UsageError) {
@@ -108,7 +110,7 @@ export async function main(
     }
     const [{ reportFailure }, { isKubeshipError }] = await Promise.all([
       import('./output/failure.ts'),
-      import('@kubeship/core/auth'),
+      import('@kubeship/core/errors'),
     ]);
     return reportFailure(typedFailure(error, isKubeshipError), {
       command: name,

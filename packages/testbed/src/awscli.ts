@@ -30,9 +30,12 @@ function environment(credentials: AwsEnv, endpointUrl?: string): NodeJS.ProcessE
   };
 }
 
+/** The path of the testbed's awscli v1 (`aws`), from its cached virtualenv. */
+export const awscliPath = (): string => join(venvPath(), 'bin', 'aws');
+
 /** Runs the venv's awscli v1 and parses its JSON output. */
 export function aws(args: string[], credentials: AwsEnv, endpointUrl?: string): unknown {
-  const out = execFileSync(join(venvPath(), 'bin', 'aws'), [...args, '--output', 'json'], {
+  const out = execFileSync(awscliPath(), [...args, '--output', 'json'], {
     env: environment(credentials, endpointUrl),
   });
   return JSON.parse(out.toString() || 'null');

@@ -4,6 +4,7 @@ export {
   type AwsEnv,
   type AwsTarget,
   aws,
+  awscliPath,
   awscliToken,
   putLoadBalancerAlarm,
   putParameter,

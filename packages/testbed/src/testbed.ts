@@ -33,7 +33,25 @@ export interface TestbedOptions {
   /** Where to keep data and logs (default: a new temp dir, removed on stop unless `keepData`). */
   readonly dataDir?: string;
   readonly keepData?: boolean;
+  /**
+   * Write an audit log of the API requests clients make (not the control plane's own components,
+   * nodes or service accounts) to `<dataDir>/logs/audit.log`, one JSON event a line at the
+   * Metadata level: the bench counts each tool's requests with it (default false).
+   */
+  readonly auditLog?: boolean;
 }
+
+// Clients only: the controllers, the scheduler, KWOK and the apiserver's own loopback requests are left out.
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: None
+    users: [system:kube-controller-manager, system:kube-scheduler, kwok, system:apiserver]
+  - level: None
+    userGroups: [system:serviceaccounts, system:nodes]
+  - level: Metadata
+`;
 
 /** Everything a test needs to reach the testbed; plain data, so it can cross worker boundaries. */
 export interface TestbedInfo {
@@ -233,6 +251,12 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       '--event-ttl=1h',
       '--watch-cache=true',
       '--v=1',
+      ...(options.auditLog
+        ? [
+            `--audit-policy-file=${file('audit-policy.yaml', AUDIT_POLICY)}`,
+            `--audit-log-path=${logFile('audit')}`,
+          ]
+        : []),
     ];
     const startApiserver = async () => {
       const apiserver = startProcess('kube-apiserver', join(bin, 'kube-apiserver'), apiserverArgs, {

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 // Nothing here loads the Kubernetes client until a command needs the cluster: a config that is
 // wrong is reported in a fraction of a second.
 import type { ClusterConnection, Release, ReleaseSource } from '@kubeship/core';
-import { KubeshipError } from '@kubeship/core/auth';
 import { type EnvironmentPlan, planEnvironment } from '@kubeship/core/environment';
+import { KubeshipError } from '@kubeship/core/errors';
 import type { KubeObject } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
 import { appFromConfig } from '../config/app-source.ts';
@@ -190,7 +190,7 @@ export async function releaseFor(
   options: { image?: string | undefined; offline?: boolean; readsCluster?: boolean } = {},
 ): Promise<Release & { readonly notes: readonly string[] }> {
   const [{ prepareRelease }, { checkRelease, checkReservedNames }] = await Promise.all([
-    import('@kubeship/core'),
+    import('@kubeship/core/prepare'),
     import('../config/release-checks.ts'),
   ]);
   const { environment } = opened;

@@ -86,6 +86,9 @@ export async function prepareDeploy(
   },
 ): Promise<PreparedDeploy> {
   const { image, note } = options;
+  // Connecting (DescribeCluster, the Kubernetes client's load) changes nothing: it runs while core
+  // loads and SSM is read; its failure is reported when it is awaited, after the release's own.
+  connect(opened, input).catch(() => {});
   // the cluster side is loaded only once the input is known to be right
   const { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces } = await import(
     '@kubeship/core'

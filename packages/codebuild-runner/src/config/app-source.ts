@@ -1,4 +1,4 @@
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import { type AppSpec, imageProblem, parseImageReference } from '@kubeship/manifests';
 import type { EnvironmentContext, KubeshipConfig } from './schema.ts';
 

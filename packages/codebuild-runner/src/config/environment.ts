@@ -1,4 +1,4 @@
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import type { EnvironmentConfig, KubeshipConfig } from './schema.ts';
 
 /** The CodeBuild facts kubeship uses, read from the build's environment variables. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import { parse } from 'yaml';
 import { MAX_CONFIG_FILE_BYTES, readTextFile } from '../input/files.ts';
 import { configSchema, type KubeshipConfig } from './schema.ts';

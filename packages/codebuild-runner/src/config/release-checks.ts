@@ -1,4 +1,5 @@
-import { assertWithinApiLimits, configObjectNames, KubeshipError, type Release } from '@kubeship/core';
+import { KubeshipError } from '@kubeship/core/errors';
+import { assertWithinApiLimits, configObjectNames, type Release } from '@kubeship/core/prepare';
 import {
   type AppSpec,
   isSsmReference,

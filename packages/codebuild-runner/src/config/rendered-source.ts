@@ -6,7 +6,7 @@ import type {
   ReleaseSource,
   RenderedFile,
 } from '@kubeship/core';
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import { type KubeObject, parseImageReference } from '@kubeship/manifests';
 import type { KubeshipConfig } from './schema.ts';
 

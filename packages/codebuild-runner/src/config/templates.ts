@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isKubeshipError, type KubeshipError } from '@kubeship/core/auth';
+import { isKubeshipError, type KubeshipError } from '@kubeship/core/errors';
 import { type KubeObject, loadTemplates, type TemplateFile } from '@kubeship/manifests';
 import { MAX_TEMPLATE_FILE_BYTES, readTextFile } from '../input/files.ts';
 import { InputError } from '../input/problems.ts';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { S3_URI_PATTERN } from '@kubeship/manifests';
+import { S3_URI_PATTERN } from '@kubeship/manifests/checks';
 import type { InputProblem } from './problems.ts';
 
 /** Where the evidence bundle of a failed (or, with `always`, any) release goes. */

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 
 /** The largest config file kubeship reads. */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN, imageProblem } from '@kubeship/manifests';
+import { AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN, imageProblem } from '@kubeship/manifests/checks';
 import { type EvidenceFlags, evidenceFlags } from './evidence.ts';
 import {
   ENVIRONMENT_NAME,

@@ -1,4 +1,4 @@
-import { KubeshipError, type KubeshipErrorCode } from '@kubeship/core/auth';
+import { KubeshipError, type KubeshipErrorCode } from '@kubeship/core/errors';
 
 /** One problem with the input, and where it is: a flag, an environment variable, a file and key. */
 export interface InputProblem {

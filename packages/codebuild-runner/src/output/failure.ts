@@ -1,4 +1,4 @@
-import { isKubeshipError, KubeshipError } from '@kubeship/core/auth';
+import { isKubeshipError, KubeshipError } from '@kubeship/core/errors';
 import { ManifestError } from '@kubeship/manifests';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';

@@ -1,11 +1,21 @@
-// `npx @kubeship/codebuild-runner ...` as a buildspec runs it: the packed tarball installed from
-// the npm registry into an empty directory, far from the workspace, then run with npx.
+// `npx @kubeship/codebuild-runner ...` as a buildspec runs it: the packed tarball installed with
+// npm into an empty directory, far from the workspace, with an empty npm cache and offline (the CLI
+// is one bundled package with no dependency to fetch), then run with npx, deploying to the testbed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import type { TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
 import { removeTempDirs, tempDir } from '../harness.ts';
-import { buildPublishedPackages, PACKAGE_DIR, type ProcessRun, REPO_ROOT, runProcess } from './_cli.ts';
+import {
+  buildPublishedPackages,
+  cliEnv,
+  PACKAGE_DIR,
+  type ProcessRun,
+  REPO_ROOT,
+  runProcess,
+} from './_cli.ts';
 
 const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
   version: string;
@@ -18,6 +28,10 @@ const npm = ['npm', 'npx'].map((name) => (existsSync(join(nodeDir, name)) ? join
 ];
 let app: string;
 let installMs = 0;
+let packed: string;
+let clients: Awaited<ReturnType<typeof adminClients>>;
+let info: TestbedInfo;
+const cleanups: Array<() => Promise<void>> = [];
 
 /**
  * The machine's environment (proxies, extra CA certificates) without any trace of the workspace
@@ -39,17 +53,14 @@ function isolatedEnv(): NodeJS.ProcessEnv {
   };
 }
 
-const npx = (args: string[], cwd: string): Promise<ProcessRun> =>
-  runProcess(npm[1], ['--no-install', 'kubeship', ...args], {
-    cwd,
-    env: isolatedEnv(),
-    timeoutMs: 60_000,
-  });
+const npx = (args: string[], cwd: string, env = isolatedEnv()): Promise<ProcessRun> =>
+  runProcess(npm[1], ['--no-install', 'kubeship', ...args], { cwd, env, timeoutMs: 110_000 });
 
 beforeAll(async () => {
-  // the CLI's published types come from @kubeship/core and @kubeship/manifests: pack all three
-  await buildPublishedPackages();
-  const packed = tempDir('kubeship-pack-');
+  // the library packages are packed too: their tarballs are the ones a library user installs
+  [clients] = await Promise.all([adminClients(), buildPublishedPackages()]);
+  info = clients.info;
+  packed = tempDir('kubeship-pack-');
   for (const name of ['@kubeship/core', '@kubeship/manifests', '@kubeship/codebuild-runner']) {
     const pack = await runProcess('pnpm', ['--filter', name, 'pack', '--pack-destination', packed], {
       cwd: REPO_ROOT,
@@ -57,16 +68,18 @@ beforeAll(async () => {
     });
     if (pack.code !== 0) throw new Error(`pnpm pack of ${name} failed: ${pack.stderr}`);
   }
-  const tarballs = readdirSync(packed).filter((f) => f.endsWith('.tgz'));
-  if (tarballs.length !== 3) throw new Error(`expected 3 tarballs in ${packed}: ${tarballs.join(', ')}`);
+  const cli = readdirSync(packed).find(
+    (f) => f.startsWith('kubeship-codebuild-runner-') && f.endsWith('.tgz'),
+  );
+  if (!cli) throw new Error(`no CLI tarball in ${packed}: ${readdirSync(packed).join(', ')}`);
 
   app = tempDir('kubeship-npx-');
   const install = await runProcess(
     npm[0],
-    ['install', '--no-audit', '--no-fund', ...tarballs.map((t) => join(packed, t))],
+    ['install', '--no-audit', '--no-fund', '--offline', join(packed, cli)],
     {
       cwd: app,
-      env: isolatedEnv(),
+      env: { ...isolatedEnv(), npm_config_cache: tempDir('kubeship-npm-cache-') },
       timeoutMs: 300_000,
     },
   );
@@ -75,20 +88,76 @@ beforeAll(async () => {
   if (install.code !== 0) throw new Error(`npm install failed (${install.code}): ${install.stderr}`);
 }, 480_000);
 
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup().catch(() => {})));
+  removeTempDirs();
+});
 
 describe('the packed CLI, installed with npm into an empty directory', () => {
-  it('installs in reasonable time (at most 3 minutes) without the workspace', () => {
+  it('is one package with no runtime dependency, installed offline from an empty cache, under 10 MB', () => {
     expect(installMs).toBeLessThan(180_000);
     const installed = join(app, 'node_modules', '@kubeship', 'codebuild-runner');
     expect(readdirSync(installed).sort()).toEqual(['dist', 'package.json']);
-    // core and manifests come along for their types (the CLI's code is bundled); never the testbed
-    expect(readdirSync(join(app, 'node_modules', '@kubeship')).sort()).toEqual([
-      'codebuild-runner',
-      'core',
-      'manifests',
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest.dependencies).toBeUndefined();
+    // only for the types of a kubeship.config.ts, never installed with it
+    const peers = Object.keys((manifest.peerDependencies ?? {}) as object);
+    expect(peers.length).toBeGreaterThan(0);
+    expect(manifest.peerDependenciesMeta).toEqual(
+      Object.fromEntries(peers.map((name) => [name, { optional: true }])),
+    );
+    // nothing else came along: no @kubeship library, no AWS SDK, no Kubernetes client
+    expect(readdirSync(join(app, 'node_modules')).filter((entry) => !entry.startsWith('.'))).toEqual([
+      '@kubeship',
     ]);
+    expect(readdirSync(join(app, 'node_modules', '@kubeship'))).toEqual(['codebuild-runner']);
+    const bytes = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce(
+        (sum, entry) =>
+          sum +
+          (entry.isDirectory() ? bytes(join(dir, entry.name)) : readFileSync(join(dir, entry.name)).length),
+        0,
+      );
+    expect(bytes(installed)).toBeLessThan(10 * 1024 * 1024);
     expect(readFileSync(join(installed, 'dist', 'bin.js'), 'utf8')).not.toContain('/work/');
+  });
+
+  it('npx kubeship deploy: a first deploy to the testbed, verified (exit 0)', async () => {
+    const ns = await testNamespace(clients.kc, 'pack');
+    cleanups.push(ns.remove);
+    const project = join(app, 'deploy-project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'kubeship.config.yaml'),
+      stringify({
+        app: {
+          name: 'web',
+          image: 'registry.local/web:1',
+          ports: [{ name: 'http', containerPort: 8080 }],
+          probes: { readiness: { http: { path: '/healthz' } } },
+        },
+        environments: {
+          test: {
+            cluster: { name: info.clusterName, region: info.region },
+            namespace: ns.name,
+            replicas: 2,
+            timeoutSeconds: 60,
+          },
+        },
+      }),
+    );
+    const deploy = await npx(['deploy', '--tag', 'p4c1d'], project, {
+      ...cliEnv(info),
+      PATH: isolatedEnv().PATH,
+      npm_config_update_notifier: 'false',
+    });
+    expect(deploy.code, `${deploy.stdout}\n${deploy.stderr}`).toBe(0);
+    const deployment = await clients.apps.readNamespacedDeployment({ name: 'web', namespace: ns.name });
+    expect(deployment.spec?.template.spec?.containers[0]?.image).toBe('registry.local/web:p4c1d');
+    expect(deployment.status?.readyReplicas).toBe(2);
   });
 
   it('npx kubeship --version', async () => {
@@ -188,9 +257,16 @@ export default defineConfig({
     expect(run.stderr).toContain('environments.test.namespace');
   });
 
-  it('the published types check a kubeship.config.ts (a wrong field type is an error)', async () => {
-    const project = join(app, 'typed');
-    mkdirSync(project);
+  it('the published types, with the optional peers installed beside the CLI, check a kubeship.config.ts (a wrong field type is an error)', async () => {
+    // the library packages' own dependencies come from the registry
+    const project = tempDir('kubeship-typed-');
+    const tarballs = readdirSync(packed).filter((f) => f.endsWith('.tgz'));
+    const install = await runProcess(
+      npm[0],
+      ['install', '--no-audit', '--no-fund', ...tarballs.map((t) => join(packed, t))],
+      { cwd: project, env: isolatedEnv(), timeoutMs: 300_000 },
+    );
+    if (install.code !== 0) throw new Error(`npm install failed (${install.code}): ${install.stderr}`);
     writeFileSync(
       join(project, 'kubeship.config.ts'),
       `import { defineConfig } from '@kubeship/codebuild-runner';
@@ -220,5 +296,5 @@ export default defineConfig({
       { cwd: project, timeoutMs: 60_000 },
     );
     expect(tsc.stdout).toMatch(/kubeship\.config\.ts\(3,\d+\): error TS2322/);
-  });
+  }, 400_000);
 });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 
 type Action = 'read' | 'patch' | 'delete';
@@ -96,6 +97,9 @@ export class RawObjectClient {
   }
 }
 
+/** How many times a request the API server sheds with 429 is sent again. */
+const TOO_MANY_REQUESTS_RETRIES = 5;
+
 /**
  * One request through the KubeConfig's own authentication and dispatcher, so it carries the
  * time bounds of every Kubernetes request (KUBESHIP_KUBE_TIMEOUT, see `boundKubernetesRequests`)
@@ -118,13 +122,25 @@ export async function sendKubernetesRequest(
   if (options.body !== undefined)
     context.setHeaderParam('content-type', options.contentType ?? 'application/json');
   await kc.applySecurityAuthentication(context);
-  const { getGlobalDispatcher, request } = await import('undici');
-  const response = await request(context.getUrl(), {
-    method,
-    headers: context.getHeaders(),
-    ...(options.body === undefined ? {} : { body: options.body }),
-    dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
-  });
+  // undici is CommonJS: its `default` is the module itself, loaded natively or from a bundle's chunk
+  const { getGlobalDispatcher, request } = (await import('undici')).default;
+  const send = () =>
+    request(context.getUrl(), {
+      method,
+      headers: context.getHeaders(),
+      ...(options.body === undefined ? {} : { body: options.body }),
+      dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
+    });
+  let response = await send();
+  // 429: the API server's priority and fairness shed the request before handling it (a release of
+  // a thousand objects meets it on a busy control plane); try again after the Retry-After it
+  // names, as client-go does, a bounded number of times
+  for (let retry = 1; response.statusCode === 429 && retry <= TOO_MANY_REQUESTS_RETRIES; retry++) {
+    await response.body.dump();
+    const seconds = Number(response.headers['retry-after']);
+    await delay(Math.min((Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000) * retry, 5000));
+    response = await send();
+  }
   const text = await response.body.text();
   let parsed: unknown = text;
   try {

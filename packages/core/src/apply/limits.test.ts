@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { warningsOf } from './_raw.ts';
-import { assertWithinApiLimits, MAX_OBJECT_BYTES } from './server.ts';
+import { assertWithinApiLimits, MAX_OBJECT_BYTES } from './limits.ts';
 
 describe('Warning headers', () => {
   it('reads every Warning header, unquoting its text', () => {

@@ -14,10 +14,11 @@ afterEach(async () => {
 
 /**
  * A loopback API server that answers discovery of core v1 and, to a PATCH, `patch`: never a word,
- * the connection cut, or a 200 with two Warning headers.
+ * the connection cut, a 200 with two Warning headers, or that 200 after one 429 (Retry-After: 1).
  */
-async function apiServer(patch: 'silent' | 'reset' | 'answer'): Promise<string> {
+async function apiServer(patch: 'silent' | 'reset' | 'answer' | 'busy once'): Promise<string> {
   const held: ServerResponse[] = [];
+  let shed = 0;
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/api/v1') {
       res.setHeader('content-type', 'application/json');
@@ -28,6 +29,10 @@ async function apiServer(patch: 'silent' | 'reset' | 'answer'): Promise<string> 
           resources: [{ name: 'secrets', namespaced: true, kind: 'Secret', verbs: ['get', 'patch'] }],
         }),
       );
+    } else if (patch === 'busy once' && shed++ === 0) {
+      res.statusCode = 429;
+      res.setHeader('retry-after', '1');
+      res.end(JSON.stringify({ kind: 'Status', code: 429, message: 'too many requests' }));
     } else if (patch === 'reset') req.socket.destroy();
     else if (patch === 'silent') held.push(res);
     else {
@@ -79,6 +84,11 @@ describe('RawObjectClient requests carry the central Kubernetes time bound', () 
       `the Kubernetes API at ${server} failed PATCH /api/v1/namespaces/shop/secrets/x`,
     );
     expect((error as Error).message).toMatch(cause);
+  });
+
+  it('a request the server sheds with 429 is sent again after its Retry-After, and succeeds', async () => {
+    const client = await clientFor(await apiServer('busy once'));
+    await expect(apply(client)).resolves.toMatchObject({ kind: 'Secret', metadata: { name: 'x' } });
   });
 
   it('an answer: the object, and each Warning header on its own', async () => {

@@ -1,4 +1,4 @@
-import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
+import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests/checks';
 import { explainFromAccessEntry } from '../access/eks-explain.ts';
 import { KubeshipError } from '../errors.ts';
 import { type AwsRequestLimits, awsClientSettings, networkCause, recordEndpoint } from './_aws-requests.ts';

@@ -186,7 +186,8 @@ export async function boundKubernetesRequests(
   kubeConfig: k8s.KubeConfig,
   options: KubernetesRequestLimits = {},
 ): Promise<k8s.KubeConfig> {
-  const undici = await import('undici');
+  // undici is CommonJS: its `default` is the module itself, loaded natively or from a bundle's chunk
+  const undici = (await import('undici')).default;
   const { getGlobalDispatcher } = undici;
   const limits = { ...KUBERNETES_REQUEST_DEFAULTS, ...options };
   const pairs = reuseDispatchers(kubeConfig, undici.Agent);

@@ -1,4 +1,4 @@
-import { AWS_REGION_PATTERN } from '@kubeship/manifests';
+import { AWS_REGION_PATTERN } from '@kubeship/manifests/checks';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';

@@ -1,0 +1,102 @@
+// What each light command of the built CLI loads. kubectl runs `kubeship token` before every
+// command it sends through the exec credential plugin, and `--version` is the floor of every
+// command: they must not pay for the Kubernetes client, the AWS service clients or the validation
+// schemas they never use. The built bin runs in its own Node process with a preloaded hook
+// (test/record-modules.ts) that lists every file it resolved; each loaded chunk's source map names
+// the modules bundled into it.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '../harness.ts';
+import { buildCli } from './_cli.ts';
+
+const RECORDER = fileURLToPath(new URL('../record-modules.ts', import.meta.url));
+let bin: string;
+
+beforeAll(async () => {
+  bin = await buildCli();
+}, 300_000);
+afterAll(removeTempDirs);
+
+/** Runs the built `kubeship <args>`; returns its output and the packages and workspace files it loaded. */
+async function loadedBy(args: readonly string[], cwd: string) {
+  const list = join(tempDir('kubeship-loads-'), 'modules.txt');
+  const run = await promisify(execFile)(process.execPath, ['--import', RECORDER, bin, ...args], {
+    cwd,
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      KUBESHIP_LOADED_MODULES: list,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  });
+  const dist = dirname(bin);
+  const chunks = readFileSync(list, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:'))
+    .map((url) => fileURLToPath(url));
+  // every file the CLI loaded is one of its own chunks: nothing comes from a node_modules
+  expect(chunks.filter((file) => !file.startsWith(dist))).toEqual([]);
+  const modules = chunks.flatMap((file) =>
+    existsSync(`${file}.map`)
+      ? (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources
+      : [],
+  );
+  // `node_modules/.pnpm/<name>@<version>/node_modules/<name>/...`, and the workspace's own sources
+  const packages = new Set(
+    modules.flatMap((source) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? []),
+  );
+  const sources = new Set(
+    modules.flatMap(
+      (source) => /(?:^|\/)((?:core|manifests|codebuild-runner)?\/?src\/.+)$/.exec(source)?.[1] ?? [],
+    ),
+  );
+  return { stdout: run.stdout, packages: [...packages].sort(), sources: [...sources].sort() };
+}
+
+const HEAVY = ['@kubernetes/client-node', '@aws-sdk/client-eks', '@aws-sdk/client-ssm', 'zod'];
+
+describe('what the light commands of the built CLI load', () => {
+  it('--version loads the CLI entry alone: no dependency, nothing of core or manifests', async () => {
+    const run = await loadedBy(['--version'], tempDir());
+    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(run.packages).toEqual([]);
+    expect(run.sources.filter((file) => /^(core|manifests)\//.test(file))).toEqual([]);
+  });
+
+  it('token --cluster-name loads the signer and the credentials chain, not the Kubernetes client, the service clients or the schemas', async () => {
+    const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], tempDir());
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'ExecCredential' });
+    expect(run.packages).toContain('@smithy/signature-v4');
+    for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
+    expect(run.sources).not.toContain('core/src/index.ts');
+  });
+
+  it('render of templates loads the schemas but not the Kubernetes client, EKS or CloudWatch', async () => {
+    const project = tempDir();
+    writeFileSync(
+      join(project, 'kubeship.config.json'),
+      JSON.stringify({
+        templates: { files: ['app.yaml'], name: 'web' },
+        environments: { test: { cluster: { name: 'shop', region: 'eu-west-1' }, namespace: 'shop' } },
+      }),
+    );
+    writeFileSync(
+      join(project, 'app.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { LEVEL: info }\n',
+    );
+    const run = await loadedBy(['render'], project);
+    expect(run.stdout).toContain('kind: ConfigMap');
+    expect(run.packages).toContain('zod');
+    for (const heavy of ['@kubernetes/client-node', '@aws-sdk/client-eks', '@aws-sdk/client-cloudwatch'])
+      expect(run.packages).not.toContain(heavy);
+    expect(run.sources).not.toContain('core/src/index.ts');
+  });
+});

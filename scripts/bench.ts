@@ -16,7 +16,8 @@
 // Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release ...]; ./dev builds the
 // helm and kubectl it runs. `--only` (repeatable) runs only those groups of scenarios: `small` (first
 // deploy, rolling update, crash-looping release), `big` (100 Deployments), `release` (issue 11's
-// pair); the table then shows only what was measured.
+// pair), `latency` (detection latency of every failure class: scripts/bench-latency.ts); the table
+// then shows only what was measured.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -25,8 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // The testbed's source, by path: this script lives outside the workspace packages.
 import { IMAGE_MARKERS, resolveManifestTools, startTestbed } from '../packages/testbed/src/index.ts';
+import { latencyBench } from './bench-latency.ts';
 
-const GROUPS = ['small', 'big', 'release'] as const;
+const GROUPS = ['small', 'big', 'release', 'latency'] as const;
 type Group = (typeof GROUPS)[number];
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', multiple: true } },
@@ -392,6 +394,7 @@ async function rounds(
     }
   }
   console.log(report(samples, versions, Date.now() - started));
+  if (ONLY.has('latency')) console.log(`\n${await latencyBench({ testbed, env, bin, helm, rounds: ROUNDS, work })}`);
 }
 
 const median = (numbers: readonly number[]) => {

@@ -9,7 +9,9 @@ export {
   putParameter,
   setAlarmState,
 } from './awscli.ts';
+export { METRICS_ANNOTATION_PREFIX } from './_metrics-api.ts';
 export {
+  crashAfter,
   IMAGE_MARKERS,
   LOG_ANNOTATION_PREFIX,
   MARKER_LAST_LOG_LINES,
@@ -23,3 +25,4 @@ export {
   type TestbedInfo,
   type TestbedOptions,
 } from './testbed.ts';
+export { type NamespaceObjects, type Signal, watchForSignal } from './signals.ts';

@@ -28,7 +28,8 @@ interface Running {
   pendingStatus: object | undefined;
   /** Status writes and events of this pod, one after the other. */
   chain: Promise<void>;
-  readonly events: Map<string, { name: string; count: number; first: string }>;
+  /** The events recorded so far, by object, reason and message: a repeat raises `count`. */
+  readonly events: Map<string, { name: string; count: number }>;
   stopped: boolean;
 }
 
@@ -111,7 +112,7 @@ export function startKubeletLoop(options: {
           }).catch(() => undefined);
       if (answer && answer.status >= 200 && answer.status < 300) {
         const created = JSON.parse(answer.body) as { metadata: { name: string } };
-        entry.events.set(key, { name: created.metadata.name, count: (seen?.count ?? 0) + 1, first: time });
+        entry.events.set(key, { name: created.metadata.name, count: (seen?.count ?? 0) + 1 });
       } else if (answer) {
         log(`event ${namespace}/${name} ${e.reason}: ${answer.status} ${answer.body.slice(0, 200)}`);
       }
@@ -172,14 +173,16 @@ export function startKubeletLoop(options: {
     if (entry.timer) clearTimeout(entry.timer);
     running.delete(uid);
   });
-  informer.on('error', (error: unknown) => {
+  // The apiserver may go away (restartApiServer): list and watch again until it answers.
+  const restart = (error: unknown) => {
     if (stopped) return;
     log(`watch: ${String(error)}; restarting`);
     setTimeout(() => {
-      if (!stopped) void informer.start().catch(() => undefined);
+      if (!stopped) informer.start().catch(restart);
     }, 1000);
-  });
-  void informer.start().catch((error: unknown) => log(`watch start: ${String(error)}`));
+  };
+  informer.on('error', restart);
+  informer.start().catch(restart);
 
   return {
     pods: () => informer.list(),

@@ -105,28 +105,31 @@ export function metricsAnswer(
   if (path === '/apis') return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup] } };
   if (path === `/apis/${GROUP}`) return { status: 200, body: { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup } };
   if (path === `/apis/${GROUP_VERSION}`) return { status: 200, body: resources };
-  const rest = path.startsWith(`/apis/${GROUP_VERSION}/`) ? path.slice(`/apis/${GROUP_VERSION}/`.length).split('/') : [];
+  const prefix = `/apis/${GROUP_VERSION}/`;
+  const rest = path.startsWith(prefix) ? path.slice(prefix.length).split('/') : [];
   const selector = query.get('labelSelector') ?? '';
   const list = (kind: string, items: object[]) => ({
     status: 200,
     body: { kind, apiVersion: GROUP_VERSION, metadata: {}, items },
   });
   const live = pods.filter(measured);
-  if (rest[0] === 'nodes') {
+  const [first, second, third, fourth] = rest;
+  if (first === 'nodes') {
     const nodes = [...new Set(live.map((p) => p.spec?.nodeName ?? ''))].filter((n) => n);
-    if (rest[1] === undefined) return list('NodeMetricsList', nodes.map((n) => nodeMetrics(n, live, now)));
-    return nodes.includes(rest[1]) ? { status: 200, body: nodeMetrics(rest[1], live, now) } : notFound;
+    if (second === undefined) return list('NodeMetricsList', nodes.map((n) => nodeMetrics(n, live, now)));
+    return nodes.includes(second) ? { status: 200, body: nodeMetrics(second, live, now) } : notFound;
   }
-  const namespace = rest[0] === 'namespaces' ? rest[1] : undefined;
-  const podsPart = namespace === undefined ? rest : rest.slice(2);
-  if (podsPart[0] !== 'pods' || (rest[0] === 'namespaces' && !namespace)) return notFound;
+  // pods, pods/NAME, namespaces/NS/pods, namespaces/NS/pods/NAME
+  const [namespace, resource, name] =
+    first === 'namespaces' ? [second, third, fourth] : [undefined, first, second];
+  if (resource !== 'pods' || (first === 'namespaces' && !namespace)) return notFound;
   const inScope = live.filter(
     (p) =>
       (namespace === undefined || p.metadata?.namespace === namespace) &&
       matchesSelector(p.metadata?.labels ?? {}, selector),
   );
-  if (podsPart[1] === undefined) return list('PodMetricsList', inScope.map((p) => podMetrics(p, now)));
-  const pod = inScope.find((p) => p.metadata?.name === podsPart[1]);
+  if (name === undefined) return list('PodMetricsList', inScope.map((p) => podMetrics(p, now)));
+  const pod = inScope.find((p) => p.metadata?.name === name);
   return pod ? { status: 200, body: podMetrics(pod, now) } : notFound;
 }
 

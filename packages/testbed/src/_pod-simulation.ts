@@ -42,7 +42,8 @@ export interface PodSimulation {
   readonly containers: readonly ContainerRecord[];
   readonly startTime: number;
   readonly podIP: string;
-  readonly conditions: Map<string, { status: 'True' | 'False'; reason?: string; at: number }>;
+  /** Each condition's status and when it last changed (the kubelet keeps `lastTransitionTime`). */
+  readonly conditions: Map<string, { status: 'True' | 'False'; at: number }>;
 }
 
 /** A Go duration of the ready-after annotation (`1.5s`, `300ms`, `2m`) in ms; undefined if unreadable. */
@@ -204,18 +205,10 @@ export function podStatus(sim: PodSimulation, now: number, hostIP: string): obje
   const condition = (type: string, status: boolean, reason?: string) => {
     const value = status ? 'True' : 'False';
     const previous = sim.conditions.get(type);
-    const current = {
-      status: value,
-      ...(status || !reason ? {} : { reason }),
-      at: previous && previous.status === value ? previous.at : now,
-    } as const;
-    sim.conditions.set(type, current);
-    return {
-      type,
-      status: current.status,
-      ...(current.reason ? { reason: current.reason } : {}),
-      lastTransitionTime: iso(current.at),
-    };
+    const at = previous && previous.status === value ? previous.at : now;
+    const why = status ? undefined : reason;
+    sim.conditions.set(type, { status: value, at });
+    return { type, status: value, ...(why ? { reason: why } : {}), lastTransitionTime: iso(at) };
   };
   return {
     phase,

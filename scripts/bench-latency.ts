@@ -67,7 +67,12 @@ const CRASH_LOOP = { decisive: crashLoopBackOff, signal: 'first `CrashLoopBackOf
 const FAILED_CREATE = { decisive: failedCreate, signal: '`ReplicaFailure=True` (FailedCreate)' };
 
 const CLASSES: readonly FailureClass[] = [
-  { name: 'crash loop (crash at start)', workload: 'Deployment', tag: IMAGE_MARKERS.crashLoop, ...CRASH_LOOP },
+  {
+    name: 'crash loop (crash at start)',
+    workload: 'Deployment',
+    tag: IMAGE_MARKERS.crashLoop,
+    ...CRASH_LOOP,
+  },
   { name: 'crash loop (crash 3 s after start)', workload: 'Deployment', tag: crashAfter(3), ...CRASH_LOOP },
   {
     name: 'image pull failure (not found)',
@@ -96,7 +101,13 @@ const CLASSES: readonly FailureClass[] = [
     ...FAILED_CREATE,
     prepare: async (namespace, kubectl) => {
       await kubectl(['create', 'quota', 'no-pods', '--hard=pods=0', '-n', namespace]);
-      await kubectl(['wait', '-n', namespace, '--for=jsonpath={.status.hard.pods}=0', 'resourcequota/no-pods']);
+      await kubectl([
+        'wait',
+        '-n',
+        namespace,
+        '--for=jsonpath={.status.hard.pods}=0',
+        'resourcequota/no-pods',
+      ]);
     },
   },
   {
@@ -131,7 +142,9 @@ const CLASSES: readonly FailureClass[] = [
     signal: 'Job `FailureTarget`/`Failed` condition',
     decisive: (objects) => {
       const job = objects.jobs.find((j) =>
-        j.status?.conditions?.some((c) => (c.type === 'FailureTarget' || c.type === 'Failed') && c.status === 'True'),
+        j.status?.conditions?.some(
+          (c) => (c.type === 'FailureTarget' || c.type === 'Failed') && c.status === 'True',
+        ),
       );
       return job ? `Job ${job.metadata?.name} failed` : undefined;
     },
@@ -145,7 +158,9 @@ const CLASSES: readonly FailureClass[] = [
     signal: '`Progressing=False` (ProgressDeadlineExceeded)',
     decisive: (objects) => {
       const d = objects.deployments.find((x) =>
-        x.status?.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
+        x.status?.conditions?.some(
+          (c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+        ),
       );
       return d ? `ProgressDeadlineExceeded of ${d.metadata?.name}` : undefined;
     },
@@ -171,7 +186,12 @@ function releaseYaml(failure: FailureClass): string {
       metadata: { name: 'web', labels },
       spec: { replicas: 1, serviceName: 'web', selector, template: pod },
     },
-    DaemonSet: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'web', labels }, spec: { selector, template: pod } },
+    DaemonSet: {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'web', labels },
+      spec: { selector, template: pod },
+    },
     Job: {
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -189,7 +209,13 @@ interface Exit {
   readonly endedAt: number;
 }
 
-function exec(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, input?: string): Promise<Exit> {
+function exec(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  input?: string,
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -315,7 +341,14 @@ export async function latencyBench(input: LatencyBenchInput): Promise<string> {
       await kubectl(['apply', '-n', target.namespace, '-f', target.file]);
       run = await exec(
         'kubectl',
-        ['rollout', 'status', '-n', target.namespace, `${failure.workload.toLowerCase()}/web`, `--timeout=${TOOL_TIMEOUT_S}s`],
+        [
+          'rollout',
+          'status',
+          '-n',
+          target.namespace,
+          `${failure.workload.toLowerCase()}/web`,
+          `--timeout=${TOOL_TIMEOUT_S}s`,
+        ],
         env,
         input.work,
       );
@@ -323,7 +356,17 @@ export async function latencyBench(input: LatencyBenchInput): Promise<string> {
       writeFileSync(join(target.dir, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
       run = await exec(
         input.helm,
-        ['upgrade', '--install', 'web', target.dir, '-n', target.namespace, '--wait', '--timeout', `${TOOL_TIMEOUT_S}s`],
+        [
+          'upgrade',
+          '--install',
+          'web',
+          target.dir,
+          '-n',
+          target.namespace,
+          '--wait',
+          '--timeout',
+          `${TOOL_TIMEOUT_S}s`,
+        ],
         env,
         input.work,
       );
@@ -333,7 +376,11 @@ export async function latencyBench(input: LatencyBenchInput): Promise<string> {
       failure,
       target.watcher,
       run.code !== 0 && !timedOut ? run.endedAt : undefined,
-      run.code === 0 ? 'reported success' : timedOut ? `waited out its ${TOOL_TIMEOUT_S} s timeout` : (run.stderr.trim().split('\n').at(-1) ?? ''),
+      run.code === 0
+        ? 'reported success'
+        : timedOut
+          ? `waited out its ${TOOL_TIMEOUT_S} s timeout`
+          : (run.stderr.trim().split('\n').at(-1) ?? ''),
     );
     await remove(target.namespace);
     return detection;
@@ -377,7 +424,7 @@ function table(
   const lines = [
     `Detection latency: ${new Date().toISOString().slice(0, 10)}; the testbed's kubelet on a real kubelet's clock (relist 1 s, back-off 10 s); kubeship: median of ${rounds} rounds (verdict event minus the first watch event carrying the decisive status, less any deliberate grace); kubectl rollout status and helm --wait: first round, progress deadline ${PROGRESS_DEADLINE_S} s, timeout ${TOOL_TIMEOUT_S} s`,
     '',
-    '| failure class | decisive status (the cluster\'s signal) | kubeship own latency (median, min-max) | kubectl rollout status | helm --wait |',
+    "| failure class | decisive status (the cluster's signal) | kubeship own latency (median, min-max) | kubectl rollout status | helm --wait |",
     '|---|---|---|---|---|',
   ];
   for (const failure of CLASSES) {
@@ -390,7 +437,9 @@ function table(
       m === undefined
         ? cell(missed)
         : `${(m / 1000).toFixed(2)} s (${(Math.min(...measured) / 1000).toFixed(2)}-${(Math.max(...measured) / 1000).toFixed(2)})${missed ? `; ${entry.kubeship.length - measured.length} missed` : ''}${failure.grace ? `, after a ${failure.grace.ms / 1000} s grace: ${failure.grace.why}` : ''}`;
-    lines.push(`| ${failure.name} | ${failure.signal} | ${kubeshipCell} | ${cell(entry.kubectl)} | ${cell(entry.helm)} |`);
+    lines.push(
+      `| ${failure.name} | ${failure.signal} | ${kubeshipCell} | ${cell(entry.kubectl)} | ${cell(entry.helm)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -394,7 +394,8 @@ async function rounds(
     }
   }
   console.log(report(samples, versions, Date.now() - started));
-  if (ONLY.has('latency')) console.log(`\n${await latencyBench({ testbed, env, bin, helm, rounds: ROUNDS, work })}`);
+  if (ONLY.has('latency'))
+    console.log(`\n${await latencyBench({ testbed, env, bin, helm, rounds: ROUNDS, work })}`);
 }
 
 const median = (numbers: readonly number[]) => {

@@ -92,7 +92,13 @@ export function behaviourOf(
     // Without the probe no kubelet would kill it: it runs, its readiness failing.
     if (!probe) return { kind: 'runs', readyAfterMs: undefined, readiness };
     const timing = probeTiming(probe);
-    return { kind: 'exits', runMs: probeKillAfterMs(timing), exitCode: 137, reason: 'Error', probe: { kind, timing } };
+    return {
+      kind: 'exits',
+      runMs: probeKillAfterMs(timing),
+      exitCode: 137,
+      reason: 'Error',
+      probe: { kind, timing },
+    };
   }
   if (image.includes(IMAGE_MARKERS.exit0)) return exits(0, 'Completed');
   if (image.includes(IMAGE_MARKERS.neverReady)) return { kind: 'runs', readyAfterMs: undefined, readiness };

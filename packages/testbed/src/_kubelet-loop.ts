@@ -66,19 +66,19 @@ export function startKubeletLoop(options: {
 
   const write = async (entry: Running) => {
     while (entry.pendingStatus && !entry.stopped) {
-        const status = entry.pendingStatus;
-        const { namespace, name } = entry.pod.metadata;
-        const path = `/api/v1/namespaces/${namespace}/pods/${name}/status`;
-        const answer = await request(path, 'PATCH', { status }, 'application/merge-patch+json').catch(
-          (error: unknown) => ({ status: 0, body: String(error) }),
-        );
-        if (answer.status === 200 || answer.status === 404) {
-          if (entry.pendingStatus === status) entry.pendingStatus = undefined;
-          if (answer.status === 404) entry.stopped = true;
-        } else {
-          log(`status ${namespace}/${name}: ${answer.status} ${answer.body.slice(0, 200)}`);
-          await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS));
-        }
+      const status = entry.pendingStatus;
+      const { namespace, name } = entry.pod.metadata;
+      const path = `/api/v1/namespaces/${namespace}/pods/${name}/status`;
+      const answer = await request(path, 'PATCH', { status }, 'application/merge-patch+json').catch(
+        (error: unknown) => ({ status: 0, body: String(error) }),
+      );
+      if (answer.status === 200 || answer.status === 404) {
+        if (entry.pendingStatus === status) entry.pendingStatus = undefined;
+        if (answer.status === 404) entry.stopped = true;
+      } else {
+        log(`status ${namespace}/${name}: ${answer.status} ${answer.body.slice(0, 200)}`);
+        await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS));
+      }
     }
   };
 

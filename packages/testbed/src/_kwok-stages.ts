@@ -8,12 +8,7 @@ export interface KwokOptions {
 
 type Expression = { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] };
 
-function stage(
-  name: string,
-  kind: 'Pod' | 'Node',
-  matchExpressions: Expression[],
-  next: object,
-) {
+function stage(name: string, kind: 'Pod' | 'Node', matchExpressions: Expression[], next: object) {
   return {
     apiVersion: 'kwok.x-k8s.io/v1alpha1',
     kind: 'Stage',

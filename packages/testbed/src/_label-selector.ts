@@ -30,7 +30,9 @@ function matchesRequirement(labels: Readonly<Record<string, string>>, requiremen
     const [, key = '', operator, list = ''] = set;
     const values = list.split(',').map((v) => v.trim());
     const value = labels[key];
-    return operator === 'in' ? value !== undefined && values.includes(value) : !values.includes(value ?? '\0');
+    return operator === 'in'
+      ? value !== undefined && values.includes(value)
+      : !values.includes(value ?? '\0');
   }
   const equality = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(requirement);
   if (equality) {

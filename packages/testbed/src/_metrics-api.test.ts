@@ -9,7 +9,18 @@ const pod = (name: string, labels: Record<string, string>, running: boolean, ann
     nodeName: 'kwok-node-0',
     containers: [{ name: 'web', image: 'web:1', resources: { requests: { cpu: '200m' } } }],
   },
-  status: { containerStatuses: [{ name: 'web', image: 'web:1', imageID: '', ready: running, restartCount: 0, state: running ? { running: {} } : { waiting: { reason: 'ContainerCreating' } } }] },
+  status: {
+    containerStatuses: [
+      {
+        name: 'web',
+        image: 'web:1',
+        imageID: '',
+        ready: running,
+        restartCount: 0,
+        state: running ? { running: {} } : { waiting: { reason: 'ContainerCreating' } },
+      },
+    ],
+  },
 });
 const NOW = '2026-12-01T10:00:00Z';
 const query = (selector?: string) => new URLSearchParams(selector ? { labelSelector: selector } : {});
@@ -23,9 +34,17 @@ describe('the testbed metrics API', () => {
   ];
 
   it('lists the running pods the HPA selects, with their usage and a sample window', () => {
-    const answer = metricsAnswer('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods', query('app=web'), pods, NOW);
+    const answer = metricsAnswer(
+      '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods',
+      query('app=web'),
+      pods,
+      NOW,
+    );
     expect(answer.status).toBe(200);
-    const body = answer.body as { kind: string; items: Array<{ metadata: { name: string }; timestamp: string; window: string; containers: unknown[] }> };
+    const body = answer.body as {
+      kind: string;
+      items: Array<{ metadata: { name: string }; timestamp: string; window: string; containers: unknown[] }>;
+    };
     expect(body.kind).toBe('PodMetricsList');
     expect(body.items.map((i) => [i.metadata.name, i.containers])).toEqual([
       ['web-1', [{ name: 'web', usage: { cpu: '20m', memory: '16Mi' } }]],
@@ -39,15 +58,21 @@ describe('the testbed metrics API', () => {
       kind: 'APIResourceList',
       groupVersion: 'metrics.k8s.io/v1beta1',
     });
-    expect(metricsAnswer('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/db-1', query(), pods, NOW).body).toMatchObject({
+    expect(
+      metricsAnswer('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/db-1', query(), pods, NOW).body,
+    ).toMatchObject({
       kind: 'PodMetrics',
       metadata: { name: 'db-1' },
     });
-    expect(metricsAnswer('/apis/metrics.k8s.io/v1beta1/nodes/kwok-node-0', query(), pods, NOW).body).toMatchObject({
+    expect(
+      metricsAnswer('/apis/metrics.k8s.io/v1beta1/nodes/kwok-node-0', query(), pods, NOW).body,
+    ).toMatchObject({
       kind: 'NodeMetrics',
       usage: { cpu: '220m' },
     });
-    expect(metricsAnswer('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/web-3', query(), pods, NOW).status).toBe(404);
+    expect(
+      metricsAnswer('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/web-3', query(), pods, NOW).status,
+    ).toBe(404);
     expect(metricsAnswer('/apis/other', query(), pods, NOW).status).toBe(404);
   });
 });

@@ -55,9 +55,11 @@ export function podUsage(pod: V1Pod): Array<{ name: string; usage: { cpu: string
     .map((c) => {
       const request = milliCpu(c.resources?.requests?.cpu);
       const cpu =
-        annotations[`${METRICS_ANNOTATION_PREFIX}cpu`] ??
-        `${Math.max(1, Math.ceil((request ?? 0) / 10))}m`;
-      return { name: c.name, usage: { cpu, memory: annotations[`${METRICS_ANNOTATION_PREFIX}memory`] ?? '16Mi' } };
+        annotations[`${METRICS_ANNOTATION_PREFIX}cpu`] ?? `${Math.max(1, Math.ceil((request ?? 0) / 10))}m`;
+      return {
+        name: c.name,
+        usage: { cpu, memory: annotations[`${METRICS_ANNOTATION_PREFIX}memory`] ?? '16Mi' },
+      };
     });
 }
 
@@ -101,9 +103,14 @@ export function metricsAnswer(
   pods: readonly V1Pod[],
   now: string,
 ): { status: number; body: object } {
-  const notFound = { status: 404, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 } };
-  if (path === '/apis') return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup] } };
-  if (path === `/apis/${GROUP}`) return { status: 200, body: { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup } };
+  const notFound = {
+    status: 404,
+    body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 },
+  };
+  if (path === '/apis')
+    return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup] } };
+  if (path === `/apis/${GROUP}`)
+    return { status: 200, body: { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup } };
   if (path === `/apis/${GROUP_VERSION}`) return { status: 200, body: resources };
   const prefix = `/apis/${GROUP_VERSION}/`;
   const rest = path.startsWith(prefix) ? path.slice(prefix.length).split('/') : [];
@@ -116,7 +123,11 @@ export function metricsAnswer(
   const [first, second, third, fourth] = rest;
   if (first === 'nodes') {
     const nodes = [...new Set(live.map((p) => p.spec?.nodeName ?? ''))].filter((n) => n);
-    if (second === undefined) return list('NodeMetricsList', nodes.map((n) => nodeMetrics(n, live, now)));
+    if (second === undefined)
+      return list(
+        'NodeMetricsList',
+        nodes.map((n) => nodeMetrics(n, live, now)),
+      );
     return nodes.includes(second) ? { status: 200, body: nodeMetrics(second, live, now) } : notFound;
   }
   // pods, pods/NAME, namespaces/NS/pods, namespaces/NS/pods/NAME
@@ -128,7 +139,11 @@ export function metricsAnswer(
       (namespace === undefined || p.metadata?.namespace === namespace) &&
       matchesSelector(p.metadata?.labels ?? {}, selector),
   );
-  if (name === undefined) return list('PodMetricsList', inScope.map((p) => podMetrics(p, now)));
+  if (name === undefined)
+    return list(
+      'PodMetricsList',
+      inScope.map((p) => podMetrics(p, now)),
+    );
   const pod = inScope.find((p) => p.metadata?.name === name);
   return pod ? { status: 200, body: podMetrics(pod, now) } : notFound;
 }
@@ -145,7 +160,13 @@ export async function startMetricsServer(options: {
   logFile: string;
 }): Promise<MetricsServer> {
   const server: Server = createServer(
-    { cert: options.tls.cert, key: options.tls.key, ca: options.caPem, requestCert: true, rejectUnauthorized: true },
+    {
+      cert: options.tls.cert,
+      key: options.tls.key,
+      ca: options.caPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
     (req, res) => {
       const url = new URL(req.url ?? '/', 'https://127.0.0.1');
       if (req.method !== 'GET' || !(req.socket as TLSSocket).authorized) {

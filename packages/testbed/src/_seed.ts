@@ -130,7 +130,11 @@ export async function registerMetricsApi(options: {
     namespace: 'kube-system',
     body: {
       metadata: { name: 'metrics-server', labels: { 'k8s-app': 'metrics-server' } },
-      spec: { type: 'ExternalName', externalName: '127.0.0.1', ports: [{ name: 'https', port: options.port }] },
+      spec: {
+        type: 'ExternalName',
+        externalName: '127.0.0.1',
+        ports: [{ name: 'https', port: options.port }],
+      },
     },
   });
   await registration.createAPIService({

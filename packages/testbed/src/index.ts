@@ -1,3 +1,4 @@
+export { METRICS_ANNOTATION_PREFIX } from './_metrics-api.ts';
 export { resolveManifestTools } from './_toolchain.ts';
 export { type TestCredentials, testbedAdmin } from './admin.ts';
 export {
@@ -9,7 +10,6 @@ export {
   putParameter,
   setAlarmState,
 } from './awscli.ts';
-export { METRICS_ANNOTATION_PREFIX } from './_metrics-api.ts';
 export {
   crashAfter,
   IMAGE_MARKERS,
@@ -18,6 +18,7 @@ export {
   READY_AFTER_ANNOTATION,
   UNSCHEDULABLE_NODE_LABEL,
 } from './markers.ts';
+export { type NamespaceObjects, type Signal, watchForSignal } from './signals.ts';
 export {
   CLUSTER_ADMIN_GROUP,
   startTestbed,
@@ -25,4 +26,3 @@ export {
   type TestbedInfo,
   type TestbedOptions,
 } from './testbed.ts';
-export { type NamespaceObjects, type Signal, watchForSignal } from './signals.ts';

@@ -9,8 +9,8 @@ import { httpsRequest } from './_https.ts';
 import { clientCertKubeconfig } from './_kubeconfig.ts';
 import { type KubeletServer, startKubelet } from './_kubelet.ts';
 import { type KubeletLoop, startKubeletLoop } from './_kubelet-loop.ts';
-import { type MetricsServer, startMetricsServer } from './_metrics-api.ts';
 import { kwokStagesYaml } from './_kwok-stages.ts';
+import { type MetricsServer, startMetricsServer } from './_metrics-api.ts';
 import { FRONT_PROXY_CLIENT, generatePki } from './_pki.ts';
 import { freePorts } from './_ports.ts';
 import { type ManagedProcess, startProcess, waitUntilReady } from './_process.ts';
@@ -313,10 +313,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         `--kubeconfig=${kubeconfigFor('kwok', pki.clients.kwok)}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-        `--config=${file(
-          'kwok-stages.yaml',
-          kwokStagesYaml({ kubeletPort: kubeletServer.port }),
-        )}`,
+        `--config=${file('kwok-stages.yaml', kwokStagesYaml({ kubeletPort: kubeletServer.port }))}`,
         '--cidr=10.244.0.0/16',
         // nodes renew their Lease like kubelets, so the node lifecycle controller keeps them Ready
         '--node-lease-duration-seconds=40',

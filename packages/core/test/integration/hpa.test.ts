@@ -42,7 +42,11 @@ function podinfo(namespace: string, metric: object): KubeObject[] {
           metadata: { labels, annotations: { [`${METRICS_ANNOTATION_PREFIX}cpu`]: '10m' } },
           spec: {
             containers: [
-              { name: 'podinfod', image: 'registry.local/podinfo:6.7.1', resources: { requests: { cpu: '100m' } } },
+              {
+                name: 'podinfod',
+                image: 'registry.local/podinfo:6.7.1',
+                resources: { requests: { cpu: '100m' } },
+              },
             ],
           },
         },
@@ -84,7 +88,10 @@ describe('HPAs on the testbed', () => {
     const result = await t.run(
       podinfo(t.namespace, {
         type: 'Pods',
-        pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: '10' } },
+        pods: {
+          metric: { name: 'requests_per_second' },
+          target: { type: 'AverageValue', averageValue: '10' },
+        },
       }),
     );
     expect(result.outcome).toBe('deployed');
@@ -92,6 +99,8 @@ describe('HPAs on the testbed', () => {
       verdict: 'unverified',
       summary: expect.stringMatching(/^the cluster serves no custom metrics API/),
     });
-    expect(t.events.some((e) => e.type === 'unverified' && e.target.kind === 'HorizontalPodAutoscaler')).toBe(true);
+    expect(t.events.some((e) => e.type === 'unverified' && e.target.kind === 'HorizontalPodAutoscaler')).toBe(
+      true,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { crashAfter, IMAGE_MARKERS, MARKER_LAST_LOG_LINES, METRICS_ANNOTATION_PREFIX } from '../../src/index.ts';
+import {
+  crashAfter,
+  IMAGE_MARKERS,
+  MARKER_LAST_LOG_LINES,
+  METRICS_ANNOTATION_PREFIX,
+} from '../../src/index.ts';
 import { namespacedClients, watchUntil } from '../helpers.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -18,7 +23,8 @@ async function namespace(prefix: string) {
 function stateOf(pod: k8s.V1Pod): string {
   const c = pod.status?.containerStatuses?.[0];
   if (!c) return 'none';
-  const what = c.state?.waiting?.reason ?? c.state?.terminated?.reason ?? (c.state?.running ? 'running' : '?');
+  const what =
+    c.state?.waiting?.reason ?? c.state?.terminated?.reason ?? (c.state?.running ? 'running' : '?');
   const code = c.state?.terminated ? ` ${c.state.terminated.exitCode}` : '';
   return `${what}${code} restarts=${c.restartCount}`;
 }
@@ -52,7 +58,9 @@ describe('the testbed kubelet', () => {
       'CrashLoopBackOff restarts=1',
     ]);
     const status = pod?.status?.containerStatuses?.[0];
-    expect(status?.state?.waiting?.message).toBe(`back-off 10s restarting failed container=app pod=p_${ns}(${pod?.metadata?.uid})`);
+    expect(status?.state?.waiting?.message).toBe(
+      `back-off 10s restarting failed container=app pod=p_${ns}(${pod?.metadata?.uid})`,
+    );
     const last = status?.lastState?.terminated;
     expect(last).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(Date.parse(String(last?.finishedAt)) - Date.parse(String(last?.startedAt))).toBe(3000);
@@ -76,9 +84,14 @@ describe('the testbed kubelet', () => {
         `Warning BackOff x1: Back-off restarting failed container app in pod p_${ns}(${pod?.metadata?.uid})`,
       ].sort(),
     );
-    expect((events ?? []).every((e) => e.involvedObject.fieldPath === 'spec.containers{app}' || e.source?.component !== 'kubelet')).toBe(true);
+    expect(
+      (events ?? []).every(
+        (e) => e.involvedObject.fieldPath === 'spec.containers{app}' || e.source?.component !== 'kubelet',
+      ),
+    ).toBe(true);
 
-    const log = (previous: boolean) => core.readNamespacedPodLog({ name: 'p', namespace: ns, container: 'app', previous });
+    const log = (previous: boolean) =>
+      core.readNamespacedPodLog({ name: 'p', namespace: ns, container: 'app', previous });
     const [current, before] = await Promise.all([log(false), log(true)]);
     expect(current.split('\n')[0]).toBe(`starting ${image} (restart 1)`);
     expect(before.split('\n')[0]).toBe(`starting ${image}`);
@@ -96,7 +109,11 @@ describe('the testbed kubelet', () => {
             {
               name: 'app',
               image: `registry.local/${IMAGE_MARKERS.livenessFail}:1`,
-              livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1, failureThreshold: 2 },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 8080 },
+                periodSeconds: 1,
+                failureThreshold: 2,
+              },
             },
           ],
         },
@@ -108,11 +125,16 @@ describe('the testbed kubelet', () => {
       ([p]) => (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
       { timeoutMs: 30_000 },
     );
-    expect(pod?.status?.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
+    expect(pod?.status?.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({
+      exitCode: 137,
+      reason: 'Error',
+    });
     const events = await watchUntil<k8s.CoreV1Event>(kc, `/api/v1/namespaces/${ns}/events`, (list) =>
       list.some((e) => e.reason === 'Killing'),
     );
-    expect(events.find((e) => e.reason === 'Killing')?.message).toBe('Container app failed liveness probe, will be restarted');
+    expect(events.find((e) => e.reason === 'Killing')?.message).toBe(
+      'Container app failed liveness probe, will be restarted',
+    );
     expect(events.find((e) => e.reason === 'Unhealthy')?.message).toBe(
       'Liveness probe failed: HTTP probe failed with statuscode: 500',
     );
@@ -131,15 +153,26 @@ describe('the testbed kubelet', () => {
           template: {
             // 90m of a 100m request: 90 % against a 50 % target
             metadata: { labels, annotations: { [`${METRICS_ANNOTATION_PREFIX}cpu`]: '90m' } },
-            spec: { containers: [{ name: 'web', image: 'registry.local/web:1', resources: { requests: { cpu: '100m' } } }] },
+            spec: {
+              containers: [
+                { name: 'web', image: 'registry.local/web:1', resources: { requests: { cpu: '100m' } } },
+              ],
+            },
           },
         },
       },
     });
-    await watchUntil<k8s.V1Deployment>(kc, `/apis/apps/v1/namespaces/${ns}/deployments`, ([d]) => d?.status?.readyReplicas === 1);
-    const metrics = (await kc
-      .makeApiClient(k8s.CustomObjectsApi)
-      .listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace: ns, plural: 'pods' })) as {
+    await watchUntil<k8s.V1Deployment>(
+      kc,
+      `/apis/apps/v1/namespaces/${ns}/deployments`,
+      ([d]) => d?.status?.readyReplicas === 1,
+    );
+    const metrics = (await kc.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      namespace: ns,
+      plural: 'pods',
+    })) as {
       items: Array<{ containers: Array<{ name: string; usage: Record<string, string> }> }>;
     };
     expect(metrics.items[0]?.containers).toEqual([{ name: 'web', usage: { cpu: '90m', memory: '16Mi' } }]);
@@ -152,7 +185,12 @@ describe('the testbed kubelet', () => {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
           minReplicas: 1,
           maxReplicas: 3,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+            },
+          ],
         },
       },
     });

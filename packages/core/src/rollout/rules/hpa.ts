@@ -39,13 +39,13 @@ const DEFINITE_MESSAGE = /missing request for/i;
  */
 const MISSING_METRICS_APIS = [
   {
-    pattern: /resource metrics API: the server could not find the requested resource \(get pods\.metrics\.k8s\.io\)/,
+    pattern:
+      /resource metrics API: the server could not find the requested resource \(get pods\.metrics\.k8s\.io\)/,
     summary: 'the cluster serves no metrics API (install metrics-server)',
   },
   {
     pattern: /no custom metrics API \(custom\.metrics\.k8s\.io\) registered/,
-    summary:
-      'the cluster serves no custom metrics API (custom.metrics.k8s.io; install a metrics adapter)',
+    summary: 'the cluster serves no custom metrics API (custom.metrics.k8s.io; install a metrics adapter)',
   },
   {
     pattern: /the server could not find the requested resource \(get [^)]*\.external\.metrics\.k8s\.io\)/,

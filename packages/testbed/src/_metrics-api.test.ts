@@ -47,7 +47,7 @@ describe('the testbed metrics API', () => {
     };
     expect(body.kind).toBe('PodMetricsList');
     expect(body.items.map((i) => [i.metadata.name, i.containers])).toEqual([
-      ['web-1', [{ name: 'web', usage: { cpu: '20m', memory: '16Mi' } }]],
+      ['web-1', [{ name: 'web', usage: { cpu: '20000000n', memory: '16Mi' } }]],
       ['web-2', [{ name: 'web', usage: { cpu: '180m', memory: '16Mi' } }]],
     ]);
     expect(body.items[0]).toMatchObject({ timestamp: NOW, window: '1s' });
@@ -68,7 +68,7 @@ describe('the testbed metrics API', () => {
       metricsAnswer('/apis/metrics.k8s.io/v1beta1/nodes/kwok-node-0', query(), pods, NOW).body,
     ).toMatchObject({
       kind: 'NodeMetrics',
-      usage: { cpu: '220m' },
+      usage: { cpu: '220000000n' },
     });
     expect(
       metricsAnswer('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/web-3', query(), pods, NOW).status,

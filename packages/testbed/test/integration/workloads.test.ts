@@ -135,10 +135,12 @@ describe('the testbed runs every workload controller', () => {
       { timeoutMs: 100_000 },
     );
     expect(cron?.status?.lastScheduleTime).toBeDefined();
-    // the TTL controller may have removed the Job already: a watch of an empty collection sees no event
-    if ((await batch.listNamespacedJob({ namespace: ns })).items.length > 0) {
-      await watchUntil(kc, `/apis/batch/v1/namespaces/${ns}/jobs`, (jobs) => jobs.length === 0, {
+    // the TTL controller may have removed the Job already: watch from the list, so its deletion counts
+    const jobs = await batch.listNamespacedJob({ namespace: ns });
+    if (jobs.items.length > 0) {
+      await watchUntil<k8s.V1Job>(kc, `/apis/batch/v1/namespaces/${ns}/jobs`, (seen) => seen.length === 0, {
         timeoutMs: 30_000,
+        resourceVersion: jobs.metadata?.resourceVersion ?? '',
       });
     }
   }, 150_000);

@@ -90,6 +90,7 @@ const CLASSES: readonly FailureClass[] = [
     workload: 'Deployment',
     tag: IMAGE_MARKERS.livenessFail,
     container: {
+      ports: [{ containerPort: 8080 }],
       livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1, failureThreshold: 2 },
     },
     ...CRASH_LOOP,
@@ -290,8 +291,8 @@ export async function latencyBench(input: LatencyBenchInput): Promise<string> {
       new Promise<undefined>((resolve) => setTimeout(resolve, 5000)),
     ]);
     watcher.stop();
-    if (!signal) return { none: 'the cluster never showed the decisive status' };
     if (detectedAt === undefined) return { none: what };
+    if (!signal) return { none: `the cluster never showed the decisive status (the tool said: ${what})` };
     return { ms: detectedAt - signal.at - (failure.grace?.ms ?? 0), what };
   };
 

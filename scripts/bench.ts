@@ -25,7 +25,8 @@
 // 100-Deployment rollout), `large` (500 D + 500 CM against a 500-Deployment rollout), `startup`
 // (--version, token, aws eks get-token, import of core), `install` (npm install of the packed
 // packages, once per run), `access` (the access review of a 20-object release,
-// scripts/bench-access.ts), `fleet` (scripts/bench-fleet.ts); the tables then show only what was measured. `--baseline DIR` also
+// scripts/bench-access.ts), `fleet` (scripts/bench-fleet.ts), `latency` (detection latency of every failure class:
+// scripts/bench-latency.ts); the tables then show only what was measured. `--baseline DIR` also
 // measures an earlier build of the CLI (a dist/ directory inside the workspace, where its
 // dependencies resolve) as `kubeship-before`, for a before/after in the same run.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -50,8 +51,19 @@ import {
   startTestbed,
 } from '../packages/testbed/src/index.ts';
 import { FLEET_DEPLOYMENTS, fleetRound, fleetTable } from './bench-fleet.ts';
+import { latencyBench } from './bench-latency.ts';
 
-const GROUPS = ['small', 'big', 'release', 'large', 'startup', 'install', 'access', 'fleet'] as const;
+const GROUPS = [
+  'small',
+  'big',
+  'release',
+  'large',
+  'startup',
+  'install',
+  'access',
+  'fleet',
+  'latency',
+] as const;
 type Group = (typeof GROUPS)[number];
 const { values } = parseArgs({
   options: {
@@ -574,6 +586,8 @@ async function rounds(testbed: Testbed, tools: string, started: number): Promise
   const requests = requestCounter(join(testbed.dataDir, 'logs', 'audit.log'));
   const fleet = ONLY.has('fleet') ? fleetTable(fleetRounds, median) : [];
   console.log([report(samples, requests, installs, versions, Date.now() - started), ...fleet].join('\n'));
+  if (ONLY.has('latency'))
+    console.log(`\n${await latencyBench({ testbed, env, bin, helm, rounds: ROUNDS, work })}`);
 }
 
 const releaseScenario = (tool: 'kubeship' | 'rollout', size: number) =>

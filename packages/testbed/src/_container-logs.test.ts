@@ -38,6 +38,16 @@ describe('containerLog', () => {
     });
   });
 
+  it('gives each instance its own log: the current one is restartCount, previous the one before', () => {
+    const restarted = pod('registry.local/crashloop:1', { ...crashed, restartCount: 2 });
+    const first = (answer: ReturnType<typeof containerLog>) =>
+      'text' in answer ? answer.text.split('\n')[0] : '';
+    expect(first(containerLog(restarted, 'app'))).toBe('starting registry.local/crashloop:1 (restart 2)');
+    expect(first(containerLog(restarted, 'app', { previous: true }))).toBe(
+      'starting registry.local/crashloop:1 (restart 1)',
+    );
+  });
+
   it('refuses an unknown container', () => {
     expect(containerLog(pod('x'), 'nope')).toMatchObject({ status: 400 });
   });

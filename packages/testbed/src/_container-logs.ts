@@ -16,12 +16,13 @@ export interface PodForLogs {
 
 interface ContainerStatusForLogs {
   readonly name: string;
+  readonly restartCount?: number;
   readonly state?: {
     readonly waiting?: { readonly reason?: string };
-    readonly running?: object;
-    readonly terminated?: object;
+    readonly running?: { readonly startedAt?: string };
+    readonly terminated?: { readonly startedAt?: string };
   };
-  readonly lastState?: { readonly terminated?: object };
+  readonly lastState?: { readonly terminated?: { readonly startedAt?: string } };
 }
 
 /** Query options of the kubelet's `containerLogs` endpoint that the testbed honours. */
@@ -40,16 +41,21 @@ const BEHAVIOUR_ORDER = [
   IMAGE_MARKERS.oomKilled,
   IMAGE_MARKERS.exit1,
   IMAGE_MARKERS.crashLoop,
+  IMAGE_MARKERS.crashAfter,
+  IMAGE_MARKERS.livenessFail,
+  IMAGE_MARKERS.startupFail,
   IMAGE_MARKERS.exit0,
   IMAGE_MARKERS.neverReady,
   IMAGE_MARKERS.slowReady,
 ] as const;
 
-function linesFor(image: string): string[] {
+/** The lines of one instance of a container (instance 0 is the first start, n the n-th restart). */
+function linesFor(image: string, instance: number): string[] {
   const marker = BEHAVIOUR_ORDER.find((m) => image.includes(m));
-  const start = [`starting ${image}`];
+  const start = [instance === 0 ? `starting ${image}` : `starting ${image} (restart ${instance})`];
   switch (marker) {
     case IMAGE_MARKERS.crashLoop:
+    case IMAGE_MARKERS.crashAfter:
       return [...start, 'connecting to database at db:5432', MARKER_LAST_LOG_LINES.crashloop];
     case IMAGE_MARKERS.oomKilled:
       return [...start, 'allocating the cache: 2048 MiB', MARKER_LAST_LOG_LINES.oomkilled];
@@ -57,6 +63,10 @@ function linesFor(image: string): string[] {
       return [...start, 'running job', MARKER_LAST_LOG_LINES.exit1];
     case IMAGE_MARKERS.exit0:
       return [...start, 'running job', MARKER_LAST_LOG_LINES.exit0];
+    case IMAGE_MARKERS.livenessFail:
+      return [...start, 'listening on :8080', MARKER_LAST_LOG_LINES.livenessfail];
+    case IMAGE_MARKERS.startupFail:
+      return [...start, 'loading the cache', MARKER_LAST_LOG_LINES.startupfail];
     case IMAGE_MARKERS.neverReady:
       return [...start, 'listening on :8080', MARKER_LAST_LOG_LINES.neverready];
     default:
@@ -65,9 +75,10 @@ function linesFor(image: string): string[] {
 }
 
 /**
- * What the kubelet answers for one container's log: lines chosen by the container's image marker
- * (or the pod's `logs.testbed.kubeship.dev/<container>` annotation), the refusals a real kubelet
- * gives for a container that never started or has no previous instance, and the tail/limit options.
+ * What the kubelet answers for one container's log: the lines of its current instance (number
+ * `restartCount`; with `previous`, the one before), chosen by the container's image marker (or the
+ * pod's `logs.testbed.kubeship.dev/<container>` annotation), the refusals a real kubelet gives for a
+ * container that never started or has no previous instance, and the tail/limit options.
  */
 export function containerLog(pod: PodForLogs, container: string, options: LogOptions = {}): LogAnswer {
   const podName = pod.metadata?.name ?? '';
@@ -94,8 +105,13 @@ export function containerLog(pod: PodForLogs, container: string, options: LogOpt
     };
   }
   const custom = pod.metadata?.annotations?.[`${LOG_ANNOTATION_PREFIX}${container}`];
-  let lines = custom === undefined ? linesFor(spec.image ?? '') : custom.replace(/\n$/, '').split('\n');
-  const startedAt = Date.parse(pod.status?.startTime ?? '') || 0;
+  const instance = (status?.restartCount ?? 0) - (options.previous ? 1 : 0);
+  let lines =
+    custom === undefined ? linesFor(spec.image ?? '', instance) : custom.replace(/\n$/, '').split('\n');
+  const instanceStart = options.previous
+    ? status?.lastState?.terminated?.startedAt
+    : (status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt);
+  const startedAt = Date.parse(instanceStart ?? pod.status?.startTime ?? '') || 0;
   if (options.timestamps) {
     lines = lines.map(
       (line, i) => `${new Date(startedAt + i).toISOString().replace('Z', '000000Z')} ${line}`,

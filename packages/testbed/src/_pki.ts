@@ -17,6 +17,11 @@ export interface CertifiedKey {
   readonly key: string;
 }
 
+/** The DNS name the aggregator expects on the metrics API's serving certificate. */
+export const METRICS_SERVICE_DNS = 'metrics-server.kube-system.svc';
+/** The name of the apiserver's front-proxy client certificate (`--requestheader-allowed-names`). */
+export const FRONT_PROXY_CLIENT = 'front-proxy-client';
+
 /** Everything the control plane and its clients need, as PEM text. */
 export interface TestbedPki {
   readonly ca: CertifiedKey;
@@ -24,9 +29,17 @@ export interface TestbedPki {
   readonly webhook: CertifiedKey;
   /** The serving certificate of the testbed's kubelet endpoint (container logs). */
   readonly kubelet: CertifiedKey;
-  /** Client certificates by component; all are in system:masters except the scheduler and the apiserver's kubelet client. */
+  /** The serving certificate of the testbed's metrics API, named as its Service (`metrics-server.kube-system.svc`). */
+  readonly metrics: CertifiedKey;
+  /**
+   * Client certificates by component; all are in system:masters except the scheduler, the
+   * apiserver's kubelet client and its front-proxy client (aggregated APIs).
+   */
   readonly clients: Readonly<
-    Record<'admin' | 'controllerManager' | 'scheduler' | 'kwok' | 'apiserverKubelet', CertifiedKey>
+    Record<
+      'admin' | 'controllerManager' | 'scheduler' | 'kwok' | 'apiserverKubelet' | 'frontProxy',
+      CertifiedKey
+    >
   >;
   /** The service-account token signing key pair. */
   readonly serviceAccount: { readonly publicKey: string; readonly privateKey: string };
@@ -92,34 +105,52 @@ export async function generatePki(): Promise<TestbedPki> {
 
   const loopback = { dns: ['localhost'], ips: ['127.0.0.1', '::1'] };
   const serviceAccountKeys = await generateKeys();
-  const [apiserver, webhook, kubelet, admin, controllerManager, scheduler, kwok, apiserverKubelet] =
-    await Promise.all([
-      issue({
-        kind: 'server',
-        subject: 'CN=kube-apiserver',
-        dns: [
-          ...loopback.dns,
-          'kubernetes',
-          'kubernetes.default',
-          'kubernetes.default.svc',
-          'kubernetes.default.svc.cluster.local',
-        ],
-        ips: [...loopback.ips, '10.96.0.1'],
-      }),
-      issue({ kind: 'server', subject: 'CN=kubeship-testbed-webhook', ...loopback }),
-      issue({ kind: 'server', subject: 'CN=kubeship-testbed-kubelet', ...loopback }),
-      issue({ kind: 'client', subject: 'CN=kubeship-testbed-admin, O=system:masters' }),
-      issue({ kind: 'client', subject: 'CN=system:kube-controller-manager, O=system:masters' }),
-      issue({ kind: 'client', subject: 'CN=system:kube-scheduler' }),
-      issue({ kind: 'client', subject: 'CN=kwok, O=system:masters' }),
-      issue({ kind: 'client', subject: 'CN=kube-apiserver-kubelet-client' }),
-    ]);
+  const [
+    apiserver,
+    webhook,
+    kubelet,
+    metrics,
+    admin,
+    controllerManager,
+    scheduler,
+    kwok,
+    apiserverKubelet,
+    frontProxy,
+  ] = await Promise.all([
+    issue({
+      kind: 'server',
+      subject: 'CN=kube-apiserver',
+      dns: [
+        ...loopback.dns,
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+      ],
+      ips: [...loopback.ips, '10.96.0.1'],
+    }),
+    issue({ kind: 'server', subject: 'CN=kubeship-testbed-webhook', ...loopback }),
+    issue({ kind: 'server', subject: 'CN=kubeship-testbed-kubelet', ...loopback }),
+    issue({
+      kind: 'server',
+      subject: 'CN=metrics-server',
+      dns: [...loopback.dns, METRICS_SERVICE_DNS],
+      ips: loopback.ips,
+    }),
+    issue({ kind: 'client', subject: 'CN=kubeship-testbed-admin, O=system:masters' }),
+    issue({ kind: 'client', subject: 'CN=system:kube-controller-manager, O=system:masters' }),
+    issue({ kind: 'client', subject: 'CN=system:kube-scheduler' }),
+    issue({ kind: 'client', subject: 'CN=kwok, O=system:masters' }),
+    issue({ kind: 'client', subject: 'CN=kube-apiserver-kubelet-client' }),
+    issue({ kind: 'client', subject: `CN=${FRONT_PROXY_CLIENT}` }),
+  ]);
   return {
     ca: { cert: caCert.toString('pem'), key: privatePem(caKeys.privateKey) },
     apiserver,
     webhook,
     kubelet,
-    clients: { admin, controllerManager, scheduler, kwok, apiserverKubelet },
+    metrics,
+    clients: { admin, controllerManager, scheduler, kwok, apiserverKubelet, frontProxy },
     serviceAccount: {
       publicKey: KeyObject.from(serviceAccountKeys.publicKey)
         .export({ type: 'spki', format: 'pem' })

@@ -109,3 +109,53 @@ export async function seedCluster(options: {
     { process: options.processes.controllerManager, timeoutMs: 30_000 },
   );
 }
+
+/**
+ * Registers the testbed's metrics API as EKS clusters register metrics-server: an APIService
+ * `v1beta1.metrics.k8s.io` backed by the Service `kube-system/metrics-server`. The Service is an
+ * ExternalName for 127.0.0.1, so the aggregator dials the testbed's process on loopback and checks
+ * its certificate against the name `metrics-server.kube-system.svc`. Waits until the aggregator
+ * reports the APIService Available.
+ */
+export async function registerMetricsApi(options: {
+  adminKubeconfig: string;
+  port: number;
+  caPem: string;
+}): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(options.adminKubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const registration = kc.makeApiClient(k8s.ApiregistrationV1Api);
+  await core.createNamespacedService({
+    namespace: 'kube-system',
+    body: {
+      metadata: { name: 'metrics-server', labels: { 'k8s-app': 'metrics-server' } },
+      spec: {
+        type: 'ExternalName',
+        externalName: '127.0.0.1',
+        ports: [{ name: 'https', port: options.port }],
+      },
+    },
+  });
+  await registration.createAPIService({
+    body: {
+      metadata: { name: 'v1beta1.metrics.k8s.io', labels: { 'k8s-app': 'metrics-server' } },
+      spec: {
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        service: { namespace: 'kube-system', name: 'metrics-server', port: options.port },
+        caBundle: Buffer.from(options.caPem).toString('base64'),
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+      },
+    },
+  });
+  await waitUntilReady(
+    'metrics API',
+    async () => {
+      const service = await registration.readAPIService({ name: 'v1beta1.metrics.k8s.io' });
+      return (service.status?.conditions ?? []).some((c) => c.type === 'Available' && c.status === 'True');
+    },
+    { timeoutMs: 30_000 },
+  );
+}

@@ -1,3 +1,4 @@
+export { METRICS_ANNOTATION_PREFIX } from './_metrics-api.ts';
 export { resolveManifestTools } from './_toolchain.ts';
 export { type TestCredentials, testbedAdmin } from './admin.ts';
 export {
@@ -11,12 +12,14 @@ export {
   setAlarmState,
 } from './awscli.ts';
 export {
+  crashAfter,
   IMAGE_MARKERS,
   LOG_ANNOTATION_PREFIX,
   MARKER_LAST_LOG_LINES,
   READY_AFTER_ANNOTATION,
   UNSCHEDULABLE_NODE_LABEL,
 } from './markers.ts';
+export { type NamespaceObjects, type Signal, watchForSignal } from './signals.ts';
 export {
   CLUSTER_ADMIN_GROUP,
   startTestbed,

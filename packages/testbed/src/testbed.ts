@@ -8,11 +8,13 @@ import type { KnownCredentials } from './_eks-token.ts';
 import { httpsRequest } from './_https.ts';
 import { clientCertKubeconfig } from './_kubeconfig.ts';
 import { type KubeletServer, startKubelet } from './_kubelet.ts';
+import { type KubeletLoop, startKubeletLoop } from './_kubelet-loop.ts';
 import { kwokStagesYaml } from './_kwok-stages.ts';
-import { generatePki } from './_pki.ts';
+import { type MetricsServer, startMetricsServer } from './_metrics-api.ts';
+import { FRONT_PROXY_CLIENT, generatePki } from './_pki.ts';
 import { freePorts } from './_ports.ts';
 import { type ManagedProcess, startProcess, waitUntilReady } from './_process.ts';
-import { seedCluster } from './_seed.ts';
+import { registerMetricsApi, seedCluster } from './_seed.ts';
 import { resolveBinaries, resolveVenv } from './_toolchain.ts';
 import { startWebhook, type WebhookServer } from './_webhook.ts';
 
@@ -28,8 +30,11 @@ export interface TestbedOptions {
   readonly readyDelayMs?: number;
   /** Milliseconds to Ready for a `slowready` image (default 8000). */
   readonly slowReadyDelayMs?: number;
-  /** Milliseconds between restarts of a `crashloop` image (default 2000). */
-  readonly crashLoopIntervalMs?: number;
+  /**
+   * Serve the metrics API (`metrics.k8s.io/v1beta1`, what metrics-server is on EKS) through an
+   * APIService, so HPAs scale on the testbed's figures (default true; false: a cluster without it).
+   */
+  readonly metricsApi?: boolean;
   /** Where to keep data and logs (default: a new temp dir, removed on stop unless `keepData`). */
   readonly dataDir?: string;
   readonly keepData?: boolean;
@@ -92,6 +97,8 @@ export interface Testbed extends TestbedInfo {
 /** The group the default principal's access entry grants; bound to `cluster-admin`. */
 export const CLUSTER_ADMIN_GROUP = 'kubeship:cluster-admins';
 const ACCOUNT_ID = '123456789012';
+/** The kubelet's PLEG relist period: how late it notices that a container exited. */
+const KUBELET_RELIST_MS = 1000;
 const motoLauncher = fileURLToPath(new URL('../moto/launch.py', import.meta.url));
 
 /**
@@ -112,7 +119,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const processes: ManagedProcess[] = [];
   let webhook: WebhookServer | undefined;
   let kubelet: KubeletServer | undefined;
+  let kubeletLoop: KubeletLoop | undefined;
+  let metrics: MetricsServer | undefined;
   const stop = async () => {
+    kubeletLoop?.stop();
+    await metrics?.close();
     for (const child of [...processes].reverse()) await child.stop();
     await webhook?.close();
     await kubelet?.close();
@@ -201,6 +212,8 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       caKey: file('ca.key', pki.ca.key),
       kubeletClientCert: file('apiserver-kubelet-client.crt', pki.clients.apiserverKubelet.cert),
       kubeletClientKey: file('apiserver-kubelet-client.key', pki.clients.apiserverKubelet.key),
+      frontProxyCert: file('front-proxy-client.crt', pki.clients.frontProxy.cert),
+      frontProxyKey: file('front-proxy-client.key', pki.clients.frontProxy.key),
       apiCert: file('apiserver.crt', pki.apiserver.cert),
       apiKey: file('apiserver.key', pki.apiserver.key),
       saPub: file('sa.pub', pki.serviceAccount.publicKey),
@@ -247,6 +260,14 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       `--kubelet-client-certificate=${paths.kubeletClientCert}`,
       `--kubelet-client-key=${paths.kubeletClientKey}`,
       `--kubelet-certificate-authority=${paths.ca}`,
+      // aggregated APIs (the metrics API): the apiserver proxies with its front-proxy client certificate
+      `--requestheader-client-ca-file=${paths.ca}`,
+      `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${paths.frontProxyCert}`,
+      `--proxy-client-key-file=${paths.frontProxyKey}`,
       '--profiling=false',
       '--event-ttl=1h',
       '--watch-cache=true',
@@ -316,15 +337,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         `--kubeconfig=${kubeconfigFor('kwok', pki.clients.kwok)}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-        `--config=${file(
-          'kwok-stages.yaml',
-          kwokStagesYaml({
-            readyDelayMs: options.readyDelayMs ?? 500,
-            slowReadyDelayMs: options.slowReadyDelayMs ?? 8000,
-            crashLoopIntervalMs: options.crashLoopIntervalMs ?? 2000,
-            kubeletPort: kubeletServer.port,
-          }),
-        )}`,
+        `--config=${file('kwok-stages.yaml', kwokStagesYaml({ kubeletPort: kubeletServer.port }))}`,
         '--cidr=10.244.0.0/16',
         // nodes renew their Lease like kubelets, so the node lifecycle controller keeps them Ready
         '--node-lease-duration-seconds=40',
@@ -335,6 +348,24 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     );
     processes.push(controllerManager, scheduler, kwok);
 
+    kubeletLoop = startKubeletLoop({
+      adminKubeconfig: readFileSync(adminKubeconfigPath, 'utf8'),
+      apiserver: { endpoint, tls: adminTls },
+      timings: {
+        readyDelayMs: options.readyDelayMs ?? 500,
+        slowReadyDelayMs: options.slowReadyDelayMs ?? 8000,
+        relistMs: KUBELET_RELIST_MS,
+      },
+      hostIP: '127.0.0.1',
+      logFile: logFile('kubelet-loop'),
+    });
+    const loop = kubeletLoop;
+    metrics = await startMetricsServer({
+      tls: pki.metrics,
+      caPem: pki.ca.cert,
+      pods: () => loop.pods(),
+      logFile: logFile('metrics'),
+    });
     const motoPort = await waitForMotoPort(moto);
     await seedCluster({
       adminKubeconfig: readFileSync(adminKubeconfigPath, 'utf8'),
@@ -345,6 +376,13 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       caPem: pki.ca.cert,
       processes: { controllerManager, kwok },
     });
+    if (options.metricsApi ?? true) {
+      await registerMetricsApi({
+        adminKubeconfig: readFileSync(adminKubeconfigPath, 'utf8'),
+        port: metrics.port,
+        caPem: pki.ca.cert,
+      });
+    }
     await httpsRequest(
       `${webhookUrl}/admin/access-entries`,
       { ca: pki.ca.cert },

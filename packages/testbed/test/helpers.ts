@@ -35,7 +35,7 @@ export async function watchUntil<T extends k8s.KubernetesObject>(
   kc: k8s.KubeConfig,
   path: string,
   done: (objects: T[]) => boolean,
-  options: { labelSelector?: string; timeoutMs?: number } = {},
+  options: { labelSelector?: string; timeoutMs?: number; resourceVersion?: string } = {},
 ): Promise<T[]> {
   const objects = new Map<string, T>();
   const watch = new k8s.Watch(kc);
@@ -58,13 +58,20 @@ export async function watchUntil<T extends k8s.KubernetesObject>(
       options.timeoutMs ?? 60_000,
     );
     // The client ends a watch request after a while (its own timeout); a long wait starts it again.
+    // `resourceVersion` (of a list just read) makes the first watch start there, changes since included.
+    let since = options.resourceVersion;
     const start = () => {
       if (finished) return;
       objects.clear();
+      const query = {
+        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+        ...(since ? { resourceVersion: since } : {}),
+      };
+      since = undefined;
       watch
         .watch(
           path,
-          options.labelSelector ? { labelSelector: options.labelSelector } : {},
+          query,
           (type: string, object: T) => {
             const key = object.metadata?.name ?? '';
             if (type === 'DELETED') objects.delete(key);

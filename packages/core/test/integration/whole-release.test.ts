@@ -248,7 +248,7 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
       (_type: string, d: k8s.V1Deployment) => seen.push(d.spec?.replicas ?? -1),
       () => undefined,
     );
-    // the testbed has no metrics API: the HPA cannot compute a scale and fails the release after the grace
+    // the pods request no CPU: the HPA cannot compute a utilization (missing request for cpu) and fails the release
     const printed: string[] = [];
     const result = await t.run([deployment(t.namespace, 'registry.local/web:1', '1', 2), hpa], {
       metricsGraceMs: 1000,

@@ -34,11 +34,40 @@ const FAILING_REASONS = new Set([
 const DEFINITE_MESSAGE = /missing request for/i;
 
 /**
+ * Messages of an HPA that cannot read metrics because the cluster does not serve the metrics API
+ * it needs (no APIService registered): a cluster problem that rolling the app back cannot fix.
+ */
+const MISSING_METRICS_APIS = [
+  {
+    pattern:
+      /resource metrics API: the server could not find the requested resource \(get pods\.metrics\.k8s\.io\)/,
+    summary: 'the cluster serves no metrics API (install metrics-server)',
+  },
+  {
+    pattern: /no custom metrics API \(custom\.metrics\.k8s\.io\) registered/,
+    summary: 'the cluster serves no custom metrics API (custom.metrics.k8s.io; install a metrics adapter)',
+  },
+  {
+    pattern: /the server could not find the requested resource \(get [^)]*\.external\.metrics\.k8s\.io\)/,
+    summary:
+      'the cluster serves no external metrics API (external.metrics.k8s.io; install a metrics adapter)',
+  },
+] as const;
+
+/** The verdict on an HPA whose only trouble is a metrics API the cluster does not serve, if that is it. */
+function missingMetricsApi(message: string): string | undefined {
+  return MISSING_METRICS_APIS.find((api) => api.pattern.test(message))?.summary;
+}
+
+/**
  * HorizontalPodAutoscalers (autoscaling/v2, and v1 through its conditions annotation): AbleToScale
  * and ScalingActive True is healthy; ScalingActive False for ScalingDisabled (the target is scaled
  * to 0) too, and said so. Failing to get the scale or the metrics, or an invalid selector, fails
  * only after a grace from the apply (metrics of new pods come late), unless the message says the
- * pods lack resource requests; without conditions yet it is progressing.
+ * pods lack resource requests; without conditions yet it is progressing. An HPA that cannot read
+ * metrics only because the cluster serves no metrics API (no metrics-server, no custom or
+ * external metrics adapter) is `unverified` with that said: the release is not at fault and a
+ * rollback would not fix it. Its own faults (target missing, bad metric spec) still fail.
  */
 export const horizontalPodAutoscalerRule: HealthRule = {
   name: 'HorizontalPodAutoscaler',
@@ -54,6 +83,8 @@ export const horizontalPodAutoscalerRule: HealthRule = {
 
     const failing = [able, active].find((c) => c.status === 'False' && FAILING_REASONS.has(c.reason ?? ''));
     if (failing) {
+      const missingApi = missingMetricsApi(failing.message ?? '');
+      if (missingApi) return { status: 'unverified', summary: missingApi };
       const summary = `${failing.type} False: ${failing.reason}: ${failing.message ?? ''}`.trim();
       const fail = () => failed(failing.reason ?? 'ScalingInactive', summary);
       if (DEFINITE_MESSAGE.test(failing.message ?? '')) return fail();

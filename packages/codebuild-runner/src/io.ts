@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /** Where the CLI writes; injected so tests call `main` without touching the real process. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -7,6 +9,11 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborted on SIGTERM/SIGINT. */
   readonly signal?: AbortSignal;
+  /**
+   * How to run this same CLI again (the Node binary, its flags and the script's absolute path),
+   * for the exec user `kubeship kubeconfig` writes.
+   */
+  readonly self?: { readonly command: string; readonly args: readonly string[] };
 }
 
 /** The process's real streams. */
@@ -17,5 +24,8 @@ export function processIo(signal?: AbortSignal): CliIo {
     isTty: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
     ...(signal ? { signal } : {}),
+    ...(process.argv[1]
+      ? { self: { command: process.execPath, args: [...process.execArgv, resolve(process.argv[1])] } }
+      : {}),
   };
 }

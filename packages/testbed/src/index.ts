@@ -17,6 +17,17 @@ export {
   UNSCHEDULABLE_NODE_LABEL,
 } from './markers.ts';
 export {
+  processAlive,
+  readSandboxState,
+  type SandboxHealth,
+  type SandboxState,
+  sandboxExports,
+  sandboxHealth,
+  sandboxReport,
+  sandboxStateFile,
+  sandboxVariables,
+} from './sandbox.ts';
+export {
   CLUSTER_ADMIN_GROUP,
   startTestbed,
   type Testbed,

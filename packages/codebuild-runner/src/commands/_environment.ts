@@ -87,14 +87,17 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
         variables,
         namespace: environment.namespace,
       });
-  const imageRepository = templates.imageRepository ? { imageRepository: templates.imageRepository } : {};
+  const sourceOptions = {
+    ...(templates.imageRepository ? { imageRepository: templates.imageRepository } : {}),
+    ...injectConfigOf(templates.injectConfig),
+  };
   return {
     file,
     ...chosen,
     build,
     source: renderPlan
-      ? { rendered: [], name: templates.name, ...imageRepository }
-      : { templates: texts, variables, name: templates.name, ...imageRepository },
+      ? { rendered: [], name: templates.name, ...sourceOptions }
+      : { templates: texts, variables, name: templates.name, ...sourceOptions },
     ...(renderPlan ? { renderPlan } : {}),
     app: templates.name,
     namespace: environment.namespace,
@@ -102,6 +105,12 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     templateObjects: loaded,
     plan: plan(templates.imageRepository),
   };
+}
+
+/** `templates.injectConfig` as the release source takes it (true is the default). */
+function injectConfigOf(inject: boolean | string[] | undefined): { injectConfig?: false | string[] } {
+  if (inject === undefined || inject === true) return {};
+  return { injectConfig: inject };
 }
 
 /**
@@ -185,7 +194,8 @@ export async function releaseFor(
   ]);
   const { environment } = opened;
   const rendered = opened.renderPlan ? await renderFor(opened, opened.renderPlan, input, options) : undefined;
-  const source = rendered?.source ?? opened.source;
+  // the rendered objects, with what the config says about them (injectConfig)
+  const source: ReleaseSource = rendered ? { ...opened.source, ...rendered.source } : opened.source;
   const image = rendered ? rendered.image : options.image;
   checkReservedNames(
     'app' in source
@@ -206,7 +216,8 @@ export async function releaseFor(
       namespace: opened.namespace,
       ...(image ? { image } : {}),
       ...(opened.plan.replicas === undefined ? {} : { replicas: opened.plan.replicas }),
-      ...(!options.offline && ssm ? { ssm } : { offline: Boolean(options.offline) }),
+      ...(ssm ? { ssm } : {}),
+      offline: Boolean(options.offline),
       signal: input.io.signal ? AbortSignal.any([input.io.signal, limit.signal]) : limit.signal,
     });
     checkRelease(release, {

@@ -47,6 +47,9 @@ export async function deployEnvironment(
       `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
     );
   }
+  if (release.injected)
+    reporter.note(`config: SSM values reach ${release.injected.join(', ')} (envFrom; templates.injectConfig)`);
+  for (const message of release.warnings ?? []) reporter.listener({ type: 'warning', at: Date.now(), message });
   // set-image ships the Deployments with the SSM ConfigMap and Secret they read: their pod
   // templates carry the checksum of that config, which must describe what is in the cluster
   const config = configObjectNames(release.app);
@@ -88,7 +91,7 @@ export async function deployEnvironment(
     ))
       reporter.note(note);
   }
-  const result = await deployObjects({
+  const deployed = await deployObjects({
     kubeConfig: connection.kubeConfig,
     app: release.app,
     namespace: opened.namespace,
@@ -105,6 +108,7 @@ export async function deployEnvironment(
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onEvent: reporter.listener,
   });
+  const result = { ...deployed, warnings: [...(release.warnings ?? []), ...deployed.warnings] };
   return finishDeploy(result, {
     input,
     reporter,

@@ -9,7 +9,8 @@ const escapeXml = (text: string) =>
 /**
  * Pure: the deploy's verification as a JUnit XML report: one test case per Deployment (passed
  * when it rolled out healthy; failed with the reason and evidence otherwise), so CodeBuild's
- * test reports show the deploy next to the build's own tests.
+ * test reports show the deploy next to the build's own tests. The release's warnings (an SSM
+ * config no container reads, API server warnings) are the suite's `system-err`.
  */
 export function junitReport(result: DeployResult, context: { environment: string }): string {
   const suite = `kubeship deploy (${context.environment})`;
@@ -46,6 +47,9 @@ export function junitReport(result: DeployResult, context: { environment: string
     `<testsuites name="kubeship" tests="${tests}" failures="${failures}" time="${seconds}">`,
     `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
     ...cases,
+    ...(result.warnings.length > 0
+      ? [`    <system-err>${escapeXml(result.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`]
+      : []),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -2,7 +2,7 @@
 // with KWOK nodes, the EKS token webhook and moto as AWS. Every run is a separate process.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { aws, IMAGE_MARKERS, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
@@ -621,7 +621,7 @@ describe('kubeship promote (built binary, testbed)', () => {
 });
 
 describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, testbed)', () => {
-  it('lists namespaces through the EKS token webhook, the exec user running kubeship token', async () => {
+  it('lists namespaces through the EKS token webhook, the exec user running this kubeship (absolute path) token', async () => {
     const kubectl = [
       '/usr/bin/kubectl',
       ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'kubectl')),
@@ -632,9 +632,6 @@ describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, te
       );
     }
     const dir = tempDir('kubeship-kubectl-');
-    const wrapper = join(dir, 'kubeship');
-    writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
-    chmodSync(wrapper, 0o755);
 
     const made = await kubeship(
       [
@@ -648,7 +645,7 @@ describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, te
         '--alias',
         'testbed',
       ],
-      { cwd: dir, extraEnv: { KUBESHIP_EXEC_COMMAND: wrapper } },
+      { cwd: dir },
     );
     expectExit(made, 0);
     const file = join(dir, 'kubeconfig');
@@ -661,9 +658,10 @@ describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, te
     };
     expect(kubeconfig['current-context']).toBe('testbed');
     expect(kubeconfig.clusters[0]?.cluster.server).toBe(info.endpoint);
+    // the CLI as it ran (absolute paths), so kubectl needs no kubeship on PATH
     expect(kubeconfig.users[0]?.user.exec).toMatchObject({
-      command: wrapper,
-      args: ['token', '--cluster-name', info.clusterName, '--region', info.region],
+      command: process.execPath,
+      args: [bin, 'token', '--cluster-name', info.clusterName, '--region', info.region],
     });
     expect(text).not.toMatch(/token:|k8s-aws-v1|client-key-data|password/);
 

@@ -34,6 +34,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   promote: () => import('./commands/promote.ts'),
   token: () => import('./commands/token.ts'),
   kubeconfig: () => import('./commands/kubeconfig.ts'),
+  uninstall: () => import('./commands/uninstall.ts'),
 };
 
 const USAGE = `kubeship ${VERSION}: deploy to Amazon EKS from CodeBuild and prove each deploy healthy

@@ -49,6 +49,7 @@ export {
   type Manifest,
   type ObjectOutcome,
 } from './deploy/engine.ts';
+export { createNamespaces } from './deploy/create-namespaces.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions, type LeaseWait } from './deploy/lease.ts';
 export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {
@@ -95,7 +96,24 @@ export {
 } from './release/diff.ts';
 export { readHistory, readRecord } from './release/history.ts';
 export { leftBehind } from './release/prune.ts';
-export type { ReleaseOutcome, ReleaseRecord, ReleaseSummary } from './release/record.ts';
+export {
+  lastDeployed,
+  type ReleaseOutcome,
+  type ReleaseRecord,
+  type ReleaseSummary,
+} from './release/record.ts';
+export {
+  judgeLive,
+  type ObjectStatus,
+  type ReleaseStatus,
+  readReleaseStatus,
+} from './release/status.ts';
+export {
+  type UninstallOptions,
+  type UninstallResult,
+  uninstallOrder,
+  uninstallRelease,
+} from './release/uninstall.ts';
 export type { DeployEvent, DeployEventListener, DeployPhase, EventTarget } from './report/events.ts';
 export {
   elapsed,

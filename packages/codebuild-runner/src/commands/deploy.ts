@@ -32,7 +32,7 @@ export async function deployEnvironment(
   const image = options.image ?? chooseImage(opened, { required: options.onlyDeployments });
   // the cluster side is loaded only once the input is known to be right
   const [
-    { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces },
+    { configObjectNames, createNamespaces, deployObjects, KubeshipError, leftBehind, missingNamespaces },
     { createReporter },
   ] = await Promise.all([import('@kubeship/core'), import('../output/reporter.ts')]);
   const reporter = createReporter(input);
@@ -74,10 +74,16 @@ export async function deployEnvironment(
       reporter.note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
   }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
-  if (missing.length > 0) {
+  if (missing.length > 0 && input.values['create-namespace'] === true) {
+    const created = await createNamespaces(
+      connection.kubeConfig,
+      missing.map((m) => m.namespace),
+    );
+    reporter.note(`--create-namespace: created ${created.map((n) => `namespace ${n}`).join(', ')} (not part of the release)`);
+  } else if (missing.length > 0) {
     throw new KubeshipError(
       'INVALID_INPUT',
-      `${missing.map((m) => `namespace "${m.namespace}" does not exist (it is the namespace of ${m.objects.join(', ')})`).join('; ')}: create it first, or deploy a Namespace object with the app`,
+      `${missing.map((m) => `namespace "${m.namespace}" does not exist (it is the namespace of ${m.objects.join(', ')})`).join('; ')}: create it first, pass --create-namespace, or deploy a Namespace object with the app`,
       { details: { missing } },
     );
   }

@@ -53,6 +53,10 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
         type: 'boolean',
         description: 'keep objects the previous release had and this one has not (default: delete them)',
       },
+      'create-namespace': {
+        type: 'boolean',
+        description: 'create a missing namespace of the release (default: refuse, exit 2); it is not part of the release',
+      },
       ...LOCK_OPTIONS,
     },
   },
@@ -103,12 +107,12 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   status: {
-    summary: "the rollout state of the app's Deployment",
+    summary: 'the live release: each of its objects with its verdict, the Deployment with its own revision',
     usage: 'kubeship status [--env <name>] [--output json]',
     options: { ...CONFIG_OPTIONS },
   },
   history: {
-    summary: "the app's recorded releases: revision, outcome, images, change cause (newest last)",
+    summary: "the app's recorded releases: number, outcome, images, change cause (newest last, live marked *)",
     usage: 'kubeship history [--env <name>] [--output json]',
     options: { ...CONFIG_OPTIONS },
   },
@@ -122,7 +126,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       'to-revision': {
         type: 'string',
         placeholder: 'n',
-        description: 'the revision to go back to (default: the previous one)',
+        description: 'the release to go back to (default: the previous deployed one)',
       },
     },
   },
@@ -142,6 +146,19 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
         type: 'string',
         placeholder: 'sha256:...',
         description: 'refuse (exit 2) unless --from runs exactly this digest (the one that was approved)',
+      },
+    },
+  },
+  uninstall: {
+    summary: "delete the app's release (every object of its inventory, then its records), under the lease",
+    usage: 'kubeship uninstall [--env <name>] [--dry-run] [--keep-history] [--wait-for-lock <seconds>]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...LOCK_OPTIONS,
+      'dry-run': { type: 'boolean', description: 'list what would be deleted; change nothing' },
+      'keep-history': {
+        type: 'boolean',
+        description: 'keep the release records (history, rollback) and delete only the objects',
       },
     },
   },

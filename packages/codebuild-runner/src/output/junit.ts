@@ -30,7 +30,7 @@ export function junitReport(result: DeployResult, context: { environment: string
       ),
       ...(d.rollback
         ? [
-            `rollback to revision ${d.rollback.toRevision}: ${d.rollback.healthy ? 'healthy' : (d.rollback.error ?? 'not healthy')}`,
+            `rollback to ${d.rollback.toRevision > 0 ? `release ${d.rollback.toRevision}` : 'the state before the release'}: ${d.rollback.healthy ? 'healthy' : (d.rollback.error ?? 'not healthy')}`,
           ]
         : []),
     ].join('\n');

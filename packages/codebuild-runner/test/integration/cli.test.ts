@@ -208,6 +208,8 @@ describe('kubeship deploy (built binary, testbed)', () => {
     expect(parseExports(readFileSync(join(cwd, 'deploy.env'), 'utf8'))).toEqual({
       KUBESHIP_IMAGE: 'registry.local/web:1a2b3c4',
       KUBESHIP_IMAGE_DIGEST: '',
+      KUBESHIP_RELEASE: '1',
+      KUBESHIP_DEPLOYMENT_REVISION: '1',
       KUBESHIP_REVISION: '1',
       KUBESHIP_OUTCOME: 'deployed',
       KUBESHIP_ROLLED_BACK: 'false',
@@ -219,8 +221,12 @@ describe('kubeship deploy (built binary, testbed)', () => {
     // status, human and JSON
     const status = await kubeship(['status'], { cwd });
     expectExit(status, 0);
+    expect(status.stdout).toMatch(/^test: web release 1 is live \(deployed [0-9T:-]+Z\): \d+ objects, /);
     expect(status.stdout).toMatch(
-      /^test: web: 2\/2 updated, 2\/2 available; complete\n {2}revision 1, image registry\.local\/web:1a2b3c4\n$/,
+      new RegExp(
+        `^  healthy +Deployment ${ns}/web: .*\\(Deployment revision 1, image registry\\.local/web:1a2b3c4\\)$`,
+        'm',
+      ),
     );
     const statusJson = await kubeship(['status', '--output', 'json'], { cwd });
     expectExit(statusJson, 0);
@@ -228,6 +234,8 @@ describe('kubeship deploy (built binary, testbed)', () => {
       environment: 'test',
       namespace: ns,
       name: 'web',
+      release: 1,
+      deploymentRevision: 1,
       revision: 1,
       images: ['registry.local/web:1a2b3c4'],
       state: { phase: 'complete' },
@@ -280,7 +288,9 @@ describe('kubeship deploy (built binary, testbed)', () => {
       [3, 'deployed', 1],
     ]);
     const table = await kubeship(['history'], { cwd });
-    expect(table.stdout).toMatch(/^ +3 +deployed .*registry\.local\/web:1a2b3c4 \(restores 1\)/m);
+    expect(table.stdout).toMatch(/^ +RELEASE +OUTCOME +FINISHED +IMAGES +CHANGE CAUSE$/m);
+    expect(table.stdout).toMatch(/^\* +3 +deployed \(restores 1\) .*registry\.local\/web:1a2b3c4/m);
+    expect(table.stdout).toMatch(/^\* live: release 3$/m);
   });
 
   it('a crashing release is caught early, rolled back and verified: exit 1, with evidence in JSON, JUnit and exports', async () => {

@@ -41,6 +41,7 @@ export {
   resolveConfig,
   type SsmBinding,
 } from './config/index.ts';
+export { createNamespaces } from './deploy/create-namespaces.ts';
 export {
   type DeploymentOutcome,
   type DeployObjectsOptions,
@@ -49,7 +50,6 @@ export {
   type Manifest,
   type ObjectOutcome,
 } from './deploy/engine.ts';
-export { createNamespaces } from './deploy/create-namespaces.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions, type LeaseWait } from './deploy/lease.ts';
 export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {

@@ -29,7 +29,9 @@ async function up(): Promise<number> {
   const testbed = await startTestbed({ keepData: false });
   const { stop, restartApiServer: _, ...info } = testbed;
   mkdirSync(dirname(stateFile), { recursive: true });
-  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, info } satisfies SandboxState), { mode: 0o600 });
+  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, info } satisfies SandboxState), {
+    mode: 0o600,
+  });
   const awscli = join(resolveVenv(), 'bin', 'aws');
   console.log(sandboxReport(info, { seconds: (Date.now() - started) / 1000, awscli }));
   await new Promise<void>((resolve) => {

@@ -42,7 +42,8 @@ export function sandboxVariables(info: TestbedInfo): Array<readonly [name: strin
   ];
 }
 
-const quoted = (value: string) => (/^[\w./:@=-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
+const quoted = (value: string) =>
+  /^[\w./:@=-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 
 /** `export NAME=value` lines of {@link sandboxVariables}, ready for `eval` or a copy and paste. */
 export function sandboxExports(info: TestbedInfo): string[] {
@@ -85,10 +86,12 @@ export function processAlive(pid: number): boolean {
  */
 export async function sandboxHealth(state: SandboxState | undefined): Promise<SandboxHealth> {
   if (!state) return { up: false, reason: 'no testbed was started (./dev testbed up)' };
-  if (!processAlive(state.pid)) return { up: false, reason: `the process that started it (pid ${state.pid}) is gone` };
+  if (!processAlive(state.pid))
+    return { up: false, reason: `the process that started it (pid ${state.pid}) is gone` };
   const user = (parse(state.info.adminKubeconfig) as { users: Array<{ user: Record<string, string> }> })
     .users[0]?.user;
-  const decode = (data: string | undefined) => (data ? Buffer.from(data, 'base64').toString('utf8') : undefined);
+  const decode = (data: string | undefined) =>
+    data ? Buffer.from(data, 'base64').toString('utf8') : undefined;
   const cert = decode(user?.['client-certificate-data']);
   const key = decode(user?.['client-key-data']);
   try {
@@ -98,8 +101,14 @@ export async function sandboxHealth(state: SandboxState | undefined): Promise<Sa
     });
     return readyz.status === 200
       ? { up: true, pid: state.pid, endpoint: state.info.endpoint }
-      : { up: false, reason: `the apiserver ${state.info.endpoint} is not ready (readyz: HTTP ${readyz.status})` };
+      : {
+          up: false,
+          reason: `the apiserver ${state.info.endpoint} is not ready (readyz: HTTP ${readyz.status})`,
+        };
   } catch (error) {
-    return { up: false, reason: `the apiserver ${state.info.endpoint} does not answer: ${(error as Error).message}` };
+    return {
+      up: false,
+      reason: `the apiserver ${state.info.endpoint} does not answer: ${(error as Error).message}`,
+    };
   }
 }

@@ -207,7 +207,15 @@ export async function releaseFor(
       readsSsm: (environment.ssm?.paths?.length ?? 0) + (environment.ssm?.names?.length ?? 0) > 0,
     },
   );
-  const { ssm } = opened.plan;
+  // offline (render), the parameters to show as placeholders even where no region is known
+  const ssm =
+    options.offline && !opened.plan.ssm && environment.ssm
+      ? {
+          region: '',
+          ...(environment.ssm.paths ? { paths: environment.ssm.paths } : {}),
+          ...(environment.ssm.names ? { names: environment.ssm.names } : {}),
+        }
+      : opened.plan.ssm;
   const seconds = input.options.awsTimeoutSeconds;
   const limit = deadline(seconds * 1000, `no answer within ${seconds} s (KUBESHIP_AWS_TIMEOUT)`);
   try {

@@ -48,8 +48,11 @@ export async function deployEnvironment(
     );
   }
   if (release.injected)
-    reporter.note(`config: SSM values reach ${release.injected.join(', ')} (envFrom; templates.injectConfig)`);
-  for (const message of release.warnings ?? []) reporter.listener({ type: 'warning', at: Date.now(), message });
+    reporter.note(
+      `config: SSM values reach ${release.injected.join(', ')} (envFrom; templates.injectConfig)`,
+    );
+  for (const message of release.warnings ?? [])
+    reporter.listener({ type: 'warning', at: Date.now(), message });
   // set-image ships the Deployments with the SSM ConfigMap and Secret they read: their pod
   // templates carry the checksum of that config, which must describe what is in the cluster
   const config = configObjectNames(release.app);
@@ -79,7 +82,9 @@ export async function deployEnvironment(
       connection.kubeConfig,
       missing.map((m) => m.namespace),
     );
-    reporter.note(`--create-namespace: created ${created.map((n) => `namespace ${n}`).join(', ')} (not part of the release)`);
+    reporter.note(
+      `--create-namespace: created ${created.map((n) => `namespace ${n}`).join(', ')} (not part of the release)`,
+    );
   } else if (missing.length > 0) {
     throw new KubeshipError(
       'INVALID_INPUT',

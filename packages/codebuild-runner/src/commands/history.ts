@@ -32,7 +32,14 @@ export function formatHistory(
     Math.max(title.length, ...rows.map((row) => pick(row).length));
   const outcomeWidth = width((r) => r.outcome, 'OUTCOME');
   const imagesWidth = width((r) => r.images, 'IMAGES');
-  const line = (marker: string, release: string, outcome: string, finished: string, images: string, cause: string) =>
+  const line = (
+    marker: string,
+    release: string,
+    outcome: string,
+    finished: string,
+    images: string,
+    cause: string,
+  ) =>
     `${marker} ${release.padStart(7)}  ${outcome.padEnd(outcomeWidth)}  ${finished.padEnd(20)}  ${images.padEnd(imagesWidth)}  ${cause}`.trimEnd();
   return [
     heading,
@@ -60,7 +67,11 @@ export async function run(input: CommandInput): Promise<number> {
     return EXIT.ok;
   }
   input.io.stdout(
-    formatHistory(`${opened.name}: releases of ${opened.app} in ${opened.namespace} (newest last)`, history, live),
+    formatHistory(
+      `${opened.name}: releases of ${opened.app} in ${opened.namespace} (newest last)`,
+      history,
+      live,
+    ),
   );
   return EXIT.ok;
 }

@@ -55,7 +55,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       },
       'create-namespace': {
         type: 'boolean',
-        description: 'create a missing namespace of the release (default: refuse, exit 2); it is not part of the release',
+        description:
+          'create a missing namespace of the release (default: refuse, exit 2); it is not part of the release',
       },
       ...LOCK_OPTIONS,
     },
@@ -112,7 +113,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     options: { ...CONFIG_OPTIONS },
   },
   history: {
-    summary: "the app's recorded releases: number, outcome, images, change cause (newest last, live marked *)",
+    summary:
+      "the app's recorded releases: number, outcome, images, change cause (newest last, live marked *)",
     usage: 'kubeship history [--env <name>] [--output json]',
     options: { ...CONFIG_OPTIONS },
   },

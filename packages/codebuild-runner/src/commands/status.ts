@@ -10,7 +10,11 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/,
  * verdict (the app's Deployment with its own revision and images), then a later release that did
  * not stay (failed or rolled back).
  */
-export function formatStatus(environment: string, release: ReleaseStatus, deployment?: DeploymentState): string {
+export function formatStatus(
+  environment: string,
+  release: ReleaseStatus,
+  deployment?: DeploymentState,
+): string {
   const count = (verdict: string) => release.objects.filter((o) => o.verdict === verdict).length;
   const tally = ['healthy', 'applied', 'progressing', 'failed', 'unverified', 'missing']
     .filter((verdict) => count(verdict) > 0)

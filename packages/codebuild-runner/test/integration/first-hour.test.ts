@@ -37,7 +37,9 @@ async function kubeship(
 ): Promise<ProcessRun> {
   const run = await runProcess(process.execPath, [bin, ...args], { cwd, env, timeoutMs: 110_000 });
   if (run.code !== expected)
-    throw new Error(`kubeship ${args.join(' ')}: exit ${run.code}, expected ${expected}\n${run.stdout}\n${run.stderr}`);
+    throw new Error(
+      `kubeship ${args.join(' ')}: exit ${run.code}, expected ${expected}\n${run.stdout}\n${run.stderr}`,
+    );
   return run;
 }
 
@@ -76,7 +78,11 @@ const settings = (mode: string) => ({
 function seedSsm(): { path: string; secret: string } {
   const path = `/first-hour-${randomBytes(4).toString('hex')}`;
   const secret = `s3cr3t-${randomBytes(8).toString('hex')}`;
-  const key = aws(['kms', 'create-key', '--region', info.region], info.aws.credentials, info.aws.endpointUrl) as {
+  const key = aws(
+    ['kms', 'create-key', '--region', info.region],
+    info.aws.credentials,
+    info.aws.endpointUrl,
+  ) as {
     KeyMetadata: { KeyId: string };
   };
   putParameter(info, { name: `${path}/GREETING`, value: 'hello' });
@@ -128,7 +134,9 @@ describe.concurrent('a templates app and its config (built binary, testbed)', ()
     write([web([{ configMapRef: { name: 'settings' } }]), service, settings('a')]);
 
     const first = await kubeship(['deploy', '--tag', 'one'], cwd);
-    expect(first.stdout).toContain('config: SSM values reach Deployment/web web (envFrom; templates.injectConfig)');
+    expect(first.stdout).toContain(
+      'config: SSM values reach Deployment/web web (envFrom; templates.injectConfig)',
+    );
     expect(first.stdout).not.toContain(secret);
     const deployment = await clients.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
     const [app, proxy] = deployment.spec?.template.spec?.containers ?? [];
@@ -165,12 +173,18 @@ describe.concurrent('a templates app and its config (built binary, testbed)', ()
     const { path } = seedSsm();
     const { cwd, write } = project(ns, { ssmPath: path, injectConfig: false });
     write([web(), service]);
-    const run = await kubeship(['deploy', '--tag', 'one', '--output', 'json', '--report-junit', 'junit.xml'], cwd);
+    const run = await kubeship(
+      ['deploy', '--tag', 'one', '--output', 'json', '--report-junit', 'junit.xml'],
+      cwd,
+    );
     const warning = `ConfigMap ${ns}/web-config holds SSM values that no container reads: templates.injectConfig is false`;
     expect(run.stderr).toContain(`warning: ${warning}`);
     const report = JSON.parse(run.stdout) as { result: { warnings: string[] } };
     expect(report.result.warnings).toEqual(
-      expect.arrayContaining([expect.stringContaining(warning), expect.stringContaining(`Secret ${ns}/web-secrets`)]),
+      expect.arrayContaining([
+        expect.stringContaining(warning),
+        expect.stringContaining(`Secret ${ns}/web-secrets`),
+      ]),
     );
     expect(readFileSync(join(cwd, 'junit.xml'), 'utf8')).toMatch(
       new RegExp(`<system-err>warning: ConfigMap ${ns}/web-config holds SSM values that no container reads`),
@@ -183,8 +197,12 @@ describe.concurrent('a templates app and its config (built binary, testbed)', ()
     write([web(), service]);
     const offline = await kubeship(['render'], cwd);
     expect(offline.stdout).toContain('name: web-config');
-    expect(offline.stdout).toContain(`kubeship.dev/placeholder: String and StringList parameters under ${path}`);
-    expect(offline.stdout).toMatch(/envFrom:\n\s+- configMapRef:\n\s+name: web-config\n\s+- secretRef:\n\s+name: web-secrets/);
+    expect(offline.stdout).toContain(
+      `kubeship.dev/placeholder: String and StringList parameters under ${path}`,
+    );
+    expect(offline.stdout).toMatch(
+      /envFrom:\n\s+- configMapRef:\n\s+name: web-config\n\s+- secretRef:\n\s+name: web-secrets/,
+    );
     const resolved = await kubeship(['render', '--resolve-ssm'], cwd);
     expect(resolved.stdout).toContain('GREETING: hello');
     expect(resolved.stdout).toContain('DB_PASSWORD: <redacted>');
@@ -197,7 +215,11 @@ describe.concurrent('the testbed as a sandbox, and the lifecycle commands (built
     const ns = await namespace('hour-sandbox');
     const { cwd, write } = project(ns);
     write([web(), service]);
-    const env = { PATH: process.env.PATH, HOME: tempDir('kubeship-home-'), ...Object.fromEntries(sandboxVariables(info)) };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: tempDir('kubeship-home-'),
+      ...Object.fromEntries(sandboxVariables(info)),
+    };
     const run = await kubeship(['deploy', '--tag', 'one'], cwd, 0, env);
     expect(run.stdout).toContain(`connected: EKS cluster ${info.clusterName}`);
     expect(run.stdout).toContain('DEPLOYED');
@@ -244,11 +266,13 @@ describe.concurrent('the testbed as a sandbox, and the lifecycle commands (built
   });
 });
 
-it('./dev kubeship runs the checkout\'s CLI from its sources, in the directory it is called from', async () => {
+it("./dev kubeship runs the checkout's CLI from its sources, in the directory it is called from", async () => {
   const cwd = tempDir('kubeship-dev-');
   const run = await runProcess(join(REPO_ROOT, 'dev'), ['kubeship', '--version'], { cwd, timeoutMs: 60_000 });
-  const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/codebuild-runner/package.json'), 'utf8')) as {
-    version: string;
-  }).version;
+  const version = (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'packages/codebuild-runner/package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: `${version}\n` });
 });

@@ -18,16 +18,19 @@ const web = (envFrom: object[]): KubeObject => ({
     template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', envFrom }] } },
   },
 });
+type Templated = { template: { metadata: { annotations?: Record<string, string> } } };
 const checksumOf = (objects: readonly KubeObject[]) =>
-  (objects.find((o) => o.kind === 'Deployment')?.spec as { template: { metadata: { annotations?: Record<string, string> } } })
-    .template.metadata.annotations?.[CONTENT_CHECKSUM_ANNOTATION];
+  (objects.find((o) => o.kind === 'Deployment') as KubeObject & { spec: Templated }).spec.template.metadata
+    .annotations?.[CONTENT_CHECKSUM_ANNOTATION];
 
 describe('withContentChecksums', () => {
   const reads = web([{ configMapRef: { name: 'settings' } }]);
 
   it('stamps a workload that reads a ConfigMap of the release, and changes only when the content does', () => {
     const first = checksumOf(withContentChecksums([configMap('settings', { A: '1', B: '2' }), reads], own));
-    const reordered = checksumOf(withContentChecksums([reads, configMap('settings', { B: '2', A: '1' })], own));
+    const reordered = checksumOf(
+      withContentChecksums([reads, configMap('settings', { B: '2', A: '1' })], own),
+    );
     const changed = checksumOf(withContentChecksums([configMap('settings', { A: '1', B: '3' }), reads], own));
     expect(first).toMatch(/^[0-9a-f]{64}$/);
     expect(reordered).toBe(first);
@@ -51,7 +54,7 @@ describe('withContentChecksums', () => {
     expect(stamped).not.toContain(Buffer.from('hunter2').toString('base64'));
   });
 
-  it('leaves alone workloads that read nothing of the release, kubeship\'s own SSM config, and the input', () => {
+  it("leaves alone workloads that read nothing of the release, kubeship's own SSM config, and the input", () => {
     const unrelated = web([{ configMapRef: { name: 'elsewhere' } }]);
     const ssm = web([{ configMapRef: { name: 'web-config' } }]);
     const input = [configMap('settings', { A: '1' }), configMap('web-config', { X: '1' }), unrelated];
@@ -63,7 +66,10 @@ describe('withContentChecksums', () => {
   });
 
   it('does not count an object of the same name in another namespace', () => {
-    const other = { ...configMap('settings', { A: '1' }), metadata: { name: 'settings', namespace: 'other' } };
+    const other = {
+      ...configMap('settings', { A: '1' }),
+      metadata: { name: 'settings', namespace: 'other' },
+    };
     expect(checksumOf(withContentChecksums([other, reads], own))).toBeUndefined();
   });
 });

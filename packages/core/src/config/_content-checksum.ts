@@ -7,7 +7,14 @@ import { configReferences, type KubeObject } from '@kubeship/manifests';
  */
 export const CONTENT_CHECKSUM_ANNOTATION = 'kubeship.dev/content-checksum';
 
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+const POD_TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+]);
 
 /** JSON with object keys sorted at every level: the same content always gives the same text. */
 function canonical(value: unknown): string {
@@ -28,7 +35,8 @@ function contentDigest(object: KubeObject): string {
     .digest('hex');
 }
 
-const key = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
+const key = (kind: string, namespace: string | undefined, name: string) =>
+  `${kind}/${namespace ?? ''}/${name}`;
 
 /**
  * Stamps every workload whose pods read ConfigMaps or Secrets of the same release (env, envFrom,
@@ -63,7 +71,9 @@ export function withContentChecksums(
       return digest ? [`${id}=${digest}`] : [];
     });
     if (rows.length === 0) return object;
-    const checksum = createHash('sha256').update(`kubeship-content-v1\n${rows.join('\n')}`).digest('hex');
+    const checksum = createHash('sha256')
+      .update(`kubeship-content-v1\n${rows.join('\n')}`)
+      .digest('hex');
     return annotateTemplate(object, checksum);
   });
 }

@@ -1,8 +1,8 @@
 // How the config kubeship builds from SSM reaches the pods of a templates release, and which
 // ConfigMaps and Secrets roll the pods that read them. Pure: objects in, objects and messages out.
 import { type ConfigTargets, configReferences, injectEnvFrom, type KubeObject } from '@kubeship/manifests';
-import { configObjectNames } from '../config/index.ts';
 import { withContentChecksums } from '../config/_content-checksum.ts';
+import { configObjectNames } from '../config/index.ts';
 
 /** What {@link wireConfig} needs to know about the release. */
 export interface ConfigWiringOptions {

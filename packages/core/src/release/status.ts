@@ -78,7 +78,8 @@ export function judgeLive(
   if (!live) return { ...base, verdict: 'missing', summary: 'not in the cluster (deleted by hand?)' };
   const rule = healthRuleFor(desired);
   const health = rule.judge(live, view, { rules: DEFAULT_RULES, now, appliedAt: 0 });
-  if (health.status === 'failed') return { ...base, verdict: 'failed', summary: health.summary, reason: health.reason };
+  if (health.status === 'failed')
+    return { ...base, verdict: 'failed', summary: health.summary, reason: health.reason };
   if (health.status === 'healthy')
     return { ...base, verdict: rule.staticKind ? 'applied' : 'healthy', summary: health.summary };
   return { ...base, verdict: health.status, summary: health.summary };
@@ -103,7 +104,9 @@ export async function readReleaseStatus(kc: k8s.KubeConfig, ref: HistoryRef): Pr
   const raw = new RawObjectClient(kc);
   const namespaces = [...new Set(objects.map((o) => o.metadata.namespace ?? ref.namespace))];
   const [views, lives] = await Promise.all([
-    Promise.all(namespaces.map(async (namespace) => [namespace, await namespaceView(kc, namespace)] as const)),
+    Promise.all(
+      namespaces.map(async (namespace) => [namespace, await namespaceView(kc, namespace)] as const),
+    ),
     Promise.all(
       objects.map((object) =>
         raw.read(object as k8s.KubernetesObject).catch((error: unknown) => {

@@ -88,7 +88,9 @@ export function uninstallOrder(objects: readonly KubeObject[]): {
 
 /** Every object any recorded release of the app holds, newest record first, once each. */
 async function recordedInventory(kc: k8s.KubeConfig, ref: HistoryRef, revisions: readonly number[]) {
-  const records = await Promise.all([...revisions].reverse().map((revision) => readRecord(kc, ref, revision)));
+  const records = await Promise.all(
+    [...revisions].reverse().map((revision) => readRecord(kc, ref, revision)),
+  );
   const seen = new Set<string>();
   return records
     .flatMap((record) => record?.objects ?? [])
@@ -111,7 +113,11 @@ async function hookJobs(kc: k8s.KubeConfig, ref: HistoryRef): Promise<KubeObject
   return jobs.items.map((job) => ({
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: job.metadata?.name ?? '', namespace: ref.namespace, labels: { [HOOK_OF_LABEL]: ref.app } },
+    metadata: {
+      name: job.metadata?.name ?? '',
+      namespace: ref.namespace,
+      labels: { [HOOK_OF_LABEL]: ref.app },
+    },
   }));
 }
 
@@ -130,7 +136,10 @@ function isOurs(live: k8s.KubernetesObject | undefined, applySetId: string, app:
  * {@link uninstallOrder}). Then the release records and the ApplySet parent are deleted, unless
  * `keepHistory`. INVALID_INPUT when the app has no recorded release in the namespace.
  */
-export async function uninstallRelease(kc: k8s.KubeConfig, options: UninstallOptions): Promise<UninstallResult> {
+export async function uninstallRelease(
+  kc: k8s.KubeConfig,
+  options: UninstallOptions,
+): Promise<UninstallResult> {
   const ref = { app: options.app, namespace: options.namespace };
   const history = await readHistory(kc, ref);
   if (history.length === 0)
@@ -164,13 +173,19 @@ export async function uninstallRelease(kc: k8s.KubeConfig, options: UninstallOpt
         const live = lives[index];
         if (live === undefined) return false;
         if (isOurs(live, applySetId, ref.app)) return true;
-        kept.push({ id: objectId(object), reason: 'no longer carries the release label (another tool owns it)' });
+        kept.push({
+          id: objectId(object),
+          reason: 'no longer carries the release label (another tool owns it)',
+        });
         return false;
       });
       if (!options.dryRun) await deleteAndWait(kc, ours, options);
       deleted.push(...ours.map(objectId));
     }
-    const records = [...revisions.map((revision) => recordSecretName(ref.app, revision)), applySetParentName(ref.app)];
+    const records = [
+      ...revisions.map((revision) => recordSecretName(ref.app, revision)),
+      applySetParentName(ref.app),
+    ];
     if (!options.dryRun && !options.keepHistory) await deleteRecords(kc, ref, revisions);
     return {
       dryRun: Boolean(options.dryRun),
@@ -235,7 +250,11 @@ async function deleteAndWait(
 }
 
 /** Deletes the release records and the ApplySet parent (absent ones count as done). */
-async function deleteRecords(kc: k8s.KubeConfig, ref: HistoryRef, revisions: readonly number[]): Promise<void> {
+async function deleteRecords(
+  kc: k8s.KubeConfig,
+  ref: HistoryRef,
+  revisions: readonly number[],
+): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const ignoreMissing = (resource: string) => (error: unknown) => {
     if (error instanceof k8s.ApiException && error.code === 404) return;

@@ -30,7 +30,10 @@ describe('configReferences', () => {
       [
         { name: 'files', configMap: { name: 'aardvark' } },
         { name: 'tls', secret: { secretName: 'tls' } },
-        { name: 'all', projected: { sources: [{ configMap: { name: 'zeta' } }, { secret: { name: 'keys' } }] } },
+        {
+          name: 'all',
+          projected: { sources: [{ configMap: { name: 'zeta' } }, { secret: { name: 'keys' } }] },
+        },
       ],
     );
     expect(configReferences(object)).toEqual({
@@ -46,7 +49,9 @@ describe('configReferences', () => {
       metadata: { name: 'nightly' },
       spec: {
         jobTemplate: {
-          spec: { template: { spec: { containers: [{ name: 'c', envFrom: [{ secretRef: { name: 's' } }] }] } } },
+          spec: {
+            template: { spec: { containers: [{ name: 'c', envFrom: [{ secretRef: { name: 's' } }] }] } },
+          },
         },
       },
     };
@@ -107,8 +112,9 @@ describe('injectEnvFrom', () => {
   });
 });
 
+type WithContainers = { template: { spec: { containers: Array<{ envFrom?: unknown }> } } };
 function envFromOfContainers(object: KubeObject | undefined): unknown[] {
-  const spec = (object?.spec as { template: { spec: { containers: Array<{ envFrom?: unknown }> } } }).template
-    .spec;
-  return spec.containers.map((c) => c.envFrom);
+  return (object as KubeObject & { spec: WithContainers }).spec.template.spec.containers.map(
+    (c) => c.envFrom,
+  );
 }

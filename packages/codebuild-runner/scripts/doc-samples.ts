@@ -4,9 +4,8 @@
 // the samples in the docs (`./dev pnpm run docs:samples`); the test
 // test/integration/doc-samples.test.ts runs the same scenario on the shared testbed and fails when
 // the docs differ, so a changed message fails the suite until the docs are regenerated.
-// Timings, pod hashes, namespaces, timestamps and checksums are normalised; progress lines are
-// collapsed to the last of each run and event lines of the evidence left out (their number depends
-// on timing, not on kubeship).
+// Timings, pod hashes, namespaces, timestamps and checksums are normalised; progress lines and the
+// event lines of the evidence are left out (how many there are depends on timing, not on kubeship).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,10 +46,9 @@ const EVENT = /^\[ *T\.Ts\] +event /;
 export function normaliseSample(text: string): string {
   let normalised = text;
   for (const [pattern, replacement] of NORMALISE) normalised = normalised.replace(pattern, replacement);
-  const lines = normalised.split('\n').filter((line) => !STILL_WAITING.test(line) && !EVENT.test(line));
-  // of consecutive progress lines, keep the last
-  return lines
-    .filter((line, index) => !(PROGRESS.test(line) && PROGRESS.test(lines[index + 1] ?? '')))
+  return normalised
+    .split('\n')
+    .filter((line) => !PROGRESS.test(line) && !STILL_WAITING.test(line) && !EVENT.test(line))
     .join('\n')
     .trimEnd();
 }
@@ -66,7 +64,12 @@ const web = {
       metadata: { labels: { app: 'web' } },
       spec: {
         containers: [
-          { name: 'web', image: 'registry.local/web:1', envFrom: [{ configMapRef: { name: 'settings' } }] },
+          {
+            name: 'web',
+            image: 'registry.local/web:1',
+            ports: [{ name: 'http', containerPort: 8080 }],
+            envFrom: [{ configMapRef: { name: 'settings' } }],
+          },
         ],
       },
     },
@@ -78,7 +81,7 @@ const objects = [
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'web' },
-    spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] },
   },
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } },
 ];

@@ -46,7 +46,7 @@ ${Object.entries(COMMAND_SPECS)
   .map(([name, spec]) => `  ${name.padEnd(12)} ${spec.summary}`)
   .join('\n')}
 
-exit codes: 0 deployed and healthy, 1 rolled back (previous revision healthy), 2 bad input (nothing changed),
+exit codes: 0 deployed and healthy, 1 rolled back (previous release healthy), 2 bad input (nothing changed),
             3 authentication/authorization, 4 timed out, 5 rollback failed or impossible: a human must look
 `;
 

@@ -4,7 +4,7 @@ import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
 
 /** Pure: what became of a release, in words (a `rolled-back` record is a release that failed). */
-function outcomeText(release: ReleaseSummary): string {
+export function outcomeText(release: ReleaseSummary): string {
   if (release.outcome === 'rolled-back')
     return `failed, rolled back${release.restoredFrom ? ` to ${release.restoredFrom}` : ''}`;
   if (release.outcome === 'failed') return 'failed, not rolled back';

@@ -57,7 +57,7 @@ describe('formatStatus', () => {
       '  healthy     Deployment shop/web: 2/2 updated, 2/2 available (Deployment revision 7, image registry.local/web:1)',
       '  applied     Service shop/web: applied (ClusterIP Service: no runtime status)',
       '  missing     ConfigMap shop/settings: not in the cluster (deleted by hand?)',
-      '  latest release 4 ended rolled-back (2026-12-01T10:00:00Z); release 3 is what runs',
+      '  latest release 4: failed, rolled back (2026-12-01T10:00:00Z); release 3 is what runs',
       '',
     ]);
   });

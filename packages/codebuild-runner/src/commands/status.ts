@@ -2,6 +2,7 @@ import type { DeploymentState, ReleaseStatus } from '@kubeship/core';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
+import { outcomeText } from './history.ts';
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -32,7 +33,7 @@ export function formatStatus(
   ];
   if (release.latest)
     lines.push(
-      `  latest release ${release.latest.revision} ended ${release.latest.outcome} (${isoSeconds(release.latest.finishedAt)}); release ${release.live.revision} is what runs`,
+      `  latest release ${release.latest.revision}: ${outcomeText(release.latest)} (${isoSeconds(release.latest.finishedAt)}); release ${release.live.revision} is what runs`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -54,7 +54,12 @@ const web = (envFrom: object[] = []) => ({
       metadata: { labels: { app: 'web' } },
       spec: {
         containers: [
-          { name: 'web', image: 'registry.local/web:1', ...(envFrom.length > 0 ? { envFrom } : {}) },
+          {
+            name: 'web',
+            image: 'registry.local/web:1',
+            ports: [{ containerPort: 8080 }],
+            ...(envFrom.length > 0 ? { envFrom } : {}),
+          },
           { name: 'proxy', image: 'registry.local/proxy:1' },
         ],
       },

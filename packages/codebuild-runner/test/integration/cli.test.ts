@@ -331,7 +331,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
     const failure = child(testcase, 'failure');
     expect(failure.attributes.message).toMatch(/^failed: /);
     expect(failure.text).toMatch(/^pod web-/m);
-    expect(failure.text).toMatch(/^rollback to revision 1: healthy$/m);
+    expect(failure.text).toMatch(/^rollback to release 1: healthy$/m);
 
     expect(parseExports(readFileSync(join(cwd, 'deploy.env'), 'utf8'))).toMatchObject({
       KUBESHIP_IMAGE: `registry.local/web:${bad}`,

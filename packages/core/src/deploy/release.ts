@@ -11,7 +11,7 @@ import {
 import type { AwsCredentialIdentityProvider } from '../auth/index.ts';
 import { configObjectNames, explicitKeyFor, type ResolvedConfig, resolveConfig } from '../config/index.ts';
 import { KubeshipError } from '../errors.ts';
-import { type ConfigWiringOptions, wireConfig } from './_config-wiring.ts';
+import { wireConfig } from './_config-wiring.ts';
 import type { Manifest } from './engine.ts';
 
 /** What to deploy: a typed app spec, objects loaded from the team's YAML templates, or rendered ones. */
@@ -29,7 +29,10 @@ export type ReleaseSource =
       readonly name: string;
       /** Containers running this repository get `image`. */
       readonly imageRepository?: string;
-      /** Which containers get the SSM config by `envFrom`; see {@link ConfigWiringOptions.inject}. */
+      /**
+       * Which containers get the SSM config by `envFrom`: by default those running `imageRepository`
+       * (else those of the workload named like the app); a list of container names; or false for none.
+       */
       readonly injectConfig?: false | readonly string[];
     }
   | {
@@ -41,7 +44,10 @@ export type ReleaseSource =
       readonly name: string;
       /** Containers running this repository get `image`. */
       readonly imageRepository?: string;
-      /** Which containers get the SSM config by `envFrom`; see {@link ConfigWiringOptions.inject}. */
+      /**
+       * Which containers get the SSM config by `envFrom`: by default those running `imageRepository`
+       * (else those of the workload named like the app); a list of container names; or false for none.
+       */
       readonly injectConfig?: false | readonly string[];
     };
 

@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 
 /** Where the CLI writes; injected so tests call `main` without touching the real process. */
 export interface CliIo {
+  /** Writes to standard output (reports, YAML, JSON). */
   readonly stdout: (text: string) => void;
+  /** Writes to standard error (errors; the human lines in JSON mode). */
   readonly stderr: (text: string) => void;
   /** True when stdout is a terminal (colours allowed unless NO_COLOR). */
   readonly isTty: boolean;

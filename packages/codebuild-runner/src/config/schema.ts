@@ -207,6 +207,7 @@ export type EnvironmentConfig = z.input<typeof environment>;
 
 /** The kubeship config file (kubeship.config.ts, .js, .mjs, .yaml, .yml or .json). */
 export interface KubeshipConfig extends Omit<z.input<typeof configSchema>, 'app'> {
+  /** The typed app: a spec, or a function of the environment returning one (exclusive with `templates`). */
   readonly app?: AppSpec | ((environment: EnvironmentContext) => AppSpec);
 }
 

@@ -278,7 +278,8 @@ function placeholderConfig(
       throw new KubeshipError('INVALID_INPUT', key.problem, { details: { parameter: name } });
     return key;
   };
-  const fromPaths = ssm.paths.length > 0 ? ` and the parameters under ${ssm.paths.join(', ')}` : '';
+  const under = ssm.paths.length > 0 ? `under ${ssm.paths.join(', ')}` : '';
+  const secureOnes = [ssm.names.join(', '), under].filter(Boolean).join(' and those ');
   const metadata = (name: string, what: string): Manifest['metadata'] => ({
     name,
     namespace,
@@ -303,10 +304,7 @@ function placeholderConfig(
       : {
           apiVersion: 'v1',
           kind: 'Secret',
-          metadata: metadata(
-            objectNames.secret,
-            `SecureString parameters${ssm.names.length > 0 ? ` ${ssm.names.join(', ')}` : ''}${fromPaths}`,
-          ),
+          metadata: metadata(objectNames.secret, `SecureString parameters ${secureOnes}`),
           type: 'Opaque',
           data: Object.fromEntries(
             ssm.names.map((name) => [keyOf(name), Buffer.from(`<SSM ${name}>`).toString('base64')]),

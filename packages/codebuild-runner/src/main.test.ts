@@ -36,6 +36,7 @@ describe('kubeship --version and --help', () => {
   it('names every command of the issue', () => {
     expect(Object.keys(COMMAND_SPECS).sort()).toEqual(
       [
+        'check',
         'deploy',
         'diff',
         'history',

@@ -25,6 +25,7 @@ type CommandModule = { run(input: CommandInput): Promise<number> };
 // Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   deploy: () => import('./commands/deploy.ts'),
+  check: () => import('./commands/check.ts'),
   'set-image': () => import('./commands/deploy.ts').then((m) => ({ run: m.runSetImage })),
   render: () => import('./commands/render.ts'),
   diff: () => import('./commands/diff.ts'),

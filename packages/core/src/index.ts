@@ -1,4 +1,13 @@
 // The public API of @kubeship/core: every export is listed here by name.
+export { accessEntryPrincipal, explainFromAccessEntry } from './access/eks-explain.ts';
+export { ACCESS_REVIEW_CONCURRENCY, ACCESS_REVIEW_TIMEOUT_MS, type AccessReview } from './access/review.ts';
+export {
+  type AccessExplainer,
+  type AccessPlan,
+  type AccessRight,
+  missingRightsTable,
+  rightsNeeded,
+} from './access/rights.ts';
 export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
 export {
   type ApplyWarning,
@@ -43,6 +52,8 @@ export {
 } from './config/index.ts';
 export { createNamespaces } from './deploy/create-namespaces.ts';
 export {
+  type CheckResult,
+  checkObjects,
   type DeploymentOutcome,
   type DeployObjectsOptions,
   type DeployResult,
@@ -68,6 +79,8 @@ export {
   rolloutOptionsOf,
 } from './environment/plan.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export { EVIDENCE_LOG_LIMIT_BYTES, EVIDENCE_MAX_FAILING_CONTAINERS } from './evidence/collect.ts';
+export { type EvidenceBundle, type EvidenceOptions, parseS3Uri } from './evidence/save.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,
@@ -132,6 +145,7 @@ export {
 } from './rollout/diagnostics.ts';
 export {
   type DoomedPod,
+  doomedSubject,
   type FailureRules,
   judgePod,
   judgeRollout,

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
-import type { Manifest } from '@kubeship/core';
+import type { DeployObjectsOptions, Manifest } from '@kubeship/core';
 import { rolloutOptionsOf } from '@kubeship/core/environment';
 import { changeCause } from '../config/environment.ts';
 import type { CommandInput } from '../main.ts';
+import type { Reporter } from '../output/reporter.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
-import { alarmGate, blueGreenOf, canaryOf } from './_gates.ts';
+import { alarmGate, blueGreenOf, canaryOf, evidenceOf } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
 export function run(input: CommandInput): Promise<number> {
@@ -26,6 +27,11 @@ export async function deployEnvironment(
     environment?: string;
     image?: string;
     opened?: OpenedEnvironment;
+    /** `kubeship check`: gets what deployObjects would, instead of a deploy. */
+    check?: (
+      request: DeployObjectsOptions,
+      context: { reporter: Reporter; environment: string },
+    ) => Promise<number>;
   },
 ): Promise<number> {
   const opened = options.opened ?? (await openEnvironment(input, options.environment));
@@ -92,17 +98,7 @@ export async function deployEnvironment(
       { details: { missing } },
     );
   }
-  if (opened.renderPlan) {
-    const { adoptFromHelm } = await import('../config/rendered-source.ts');
-    for (const note of await adoptFromHelm(
-      opened.renderPlan,
-      connection.kubeConfig,
-      objects,
-      opened.namespace,
-    ))
-      reporter.note(note);
-  }
-  const deployed = await deployObjects({
+  const request: DeployObjectsOptions = {
     kubeConfig: connection.kubeConfig,
     app: release.app,
     namespace: opened.namespace,
@@ -116,9 +112,23 @@ export async function deployEnvironment(
     ...(await alarmGate(opened, input)),
     ...(await canaryOf(opened)),
     ...blueGreenOf(opened),
+    ...evidenceOf(opened, input),
     ...(input.io.signal ? { signal: input.io.signal } : {}),
+    ...(connection.explainAccess ? { explainAccess: connection.explainAccess } : {}),
     onEvent: reporter.listener,
-  });
+  };
+  if (options.check) return options.check(request, { reporter, environment: opened.name });
+  if (opened.renderPlan) {
+    const { adoptFromHelm } = await import('../config/rendered-source.ts');
+    for (const note of await adoptFromHelm(
+      opened.renderPlan,
+      connection.kubeConfig,
+      objects,
+      opened.namespace,
+    ))
+      reporter.note(note);
+  }
+  const deployed = await deployObjects(request);
   const result = { ...deployed, warnings: [...(release.warnings ?? []), ...deployed.warnings] };
   return finishDeploy(result, {
     input,

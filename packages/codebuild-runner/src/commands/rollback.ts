@@ -25,6 +25,7 @@ export async function run(input: CommandInput): Promise<number> {
     namespace: opened.namespace,
     ...(toRevision ? { toRevision } : {}),
     timeoutMs: opened.plan.timeoutMs,
+    allowMassPrune: opened.plan.allowMassPrune,
     lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onEvent: reporter.listener,

@@ -25,12 +25,47 @@ const AUTH_OPTIONS = {
   'role-arn': { type: 'string', placeholder: 'arn', description: 'IAM role to assume first' },
 } as const;
 
+const NO_PRUNE_OPTION = {
+  'no-prune': {
+    type: 'boolean',
+    description: 'keep objects the previous release had and this one has not (default: delete them)',
+  },
+} as const;
+
 const LOCK_OPTIONS = {
   'wait-for-lock': {
     type: 'string',
     placeholder: 'seconds',
     description: 'wait for another deploy of the app to finish (default: lockWaitSeconds, else 0)',
   },
+} as const;
+
+/** Options of the commands that may prune (deploy, rollback). */
+const PRUNE_OPTIONS = {
+  'allow-mass-prune': {
+    type: 'boolean',
+    description:
+      'allow a release that prunes every workload of the app or more than half of its objects (config: allowMassPrune)',
+  },
+} as const;
+
+const EVIDENCE_OPTIONS = {
+  evidence: {
+    type: 'string',
+    placeholder: 'dir',
+    description: 'write an evidence bundle (.tar.gz) of a failed release here, before its rollback',
+  },
+  'evidence-s3': {
+    type: 'string',
+    placeholder: 's3://bucket/prefix',
+    description: 'upload the evidence bundle there; its URL goes to the summary, JSON, JUnit and exports',
+  },
+  'evidence-kms-key': {
+    type: 'string',
+    placeholder: 'key',
+    description: 'SSE-KMS key (id, ARN or alias) for the evidence upload',
+  },
+  'evidence-always': { type: 'boolean', description: 'write the evidence bundle for a healthy release too' },
 } as const;
 
 // rollback has nothing to roll back to when its own rollback fails, and render prints only YAML:
@@ -49,23 +84,28 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       ...IMAGE_OPTIONS,
       ...ROLLOUT_OPTIONS,
       force: { type: 'boolean', description: 'take over fields another field manager owns' },
-      'no-prune': {
-        type: 'boolean',
-        description: 'keep objects the previous release had and this one has not (default: delete them)',
-      },
+      ...NO_PRUNE_OPTION,
+      ...PRUNE_OPTIONS,
       'create-namespace': {
         type: 'boolean',
         description:
           'create a missing namespace of the release (default: refuse, exit 2); it is not part of the release',
       },
       ...LOCK_OPTIONS,
+      ...EVIDENCE_OPTIONS,
     },
+  },
+  check: {
+    summary:
+      'everything a deploy does before it changes anything (input, SSM, auth, access review, dry-run, alarms); changes nothing',
+    usage: 'kubeship check [--env <name>] [--image <uri> | --tag <tag>] [options]',
+    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...NO_PRUNE_OPTION, ...PRUNE_OPTIONS },
   },
   'set-image': {
     summary:
       "roll the app's Deployment to a new image, verify, undo on failure (kubectl set image + rollout status + undo)",
     usage: 'kubeship set-image --image <uri> [--env <name>] [options]',
-    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...ROLLOUT_OPTIONS },
+    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...ROLLOUT_OPTIONS, ...EVIDENCE_OPTIONS },
   },
   render: {
     summary: 'print the manifests a deploy would apply (Secret data redacted unless --reveal-secrets)',
@@ -124,6 +164,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     options: {
       ...CONFIG_OPTIONS,
       ...ROLLBACK_OPTIONS,
+      ...PRUNE_OPTIONS,
       ...LOCK_OPTIONS,
       'to-revision': {
         type: 'string',
@@ -144,6 +185,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
         description: 'the environment whose running image is promoted',
       },
       to: { type: 'string', placeholder: 'env', description: 'the environment to deploy it to' },
+      ...EVIDENCE_OPTIONS,
       'expect-digest': {
         type: 'string',
         placeholder: 'sha256:...',

@@ -12,7 +12,8 @@ function lastStep(result: DeployResult): string {
  * the image, its digest when the reference carries one, kubeship's release number
  * (`KUBESHIP_RELEASE`), the Deployment's own revision (`KUBESHIP_DEPLOYMENT_REVISION`, which
  * `kubectl rollout history` counts; `KUBESHIP_REVISION` is its deprecated name), the outcome,
- * whether it was rolled back, the strategy and the last gate step reached. Values never contain newlines.
+ * whether it was rolled back, the strategy, the last gate step reached and the evidence bundle's
+ * S3 URL. Values never contain newlines.
  */
 export function exportsFile(result: DeployResult, context: { image?: string; exitCode: number }): string {
   const main = result.deployments[0];
@@ -31,6 +32,7 @@ export function exportsFile(result: DeployResult, context: { image?: string; exi
     KUBESHIP_EXIT_CODE: String(context.exitCode),
     KUBESHIP_STRATEGY: result.strategy ?? 'rolling',
     KUBESHIP_LAST_STEP: lastStep(result),
+    KUBESHIP_EVIDENCE_URL: result.evidenceBundle?.url ?? '',
   };
   return Object.entries(values)
     .map(([key, value]) => `${key}=${value.replace(/[\r\n]/g, ' ')}`)

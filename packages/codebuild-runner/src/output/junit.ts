@@ -1,4 +1,4 @@
-import type { DeployResult, ReleaseStep } from '@kubeship/core';
+import { type DeployResult, doomedSubject, type ReleaseStep } from '@kubeship/core';
 
 const escapeXml = (text: string) =>
   text.replace(
@@ -20,7 +20,7 @@ export function junitReport(result: DeployResult, context: { environment: string
     if (d.verdict === 'complete') return `${head}</testcase>`;
     const evidence = [
       ...(d.evidence?.doomed ?? []).map(
-        (p) => `pod ${p.pod}${p.container ? `/${p.container}` : ''}: ${p.reason}: ${p.message}`,
+        (p) => `${doomedSubject(p)}${p.container ? `/${p.container}` : ''}: ${p.reason}: ${p.message}`,
       ),
       ...(d.evidence?.events ?? []).map((e) => `event ${e.type} ${e.reason} ${e.object}: ${e.message}`),
       ...(d.evidence?.logs ?? []).flatMap((l) =>
@@ -34,7 +34,9 @@ export function junitReport(result: DeployResult, context: { environment: string
           ]
         : []),
     ].join('\n');
-    return `${head}\n      <failure type="${escapeXml(d.reason ?? d.verdict)}" message="${escapeXml(`${d.verdict}: ${d.reason ?? d.verdict}`)}">${escapeXml(evidence)}</failure>\n    </testcase>`;
+    // a failure names its cause; a timeout or an interruption what it was still waiting for
+    const why = d.verdict === 'failed' ? (d.reason ?? 'failed') : (d.summary ?? d.reason ?? d.verdict);
+    return `${head}\n      <failure type="${escapeXml(d.reason ?? d.verdict)}" message="${escapeXml(`${d.verdict}: ${why}`)}">${escapeXml(evidence)}</failure>\n    </testcase>`;
   });
   const cases = [...workloads, ...(result.steps ?? []).map((step) => stepCase(step, suite))];
   const tests = result.deployments.length + (result.steps ?? []).length;
@@ -46,6 +48,7 @@ export function junitReport(result: DeployResult, context: { environment: string
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="kubeship" tests="${tests}" failures="${failures}" time="${seconds}">`,
     `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
+    ...evidenceProperties(result),
     ...cases,
     ...(result.warnings.length > 0
       ? [`    <system-err>${escapeXml(result.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`]
@@ -70,4 +73,15 @@ function stepCase(step: ReleaseStep, suite: string): string {
   ].join('\n');
   const type = step.reason ?? step.outcome;
   return `${head}\n      <failure type="${escapeXml(type)}" message="${escapeXml(`${step.outcome}: ${type}`)}">${escapeXml(details)}</failure>\n    </testcase>`;
+}
+
+/** The evidence bundle's location as suite properties (JUnit's place for run metadata). */
+function evidenceProperties(result: DeployResult): string[] {
+  const bundle = result.evidenceBundle;
+  if (!bundle) return [];
+  const properties = [
+    ...(bundle.url ? [['kubeship.evidence.url', bundle.url]] : []),
+    ...(bundle.path ? [['kubeship.evidence.path', bundle.path]] : []),
+  ].map(([name, value]) => `      <property name="${name}" value="${escapeXml(value ?? '')}"/>`);
+  return ['    <properties>', ...properties, '    </properties>'];
 }

@@ -1,8 +1,8 @@
 // The `kubeship` binary, built as npx runs it, against the shared testbed: a real control plane
 // with KWOK nodes, the EKS token webhook and moto as AWS. Every run is a separate process.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { aws, IMAGE_MARKERS, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
@@ -216,6 +216,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
       KUBESHIP_EXIT_CODE: '0',
       KUBESHIP_STRATEGY: 'rolling',
       KUBESHIP_LAST_STEP: '',
+      KUBESHIP_EVIDENCE_URL: '',
     });
 
     // status, human and JSON
@@ -390,7 +391,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
     );
   });
 
-  it('SIGTERM (CodeBuild stopping the build) ends the watch, reports, releases the lease: exit 4, no rollback', async () => {
+  it('SIGTERM (CodeBuild stopping the build), even twice, ends the watch, reports, releases the lease: exit 4, no rollback', async () => {
     const ns = await namespace('cli-term');
     const cwd = project({ app: app(), environments: { test: environment(ns, { replicas: 1 }) } });
     expectExit(await kubeship(['deploy', '--tag', 'one'], { cwd }), 0);
@@ -408,10 +409,19 @@ describe('kubeship deploy (built binary, testbed)', () => {
       (pods) => pods.some((p) => p.spec?.containers[0]?.image?.includes(IMAGE_MARKERS.slowReady)),
       { timeoutMs: 30_000 },
     );
+    const stopping = new Promise<void>((resolve) => {
+      deploy?.stderr?.on('data', (chunk: Buffer | string) => {
+        if (String(chunk).includes('received SIGTERM')) resolve();
+      });
+    });
+    deploy?.kill('SIGTERM');
+    // a second signal (an impatient stop) must neither exit 130 nor leave the lease behind
+    await stopping;
     deploy?.kill('SIGTERM');
     const run = await running;
     expectExit(run, 4);
     expect(run.stderr).toContain('received SIGTERM');
+    expect(run.stderr).toContain('received SIGTERM again; still giving the deploy lease back');
     expect(run.stdout).toMatch(/interrupted/i);
     expect(parseExports(readFileSync(join(cwd, 'e.env'), 'utf8'))).toMatchObject({
       KUBESHIP_OUTCOME: 'failed',
@@ -442,7 +452,11 @@ describe('kubeship deploy (built binary, testbed)', () => {
     expectExit(run, 4);
     const json = report(run);
     expect(json).toMatchObject({ outcome: 'rolled-back', code: 'ROLLOUT_TIMEOUT', exitCode: 4 });
-    expect(json.result.deployments[0]).toMatchObject({ verdict: 'timeout', rollback: { healthy: true } });
+    expect(json.result.deployments[0]).toMatchObject({
+      verdict: 'timeout',
+      reason: 'RolloutTimeout',
+      rollback: { healthy: true, images: ['registry.local/web:fast'] },
+    });
     const deployment = await deploymentOf(ns);
     expect(deployment.spec?.template.spec?.containers[0]?.image).toBe('registry.local/web:fast');
     expect(deployment.status?.readyReplicas).toBe(1);
@@ -747,7 +761,10 @@ describe('secrets never reach the output', () => {
       await kubeship(['diff', '--tag', 'three'], { cwd }),
       await kubeship(['diff', '--tag', 'three', '--output', 'json'], { cwd }),
       await kubeship(['status', '--output', 'json'], { cwd }),
-      await kubeship(['deploy', '--tag', `three-${IMAGE_MARKERS.crashLoop}`, '--output', 'json'], { cwd }),
+      await kubeship(
+        ['deploy', '--tag', `three-${IMAGE_MARKERS.crashLoop}`, '--output', 'json', '--evidence', 'evidence'],
+        { cwd },
+      ),
       await kubeship(['deploy', '--tag', `four-${IMAGE_MARKERS.crashLoop}`], { cwd }),
     ];
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1]);
@@ -759,6 +776,22 @@ describe('secrets never reach the output', () => {
     expect(values).toContain(Buffer.from(secret).toString('base64'));
     for (const file of ['j.xml', 'e.env'])
       expect(readFileSync(join(cwd, file), 'utf8')).not.toContain(secret);
+    // the failed release's evidence bundle: every file of the archive, in every form of the value
+    const [archive] = readdirSync(join(cwd, 'evidence'));
+    const unpacked = tempDir('kubeship-evidence-');
+    execFileSync('tar', ['-xzf', join(cwd, 'evidence', archive ?? 'none'), '-C', unpacked]);
+    const files = readdirSync(unpacked, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['release.yaml', 'report.json', 'events.json']),
+    );
+    const forms = [
+      secret,
+      ...(['base64', 'base64url', 'hex'] as const).map((f) => Buffer.from(secret).toString(f)),
+    ];
+    for (const entry of files) {
+      const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      for (const form of forms) expect(text.includes(form), `${entry.name} holds the value`).toBe(false);
+    }
   });
 
   it('no stdout or stderr of any kubeship run in this file holds the value or its base64', () => {

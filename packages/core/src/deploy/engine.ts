@@ -1,10 +1,13 @@
 import type * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
+import { reviewReleaseAccess } from '../access/review.ts';
+import type { AccessExplainer } from '../access/rights.ts';
 import { objectId, type PlannedChange, planChanges } from '../apply/plan.ts';
 import { applyAll, dryRunAll, readLive } from '../apply/server.ts';
 import { unreachableCause } from '../auth/_kubernetes-errors.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError, type KubeshipErrorCode } from '../errors.ts';
+import { type EvidenceBundle, type EvidenceOptions, saveEvidence } from '../evidence/save.ts';
 import { type AlarmGateOptions, bakeWithAlarms, checkAlarmsBeforeDeploy } from '../gates/alarms.ts';
 import { type Hook, type HookPhase, hookJob, runHook, splitHooks } from '../gates/hooks.ts';
 import { type ReleaseStep, stepFailed } from '../gates/steps.ts';
@@ -14,11 +17,12 @@ import { type CanaryStep, checkCanarySteps } from '../progressive/presets.ts';
 import { appApplySetId, applySetParent, withMembership } from '../release/applyset.ts';
 import { applyOwn, readHistory, readRecord, writeRecord } from '../release/history.ts';
 import { deleteMembers, inventoryAfter, missingFrom } from '../release/prune.ts';
+import { assertPruneSafe, assertReleaseHasObjects, WORKLOAD_KINDS } from '../release/prune-safety.ts';
 import { lastDeployed, type ReleaseOutcome, type ReleaseRecord } from '../release/record.ts';
 import type { DeployEventListener, DeployPhase } from '../report/events.ts';
 import { collectEvidence, type Evidence } from '../rollout/diagnostics.ts';
 import { revisionOf } from '../rollout/predicates.ts';
-import { type RolloutVerdict, targetId, targetOf, trackRollouts } from '../rollout/tracker.ts';
+import { type RolloutVerdict, targetId, targetOf, trackRollouts, verdictReason } from '../rollout/tracker.ts';
 import { handOverReplicas, hpaSafe } from './_hpa-safe.ts';
 import { ensureNamespaces, removeNamespaces } from './_namespaces.ts';
 import { type RestoreOutcome, restoreRelease } from './_restore.ts';
@@ -50,6 +54,11 @@ export interface DeployObjectsOptions {
   readonly rollback?: boolean;
   /** Delete objects the previous release had and this one has not, once it is healthy (default true). */
   readonly prune?: boolean;
+  /**
+   * Allow pruning every workload of the app, or more than half of its objects (default false:
+   * such a release is refused with PRUNE_REFUSED before anything changes).
+   */
+  readonly allowMassPrune?: boolean;
   /** Release records kept per app (default 10). */
   readonly historyLimit?: number;
   /** Take over fields another field manager owns (default false). */
@@ -99,6 +108,13 @@ export interface DeployObjectsOptions {
     readonly service: string;
     readonly deployment?: string;
   };
+  /**
+   * The evidence bundle: written when the release fails, before it is rolled back (and, with
+   * `always`, for a healthy release too) into a directory and/or S3; see `saveEvidence`.
+   */
+  readonly evidence?: EvidenceOptions;
+  /** Says why rights the access review found missing are missing (a ClusterConnection's `explainAccess`). */
+  readonly explainAccess?: AccessExplainer;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -177,13 +193,14 @@ export interface DeployResult {
   readonly strategy?: 'rolling' | 'canary' | 'blue-green';
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
   readonly steps?: readonly ReleaseStep[];
+  /** Where the evidence bundle went (with the `evidence` option, when one was written). */
+  readonly evidenceBundle?: EvidenceBundle;
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
   readonly startedAt: number;
   readonly finishedAt: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 
 /** The state the phases of one deploy share. */
 interface Context {
@@ -209,6 +226,8 @@ interface Context {
     readonly blueGreen?: { readonly service: KubeObject; readonly keepMs: number };
   };
   createdNamespaces: KubeObject[];
+  /** The namespaces this deploy created, to remove with the lease when it stopped before applying. */
+  namespacesToRemove?: readonly KubeObject[];
   lease?: DeployLease;
   liveBefore: Map<string, k8s.KubernetesObject>;
   previous: ReleaseRecord | undefined;
@@ -228,6 +247,7 @@ interface Context {
   stopped?: NonNullable<DeployResult['stopped']>;
   /** Why the record of a stopped release could not be written. */
   recordError?: string;
+  evidenceBundle?: EvidenceBundle | undefined;
 }
 
 /**
@@ -240,6 +260,7 @@ interface Context {
  */
 export async function deployObjects(options: DeployObjectsOptions): Promise<DeployResult> {
   const ctx = validate(options);
+  await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
   await lock(ctx);
   try {
     await plan(ctx);
@@ -255,6 +276,8 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     if (!failed(ctx)) await canary(ctx);
     if (!failed(ctx)) await runHooks(ctx, 'post-deploy');
     if (!failed(ctx)) await bake(ctx);
+    if (options.evidence?.always || failed(ctx))
+      ctx.evidenceBundle = await phase(ctx, 'evidence', () => saveEvidence(ctx));
     if (failed(ctx)) {
       await diagnose(ctx);
       await rollBack(ctx);
@@ -267,12 +290,47 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     // the cluster was changed: the error ends the release as one a human must look at
     if (ctx.applied || ctx.hooksStarted.length > 0) return await stop(ctx, error);
     // Only a deploy that holds the lease removes the namespace it created: another may be using it.
-    if (!ctx.applied && (ctx.lease || !ctx.options.lease))
-      await phase(ctx, 'release', () => removeNamespaces(ctx.kc, ctx.createdNamespaces));
+    if (ctx.lease || !ctx.options.lease) ctx.namespacesToRemove = ctx.createdNamespaces;
     throw error;
   } finally {
     await release(ctx);
   }
+}
+
+/** What {@link checkObjects} found: a deploy of these objects would be allowed. */
+export interface CheckResult {
+  /** The changes a deploy would make (Secret values never shown). */
+  readonly changes: DeployResult['changes'];
+  /** The dry-run's warnings (Pod Security, deprecations) and kubeship's own. */
+  readonly warnings: readonly string[];
+  /** The release revision a deploy would record, and the one it would replace (0: none). */
+  readonly revision: number;
+  readonly previousRevision: number;
+  /** How many distinct rights the access review asked about (0: the cluster refused the review). */
+  readonly rightsReviewed: number;
+  readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
+}
+
+/**
+ * Everything {@link deployObjects} does before it changes anything, changing nothing and taking
+ * no lease: validation, the access review, the plan, the alarm gate's state and the server-side
+ * dry-run of the whole set (hooks and canary objects included). Throws what the deploy would
+ * throw (FORBIDDEN with every missing right, DRY_RUN_REJECTED, an alarm firing, ...).
+ */
+export async function checkObjects(options: DeployObjectsOptions): Promise<CheckResult> {
+  const ctx = validate(options);
+  const access = await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
+  await plan(ctx);
+  await checkAlarms(ctx);
+  await dryRun(ctx);
+  return {
+    changes: ctx.changes,
+    warnings: ctx.warnings,
+    revision: ctx.revision,
+    previousRevision: ctx.previous?.revision ?? 0,
+    rightsReviewed: access.asked,
+    durationsMs: ctx.durations,
+  };
 }
 
 async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>): Promise<T> {
@@ -297,12 +355,7 @@ async function phase<T>(ctx: Context, name: DeployPhase, work: () => Promise<T>)
 /** Pure checks and transforms: membership labels, change cause; refuses an empty release. */
 function validate(options: DeployObjectsOptions): Context {
   const clock = options.clock ?? systemClock;
-  if (options.objects.length === 0) {
-    throw new KubeshipError(
-      'INVALID_INPUT',
-      `nothing to deploy: the release of ${options.app} has no objects`,
-    );
-  }
+  assertReleaseHasObjects(options.objects, options.app);
   const ids = new Set<string>();
   for (const object of options.objects) {
     const id = objectIdentity(object);
@@ -400,9 +453,16 @@ async function plan(ctx: Context): Promise<void> {
     ctx.previous = previous ? await readRecord(ctx.kc, ref, previous.revision) : undefined;
     const safe = await hpaSafe(ctx.kc, ctx.objects);
     ctx.objects = safe.objects;
-    ctx.warnings.push(...safe.warnings);
+    warn(ctx, safe.warnings);
     ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
     ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
+    assertPruneSafe({
+      app: ctx.options.app,
+      objects: ctx.objects,
+      previous: ctx.previous?.objects ?? [],
+      toPrune: ctx.toPrune,
+      allowMassPrune: ctx.options.allowMassPrune ?? false,
+    });
   });
   if (ctx.options.canary || ctx.options.blueGreen) {
     const desired = canaryTarget(ctx.objects, ctx.options);
@@ -723,16 +783,20 @@ async function stop(ctx: Context, error: unknown): Promise<DeployResult> {
 }
 
 /**
- * Gives the deploy lease back. Once the cluster was changed, a failure to do so is a warning (the
- * lease expires on its own), not an error that would hide the release's outcome.
+ * Gives the deploy lease back, then removes the namespaces a deploy that stopped before applying
+ * created (one phase). Once the cluster was changed, a failure to give the lease back is a
+ * warning (the lease expires on its own), not an error that would hide the release's outcome.
  */
 async function release(ctx: Context): Promise<void> {
-  const lease = ctx.lease;
-  if (!lease) return;
+  const { lease, namespacesToRemove = [] } = ctx;
+  if (!lease && namespacesToRemove.length === 0) return;
   try {
-    await phase(ctx, 'release', () => lease.release());
+    await phase(ctx, 'release', async () => {
+      await lease?.release();
+      await removeNamespaces(ctx.kc, namespacesToRemove);
+    });
   } catch (error) {
-    if (!ctx.applied && ctx.hooksStarted.length === 0) throw error;
+    if (!lease || (!ctx.applied && ctx.hooksStarted.length === 0)) throw error;
     warn(ctx, [
       `the deploy lease ${lease.name} could not be released (${error instanceof Error ? error.message : String(error)}): it expires on its own`,
     ]);
@@ -792,6 +856,7 @@ async function result(ctx: Context): Promise<DeployResult> {
   const released = ctx.applied ? ctx.objects : [];
   const objects: ObjectOutcome[] = released.map((object) => {
     const verdict = byId.get(targetId(targetOf(object)));
+    const reason = verdictReason(verdict);
     return {
       id: objectId(object),
       kind: object.kind,
@@ -799,7 +864,7 @@ async function result(ctx: Context): Promise<DeployResult> {
       name: object.metadata.name,
       verdict: verdict?.outcome ?? 'applied',
       summary: verdict?.summary ?? '',
-      ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
+      ...(reason ? { reason } : {}),
     };
   });
   const workloads = released.filter((o) => WORKLOAD_KINDS.has(o.kind));
@@ -812,6 +877,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     const verdict = byId.get(targetId(targetOf(object)));
     const evidence = ctx.evidence.get(targetId(targetOf(object)));
     const restored = ctx.restore?.objects.find((o) => o.id === id);
+    const reason = verdictReason(verdict);
     return {
       kind: object.kind,
       namespace: object.metadata.namespace ?? '',
@@ -821,7 +887,7 @@ async function result(ctx: Context): Promise<DeployResult> {
       images: imagesOf(object),
       verdict: verdict?.outcome ?? 'applied',
       ...(verdict ? { summary: verdict.summary } : {}),
-      ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
+      ...(reason ? { reason } : {}),
       ...(verdict && 'waiting' in verdict ? { waiting: verdict.waiting } : {}),
       ...(evidence ? { evidence } : {}),
       ...(restored
@@ -849,6 +915,7 @@ async function result(ctx: Context): Promise<DeployResult> {
     ...(ctx.stopped ? { stopped: ctx.stopped } : {}),
     strategy: ctx.canary ? (ctx.canary.blueGreen ? 'blue-green' : 'canary') : 'rolling',
     steps: ctx.steps,
+    ...(ctx.evidenceBundle ? { evidenceBundle: ctx.evidenceBundle } : {}),
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
     finishedAt: ctx.clock.now(),

@@ -46,11 +46,12 @@ async function namespaceView(kc: k8s.KubeConfig, namespace: string): Promise<Nam
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const batch = kc.makeApiClient(k8s.BatchV1Api);
-  const [pods, replicaSets, events, jobs] = await Promise.all([
+  const [pods, replicaSets, events, jobs, controllerRevisions] = await Promise.all([
     core.listNamespacedPod({ namespace }),
     apps.listNamespacedReplicaSet({ namespace }),
     core.listNamespacedEvent({ namespace }),
     batch.listNamespacedJob({ namespace }),
+    apps.listNamespacedControllerRevision({ namespace }),
   ]).catch((error: unknown) => {
     throw describeKubernetesError(error, { verb: 'list', resource: 'pods', namespace });
   });
@@ -59,6 +60,7 @@ async function namespaceView(kc: k8s.KubeConfig, namespace: string): Promise<Nam
     replicaSets: () => replicaSets.items,
     events: () => events.items,
     jobs: () => jobs.items,
+    controllerRevisions: () => controllerRevisions.items,
   };
 }
 

@@ -2,7 +2,7 @@ import type { DeployResult } from '../deploy/engine.ts';
 import type { LeaseWait } from '../deploy/lease.ts';
 import type { ReleaseStep } from '../gates/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
-import type { RolloutCounts } from '../rollout/predicates.ts';
+import { doomedSubject, type RolloutCounts, type WaitingPod } from '../rollout/predicates.ts';
 import type { RolloutProgress } from '../rollout/tracker.ts';
 import type { DeployEvent } from './events.ts';
 
@@ -91,12 +91,12 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
           .slice(0, 5)
           .map(
             (d) =>
-              `${at}     pod ${d.pod}${d.container ? ` container ${d.container}` : ''}: ${d.reason}: ${d.message}`,
+              `${at}     ${doomedSubject(d)}${d.container ? ` container ${d.container}` : ''}: ${d.reason}: ${d.message}`,
           ),
       ];
     case 'rollout-timeout':
       return [
-        `${at} ${red(style, '✗')} ${progressLine({ target: event.target })}${event.outcome === 'interrupted' ? 'interrupted' : 'timed out'} while ${event.summary}; waiting on ${event.waiting.map((w) => `${w.pod} (${w.reason})`).join(', ') || 'the controller'}`,
+        `${at} ${red(style, '✗')} ${progressLine({ target: event.target })}${event.outcome === 'interrupted' ? 'interrupted' : 'timed out'} while ${event.summary}${waitingClause(event)}`,
       ];
     case 'evidence':
       return evidenceBlock(event.evidence, at, style);
@@ -138,6 +138,12 @@ export function leaseWaitLine(wait: LeaseWait, now: number): string {
   return wait.stale
     ? `${held}, which has not renewed it since ${when(wait.renewedAt)} (stopped or killed?): it expires ${inSeconds(wait.expiresAt)} (${when(wait.expiresAt)}), then this deploy takes it over; ${giveUp}`
     : `${held} (renewed ${when(wait.renewedAt)}; it expires ${inSeconds(wait.expiresAt)}, at ${when(wait.expiresAt)}, unless renewed); ${giveUp}`;
+}
+
+/** `; waiting on a (x), b (y)` unless the summary already says what it waits on (a rule's progress does). */
+function waitingClause(event: { readonly summary: string; readonly waiting: readonly WaitingPod[] }): string {
+  if (event.summary.includes('waiting on ')) return '';
+  return `; waiting on ${event.waiting.map((w) => `${w.pod} (${w.reason})`).join(', ') || 'the controller'}`;
 }
 
 function stepLines(step: ReleaseStep, at: string, style: HumanStyle): string[] {
@@ -206,6 +212,8 @@ export function formatResult(result: DeployResult, style: HumanStyle): string[] 
   for (const step of result.steps ?? [])
     lines.push(`  ${step.name}: ${step.outcome}${step.reason ? ` (${step.reason})` : ''}`);
   for (const id of result.pruned) lines.push(`  pruned: ${id}`);
+  const bundle = result.evidenceBundle;
+  if (bundle) lines.push(`  evidence: ${[bundle.url, bundle.path].filter(Boolean).join(', ')}`);
   const phases = Object.entries(result.durationsMs).map(
     ([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}s`,
   );

@@ -1,4 +1,4 @@
-// The test command: lint, typecheck, then every vitest project (unit and integration). Ends with
+// The test command: lint, typecheck, the API reference, then every vitest project (unit and integration). Ends with
 // one plain line "tests: N passed, N failed, N skipped" and fails when any test failed, was
 // skipped, or no test ran at all.
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,13 @@ function run(step: string, command: string, args: string[]): number {
   return status ?? 1;
 }
 
-if (run('lint', 'biome', ['check', '.']) !== 0 || run('typecheck', 'tsc', ['-p', 'tsconfig.json']) !== 0) {
+// The API reference (docs/api/) is built from the JSDoc of every public export; a public export
+// without a doc comment, or a broken {@link}, fails the run (typedoc.json: treatWarningsAsErrors).
+if (
+  run('lint', 'biome', ['check', '.']) !== 0 ||
+  run('typecheck', 'tsc', ['-p', 'tsconfig.json']) !== 0 ||
+  run('api reference', 'typedoc', []) !== 0
+) {
   process.exit(1);
 }
 

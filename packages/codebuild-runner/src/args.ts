@@ -22,7 +22,8 @@ export const CONFIG_OPTIONS = {
   config: {
     type: 'string',
     placeholder: 'file',
-    description: 'config file (default: kubeship.config.{ts,mjs,js,yaml,yml,json} in the working directory)',
+    description:
+      'config file (default: kubeship.config.{ts,mts,mjs,js,yaml,yml,json} in the working directory)',
   },
   env: {
     type: 'string',

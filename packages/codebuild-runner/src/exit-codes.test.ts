@@ -7,7 +7,7 @@ import { reportFailure } from './output/failure.ts';
 // shared/architecture.md, "Exit codes of the CLI"
 const TABLE = {
   0: 'deployed and verified healthy',
-  1: 'rollout failed; rolled back and the previous revision verified healthy',
+  1: 'rollout failed; rolled back and the previous release verified healthy',
   2: 'bad input or configuration; nothing was changed',
   3: 'authentication or authorization failure',
   4: 'timed out waiting (rolled back where possible)',
@@ -55,7 +55,7 @@ describe('exit codes', () => {
     const { stdout } = await runMain(['--help']);
     const text = stdout.replace(/\s+/g, ' ');
     expect(text).toContain('0 deployed and healthy');
-    expect(text).toContain('1 rolled back (previous revision healthy)');
+    expect(text).toContain('1 rolled back (previous release healthy)');
     expect(text).toContain('2 bad input (nothing changed)');
     expect(text).toContain('3 authentication/authorization');
     expect(text).toContain('4 timed out');

@@ -4,7 +4,7 @@ import type { KubeshipErrorCode } from '@kubeship/core';
 export const EXIT = {
   /** Deployed and verified healthy. */
   ok: 0,
-  /** Rollout failed; rolled back and the previous revision verified healthy. */
+  /** Rollout failed; rolled back and the previous release verified healthy. */
   rolledBack: 1,
   /** Bad input or configuration; nothing was changed. */
   badInput: 2,

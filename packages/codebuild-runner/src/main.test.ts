@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { removeTempDirs, runMain } from '../test/harness.ts';
 import { COMMAND_SPECS } from './commands/specs.ts';
+import { CONFIG_FILE_NAMES } from './config/load.ts';
 import { EXIT } from './exit-codes.ts';
 
 afterAll(removeTempDirs);
@@ -48,8 +49,15 @@ describe('kubeship --version and --help', () => {
         'set-image',
         'status',
         'token',
+        'uninstall',
       ].sort(),
     );
+  });
+
+  it('deploy --help names every config file name the loader looks for', async () => {
+    const run = await runMain(['deploy', '--help']);
+    const extensions = CONFIG_FILE_NAMES.map((name) => name.slice('kubeship.config.'.length));
+    expect(run.stdout).toContain(`kubeship.config.{${extensions.join(',')}}`);
   });
 
   describe.each(Object.entries(COMMAND_SPECS))('kubeship %s --help', (name, spec) => {

@@ -45,6 +45,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   promote: () => import('./commands/promote.ts'),
   token: () => import('./commands/token.ts'),
   kubeconfig: () => import('./commands/kubeconfig.ts'),
+  uninstall: () => import('./commands/uninstall.ts'),
 };
 
 const USAGE = `kubeship ${VERSION}: deploy to Amazon EKS from CodeBuild and prove each deploy healthy
@@ -56,7 +57,7 @@ ${Object.entries(COMMAND_SPECS)
   .map(([name, spec]) => `  ${name.padEnd(12)} ${spec.summary}`)
   .join('\n')}
 
-exit codes: 0 deployed and healthy, 1 rolled back (previous revision healthy), 2 bad input (nothing changed),
+exit codes: 0 deployed and healthy, 1 rolled back (previous release healthy), 2 bad input (nothing changed),
             3 authentication/authorization, 4 timed out, 5 rollback failed or impossible: a human must look
 `;
 

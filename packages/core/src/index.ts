@@ -43,6 +43,7 @@ export {
   resolveConfig,
   type SsmBinding,
 } from './config/index.ts';
+export { createNamespaces } from './deploy/create-namespaces.ts';
 export {
   type CheckResult,
   checkObjects,
@@ -122,7 +123,24 @@ export {
 } from './release/diff.ts';
 export { readHistory, readRecord } from './release/history.ts';
 export { leftBehind } from './release/prune.ts';
-export type { ReleaseOutcome, ReleaseRecord, ReleaseSummary } from './release/record.ts';
+export {
+  lastDeployed,
+  type ReleaseOutcome,
+  type ReleaseRecord,
+  type ReleaseSummary,
+} from './release/record.ts';
+export {
+  judgeLive,
+  type ObjectStatus,
+  type ReleaseStatus,
+  readReleaseStatus,
+} from './release/status.ts';
+export {
+  type UninstallOptions,
+  type UninstallResult,
+  uninstallOrder,
+  uninstallRelease,
+} from './release/uninstall.ts';
 export type { DeployEvent, DeployEventListener, DeployPhase, EventTarget } from './report/events.ts';
 export {
   elapsed,

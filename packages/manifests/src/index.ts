@@ -22,6 +22,13 @@ export {
 export { type KubeMetadata, type KubeObject, objectIdentity } from './_kube-object.ts';
 export { parseQuantity } from './_quantity.ts';
 export { isSsmReference, type SsmReference, ssm } from './_ssm.ts';
+export {
+  type ConfigInjection,
+  type ConfigReferences,
+  type ConfigTargets,
+  configReferences,
+  injectEnvFrom,
+} from './objects/config-refs.ts';
 export type { Patch, PatchOperation } from './objects/patch.ts';
 export { replaceImage } from './objects/replace-image.ts';
 export {

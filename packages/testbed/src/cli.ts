@@ -1,51 +1,39 @@
-// `pnpm testbed up|down|status`: the testbed for humans. `up` runs in the foreground (the
-// token webhook lives in this process) until Ctrl-C or `down`.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// `./dev testbed up|down|status` and `./dev aws ARGS`: the testbed for humans. `up` runs in the
+// foreground (the token webhook lives in this process) until Ctrl-C or `down`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { httpsRequest } from './_https.ts';
-import { startTestbed, type TestbedInfo } from './testbed.ts';
+import { resolveVenv } from './_toolchain.ts';
+import {
+  processAlive,
+  readSandboxState,
+  type SandboxState,
+  sandboxHealth,
+  sandboxReport,
+  sandboxStateFile,
+  sandboxVariables,
+} from './sandbox.ts';
+import { startTestbed } from './testbed.ts';
 
-const stateDir = join(process.env.KUBESHIP_CACHE ?? join(homedir(), '.cache', 'kubeship'), 'testbed');
-const stateFile = join(stateDir, 'state.json');
-
-interface State {
-  readonly pid: number;
-  readonly info: TestbedInfo;
-}
-
-function readState(): State | undefined {
-  return existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as State) : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const stateFile = sandboxStateFile();
+const readState = () => readSandboxState(stateFile);
 
 async function up(): Promise<number> {
   const running = readState();
-  if (running && alive(running.pid)) {
-    console.error(`a testbed is already up (pid ${running.pid}); run 'pnpm testbed down' first`);
+  if (running && processAlive(running.pid)) {
+    console.error(`a testbed is already up (pid ${running.pid}); run './dev testbed down' first`);
     return 1;
   }
   const started = Date.now();
   const testbed = await startTestbed({ keepData: false });
   const { stop, restartApiServer: _, ...info } = testbed;
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, info } satisfies State), { mode: 0o600 });
-  console.log(`testbed up in ${((Date.now() - started) / 1000).toFixed(1)} s
-  apiserver   ${info.endpoint}
-  kubeconfig  export KUBECONFIG=${info.adminKubeconfigPath}
-  AWS (moto)  export AWS_ENDPOINT_URL=${info.aws.endpointUrl} AWS_REGION=${info.region}
-  EKS cluster ${info.clusterName}
-  logs        ${join(info.dataDir, 'logs')}
-Ctrl-C or 'pnpm testbed down' stops it.`);
+  mkdirSync(dirname(stateFile), { recursive: true });
+  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, info } satisfies SandboxState), {
+    mode: 0o600,
+  });
+  const awscli = join(resolveVenv(), 'bin', 'aws');
+  console.log(sandboxReport(info, { seconds: (Date.now() - started) / 1000, awscli }));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -58,13 +46,13 @@ Ctrl-C or 'pnpm testbed down' stops it.`);
 
 async function down(): Promise<number> {
   const state = readState();
-  if (!state || !alive(state.pid)) {
+  if (!state || !processAlive(state.pid)) {
     rmSync(stateFile, { force: true });
     console.log('no testbed is up');
     return 0;
   }
   process.kill(state.pid, 'SIGTERM');
-  for (let waited = 0; alive(state.pid); waited += 100) {
+  for (let waited = 0; processAlive(state.pid); waited += 100) {
     if (waited > 30_000) {
       console.error(`testbed (pid ${state.pid}) did not stop within 30 s`);
       return 1;
@@ -77,24 +65,35 @@ async function down(): Promise<number> {
 
 async function status(): Promise<number> {
   const state = readState();
-  if (!state || !alive(state.pid)) {
-    console.log('down');
+  const health = await sandboxHealth(state);
+  if (!health.up) {
+    console.log(`down: ${health.reason}`);
     return 3;
   }
-  const readyz = await httpsRequest(`${state.info.endpoint}/readyz`, { ca: state.info.caPem }).catch(
-    () => undefined,
-  );
-  console.log(
-    `up (pid ${state.pid}), apiserver ${state.info.endpoint} ${readyz ? `HTTP ${readyz.status}` : 'unreachable'}`,
-  );
-  console.log(`KUBECONFIG=${state.info.adminKubeconfigPath}`);
+  console.log(`up (pid ${health.pid}), apiserver ${health.endpoint} ready`);
+  console.log(`KUBECONFIG=${state?.info.adminKubeconfigPath}`);
   return 0;
 }
 
-const commands: Record<string, () => Promise<number>> = { up, down, status };
+/** `aws ARGS`: the testbed's awscli v1 with the variables of the running testbed. */
+async function aws(): Promise<number> {
+  const state = readState();
+  if (!state || !processAlive(state.pid)) {
+    console.error("no testbed is up: start one with './dev testbed up'");
+    return 3;
+  }
+  const { AWS_PROFILE: _, ...env } = process.env;
+  const run = spawnSync(join(resolveVenv(), 'bin', 'aws'), process.argv.slice(3), {
+    stdio: 'inherit',
+    env: { ...env, ...Object.fromEntries(sandboxVariables(state.info)) },
+  });
+  return run.status ?? 1;
+}
+
+const commands: Record<string, () => Promise<number>> = { up, down, status, aws };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
-  console.error('usage: pnpm testbed up|down|status');
+  console.error('usage: ./dev testbed up|down|status, ./dev aws ARGS');
   process.exitCode = 2;
 } else {
   process.exitCode = await command();

@@ -19,6 +19,17 @@ export {
   READY_AFTER_ANNOTATION,
   UNSCHEDULABLE_NODE_LABEL,
 } from './markers.ts';
+export {
+  processAlive,
+  readSandboxState,
+  type SandboxHealth,
+  type SandboxState,
+  sandboxExports,
+  sandboxHealth,
+  sandboxReport,
+  sandboxStateFile,
+  sandboxVariables,
+} from './sandbox.ts';
 export { type NamespaceObjects, type Signal, watchForSignal } from './signals.ts';
 export {
   CLUSTER_ADMIN_GROUP,

@@ -93,14 +93,17 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
         variables,
         namespace: environment.namespace,
       });
-  const imageRepository = templates.imageRepository ? { imageRepository: templates.imageRepository } : {};
+  const sourceOptions = {
+    ...(templates.imageRepository ? { imageRepository: templates.imageRepository } : {}),
+    ...injectConfigOf(templates.injectConfig),
+  };
   return {
     file,
     ...chosen,
     build,
     source: renderPlan
-      ? { rendered: [], name: templates.name, ...imageRepository }
-      : { templates: texts, variables, name: templates.name, ...imageRepository },
+      ? { rendered: [], name: templates.name, ...sourceOptions }
+      : { templates: texts, variables, name: templates.name, ...sourceOptions },
     ...(renderPlan ? { renderPlan } : {}),
     app: templates.name,
     namespace: environment.namespace,
@@ -108,6 +111,12 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     templateObjects: loaded,
     plan: plan(templates.imageRepository),
   };
+}
+
+/** `templates.injectConfig` as the release source takes it (true is the default). */
+function injectConfigOf(inject: boolean | string[] | undefined): { injectConfig?: false | string[] } {
+  if (inject === undefined || inject === true) return {};
+  return { injectConfig: inject };
 }
 
 /**
@@ -195,7 +204,8 @@ export async function releaseFor(
   ]);
   const { environment } = opened;
   const rendered = opened.renderPlan ? await renderFor(opened, opened.renderPlan, input, options) : undefined;
-  const source = rendered?.source ?? opened.source;
+  // the rendered objects, with what the config says about them (injectConfig)
+  const source: ReleaseSource = rendered ? { ...opened.source, ...rendered.source } : opened.source;
   const image = rendered ? rendered.image : options.image;
   checkReservedNames(
     'app' in source
@@ -207,7 +217,15 @@ export async function releaseFor(
       readsSsm: (environment.ssm?.paths?.length ?? 0) + (environment.ssm?.names?.length ?? 0) > 0,
     },
   );
-  const { ssm } = opened.plan;
+  // offline (render), the parameters to show as placeholders even where no region is known
+  const ssm =
+    options.offline && !opened.plan.ssm && environment.ssm
+      ? {
+          region: '',
+          ...(environment.ssm.paths ? { paths: environment.ssm.paths } : {}),
+          ...(environment.ssm.names ? { names: environment.ssm.names } : {}),
+        }
+      : opened.plan.ssm;
   const seconds = input.options.awsTimeoutSeconds;
   const limit = deadline(seconds * 1000, `no answer within ${seconds} s (KUBESHIP_AWS_TIMEOUT)`);
   try {
@@ -216,7 +234,8 @@ export async function releaseFor(
       namespace: opened.namespace,
       ...(image ? { image } : {}),
       ...(opened.plan.replicas === undefined ? {} : { replicas: opened.plan.replicas }),
-      ...(!options.offline && ssm ? { ssm } : { offline: Boolean(options.offline) }),
+      ...(ssm ? { ssm } : {}),
+      offline: Boolean(options.offline),
       signal: input.io.signal ? AbortSignal.any([input.io.signal, limit.signal]) : limit.signal,
     });
     checkRelease(release, {

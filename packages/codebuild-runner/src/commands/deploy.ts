@@ -51,6 +51,7 @@ export async function deployEnvironment(
   const { createReporter } = await import('../output/reporter.ts');
   const reporter = createReporter(input);
   const prepared = await prepareDeploy(input, opened, { ...options, image, note: reporter.note });
+  for (const message of prepared.warnings) reporter.listener({ type: 'warning', at: Date.now(), message });
   if (options.check)
     return options.check(prepared.request(reporter.listener), { reporter, environment: opened.name });
   return finishDeploy(await prepared.deploy(reporter.listener), {
@@ -65,6 +66,8 @@ export async function deployEnvironment(
 /** A deploy of one cluster, checked and ready: nothing in the cluster has changed yet. */
 export interface PreparedDeploy {
   readonly connection: ClusterConnection;
+  /** What the release itself warns of (config no container reads): shown first, kept in the result. */
+  readonly warnings: readonly string[];
   /** What the engine is given for this deploy (what `kubeship check` checks). */
   request(onEvent: DeployEventListener): DeployObjectsOptions;
   /** Ships the release to the cluster (Helm adoption, then the engine) and returns its result. */
@@ -90,9 +93,8 @@ export async function prepareDeploy(
   // loads and SSM is read; its failure is reported when it is awaited, after the release's own.
   connect(opened, input).catch(() => {});
   // the cluster side is loaded only once the input is known to be right
-  const { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces } = await import(
-    '@kubeship/core'
-  );
+  const { configObjectNames, createNamespaces, deployObjects, KubeshipError, leftBehind, missingNamespaces } =
+    await import('@kubeship/core');
   note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
   );
@@ -103,6 +105,8 @@ export async function prepareDeploy(
       `config: ${release.parameters.length} SSM parameters (${release.parameters.filter((p) => p.type === 'SecureString').length} secure), checksum ${release.configChecksum?.slice(0, 12)}`,
     );
   }
+  if (release.injected)
+    note(`config: SSM values reach ${release.injected.join(', ')} (envFrom; templates.injectConfig)`);
   // set-image ships the Deployments with the SSM ConfigMap and Secret they read: their pod
   // templates carry the checksum of that config, which must describe what is in the cluster
   const config = configObjectNames(release.app);
@@ -126,10 +130,18 @@ export async function prepareDeploy(
     if (kept.length > 0) note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
   }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
-  if (missing.length > 0) {
+  if (missing.length > 0 && input.values['create-namespace'] === true) {
+    const created = await createNamespaces(
+      connection.kubeConfig,
+      missing.map((m) => m.namespace),
+    );
+    note(
+      `--create-namespace: created ${created.map((n) => `namespace ${n}`).join(', ')} (not part of the release)`,
+    );
+  } else if (missing.length > 0) {
     throw new KubeshipError(
       'INVALID_INPUT',
-      `${missing.map((m) => `namespace "${m.namespace}" does not exist (it is the namespace of ${m.objects.join(', ')})`).join('; ')}: create it first, or deploy a Namespace object with the app`,
+      `${missing.map((m) => `namespace "${m.namespace}" does not exist (it is the namespace of ${m.objects.join(', ')})`).join('; ')}: create it first, pass --create-namespace, or deploy a Namespace object with the app`,
       { details: { missing } },
     );
   }
@@ -155,8 +167,10 @@ export async function prepareDeploy(
     ...(connection.explainAccess ? { explainAccess: connection.explainAccess } : {}),
     onEvent,
   });
+  const warnings = release.warnings ?? [];
   return {
     connection,
+    warnings,
     request,
     async deploy(onEvent) {
       if (opened.renderPlan) {
@@ -169,7 +183,8 @@ export async function prepareDeploy(
         ))
           note(line);
       }
-      return deployObjects(request(onEvent));
+      const deployed = await deployObjects(request(onEvent));
+      return { ...deployed, warnings: [...warnings, ...deployed.warnings] };
     },
   };
 }

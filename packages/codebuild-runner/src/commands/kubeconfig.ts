@@ -9,13 +9,19 @@ import { clusterTarget } from './_cluster-target.ts';
 /**
  * `kubeship kubeconfig`: a kubeconfig whose user runs `kubeship token` for every connection,
  * so it holds no secret; endpoint and CA come from EKS DescribeCluster. Written with mode 0600.
+ * The exec command is this CLI as it runs (absolute paths of Node and of the script), so the file
+ * works where it was written without kubeship on PATH; KUBESHIP_EXEC_COMMAND replaces it.
  */
 export async function run(input: CommandInput): Promise<number> {
   const target = await clusterTarget(input);
   const connection = await connectToEks({ ...target, limits: awsLimits(input.options.awsTimeoutSeconds) });
   const cluster = connection.kubeConfig.getCurrentCluster();
   const name = (input.values.alias as string | undefined) ?? target.clusterName;
+  const exec = input.env.KUBESHIP_EXEC_COMMAND
+    ? { command: input.env.KUBESHIP_EXEC_COMMAND, args: [] }
+    : (input.io.self ?? { command: 'kubeship', args: [] });
   const args = [
+    ...exec.args,
     'token',
     '--cluster-name',
     target.clusterName,
@@ -35,7 +41,7 @@ export async function run(input: CommandInput): Promise<number> {
         user: {
           exec: {
             apiVersion: 'client.authentication.k8s.io/v1beta1',
-            command: input.env.KUBESHIP_EXEC_COMMAND ?? 'kubeship',
+            command: exec.command,
             args,
             interactiveMode: 'Never',
             provideClusterInfo: false,

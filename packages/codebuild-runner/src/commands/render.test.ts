@@ -95,7 +95,18 @@ describe('kubeship render', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(EXIT.ok);
     const objects = documents(run.stdout);
-    expect(objects.map((o) => o.kind)).toEqual(['Service', 'Deployment', 'PodDisruptionBudget']);
+    // the Secret a deploy builds from SSM, as a placeholder: which parameters fill it, no value
+    expect(objects.map((o) => o.kind)).toEqual(['Secret', 'Service', 'Deployment', 'PodDisruptionBudget']);
+    expect(objects[0]).toMatchObject({
+      metadata: {
+        name: 'web-secrets',
+        annotations: {
+          'kubeship.dev/placeholder':
+            'SecureString parameters /web/test/DB_HOST, /web/test/DB_PASSWORD; read at deploy (render --resolve-ssm shows them)',
+        },
+      },
+      data: { 'ssm.web.test.DB_PASSWORD': '<redacted>', 'ssm.web.test.DB_HOST': '<redacted>' },
+    });
     expect(objects.every((o) => o.metadata.namespace === 'web-test')).toBe(true);
     const env = deploymentOf(run.stdout).spec.template.spec.containers[0]?.env;
     expect(env).toEqual([
@@ -106,6 +117,37 @@ describe('kubeship render', () => {
       },
       { name: 'DB_HOST', valueFrom: { secretKeyRef: { name: 'web-secrets', key: 'ssm.web.test.DB_HOST' } } },
     ]);
+  });
+
+  it('shows the config a templates deploy builds from ssm.paths, wired by envFrom into the app container only', async () => {
+    const cwd = templateConfig();
+    const config = readFileSync(join(cwd, 'kubeship.config.yaml'), 'utf8');
+    writeFiles(cwd, {
+      'kubeship.config.yaml': config.replace(
+        'namespace: shop-test',
+        'namespace: shop-test\n    ssm: { paths: [/shop/test] }',
+      ),
+    });
+    const run = await runMain(['render'], { cwd, env: {} });
+    expect(run.code).toBe(EXIT.ok);
+    const objects = documents(run.stdout);
+    expect(
+      objects.filter((o) => o.metadata.name.startsWith('shop-')).map((o) => `${o.kind} ${o.metadata.name}`),
+    ).toEqual(['ConfigMap shop-config', 'Secret shop-secrets', 'Secret shop-api-key']);
+    expect(objects[0]?.metadata).toMatchObject({
+      annotations: {
+        'kubeship.dev/placeholder':
+          'String and StringList parameters under /shop/test; read at deploy (render --resolve-ssm shows them)',
+      },
+    });
+    const [shop, proxy] = deploymentOf(run.stdout).spec.template.spec.containers as Array<{
+      envFrom?: unknown;
+    }>;
+    expect(shop?.envFrom).toEqual([
+      { configMapRef: { name: 'shop-config' } },
+      { secretRef: { name: 'shop-secrets' } },
+    ]);
+    expect(proxy?.envFrom).toBeUndefined();
   });
 
   it('is deterministic: apiVersion, kind, metadata first; the same bytes twice', async () => {

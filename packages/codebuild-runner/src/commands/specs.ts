@@ -86,6 +86,11 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       force: { type: 'boolean', description: 'take over fields another field manager owns' },
       ...NO_PRUNE_OPTION,
       ...PRUNE_OPTIONS,
+      'create-namespace': {
+        type: 'boolean',
+        description:
+          'create a missing namespace of the release (default: refuse, exit 2); it is not part of the release',
+      },
       ...LOCK_OPTIONS,
       ...EVIDENCE_OPTIONS,
     },
@@ -143,12 +148,13 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   status: {
-    summary: "the rollout state of the app's Deployment",
+    summary: 'the live release: each of its objects with its verdict, the Deployment with its own revision',
     usage: 'kubeship status [--env <name>] [--output json]',
     options: { ...CONFIG_OPTIONS },
   },
   history: {
-    summary: "the app's recorded releases: revision, outcome, images, change cause (newest last)",
+    summary:
+      "the app's recorded releases: number, outcome, images, change cause (newest last, live marked *)",
     usage: 'kubeship history [--env <name>] [--output json]',
     options: { ...CONFIG_OPTIONS },
   },
@@ -163,7 +169,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       'to-revision': {
         type: 'string',
         placeholder: 'n',
-        description: 'the revision to go back to (default: the previous one)',
+        description: 'the release to go back to (default: the previous deployed one)',
       },
     },
   },
@@ -217,6 +223,19 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       output: CONFIG_OPTIONS.output,
       'report-junit': ROLLOUT_OPTIONS['report-junit'],
       exports: ROLLOUT_OPTIONS.exports,
+    },
+  },
+  uninstall: {
+    summary: "delete the app's release (every object of its inventory, then its records), under the lease",
+    usage: 'kubeship uninstall [--env <name>] [--dry-run] [--keep-history] [--wait-for-lock <seconds>]',
+    options: {
+      ...CONFIG_OPTIONS,
+      ...LOCK_OPTIONS,
+      'dry-run': { type: 'boolean', description: 'list what would be deleted; change nothing' },
+      'keep-history': {
+        type: 'boolean',
+        description: 'keep the release records (history, rollback) and delete only the objects',
+      },
     },
   },
   token: {

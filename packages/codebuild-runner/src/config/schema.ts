@@ -179,6 +179,12 @@ export const configSchema = z
         name: dnsLabel,
         /** Containers whose image is this repository get the deployed tag or image. */
         imageRepository: z.string().min(1).optional(),
+        /**
+         * Which containers get the SSM ConfigMap and Secret by envFrom: by default (true) those running
+         * imageRepository (else every container of the workload named like the app); a list of
+         * container names; false for none (the templates reference them themselves).
+         */
+        injectConfig: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).optional(),
         variables: variables.optional(),
       })
       .refine((t) => [t.files, t.helm, t.kustomize].filter((s) => s !== undefined).length === 1, {
@@ -211,6 +217,7 @@ export type EnvironmentConfig = z.input<typeof environment>;
 
 /** The kubeship config file (kubeship.config.ts, .js, .mjs, .yaml, .yml or .json). */
 export interface KubeshipConfig extends Omit<z.input<typeof configSchema>, 'app'> {
+  /** The typed app: a spec, or a function of the environment returning one (exclusive with `templates`). */
   readonly app?: AppSpec | ((environment: EnvironmentContext) => AppSpec);
 }
 

@@ -6,6 +6,8 @@ import { exportsFile } from './exports.ts';
 const KEYS = [
   'KUBESHIP_IMAGE',
   'KUBESHIP_IMAGE_DIGEST',
+  'KUBESHIP_RELEASE',
+  'KUBESHIP_DEPLOYMENT_REVISION',
   'KUBESHIP_REVISION',
   'KUBESHIP_OUTCOME',
   'KUBESHIP_ROLLED_BACK',
@@ -16,13 +18,15 @@ const KEYS = [
 ];
 
 describe('exportsFile', () => {
-  it('a healthy deploy: the image deployed, its revision, outcome and exit code', () => {
+  it('a healthy deploy: the image deployed, the release number beside the Deployment revision, outcome and exit code', () => {
     const text = exportsFile(deployed, { exitCode: 0, image: 'registry.local/web:given' });
     expect(text.endsWith('\n')).toBe(true);
     expect(Object.keys(parseExports(text))).toEqual(KEYS);
     expect(parseExports(text)).toEqual({
       KUBESHIP_IMAGE: 'registry.local/web:given',
       KUBESHIP_IMAGE_DIGEST: '',
+      KUBESHIP_RELEASE: '2',
+      KUBESHIP_DEPLOYMENT_REVISION: '4',
       KUBESHIP_REVISION: '4',
       KUBESHIP_OUTCOME: 'deployed',
       KUBESHIP_ROLLED_BACK: 'false',
@@ -78,10 +82,12 @@ describe('exportsFile', () => {
     });
   });
 
-  it('a rolled-back deploy says so, with the revision it ended on', () => {
+  it('a rolled-back deploy says so, with its release number and the Deployment revision it ended on', () => {
     expect(parseExports(exportsFile(rolledBack, { exitCode: 1 }))).toMatchObject({
       KUBESHIP_OUTCOME: 'rolled-back',
       KUBESHIP_ROLLED_BACK: 'true',
+      KUBESHIP_RELEASE: '2',
+      KUBESHIP_DEPLOYMENT_REVISION: '6',
       KUBESHIP_REVISION: '6',
       KUBESHIP_EXIT_CODE: '1',
     });

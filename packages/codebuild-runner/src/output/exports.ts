@@ -9,7 +9,9 @@ function lastStep(result: DeployResult): string {
 
 /**
  * Pure: `KEY=value` lines for buildspec `exported-variables` and CodePipeline variables:
- * the image, its digest when the reference carries one, the Deployment's revision, the outcome,
+ * the image, its digest when the reference carries one, kubeship's release number
+ * (`KUBESHIP_RELEASE`), the Deployment's own revision (`KUBESHIP_DEPLOYMENT_REVISION`, which
+ * `kubectl rollout history` counts; `KUBESHIP_REVISION` is its deprecated name), the outcome,
  * whether it was rolled back, the strategy, the last gate step reached and the evidence bundle's
  * S3 URL. Values never contain newlines.
  */
@@ -17,10 +19,14 @@ export function exportsFile(result: DeployResult, context: { image?: string; exi
   const main = result.deployments[0];
   const image = context.image ?? main?.images[0] ?? '';
   const digest = imageDigestOf(image) ?? '';
+  const deploymentRevision = String(main?.revisionAfter ?? '');
   const values: Record<string, string> = {
     KUBESHIP_IMAGE: image,
     KUBESHIP_IMAGE_DIGEST: digest,
-    KUBESHIP_REVISION: String(main?.revisionAfter ?? ''),
+    KUBESHIP_RELEASE: String(result.revision || ''),
+    KUBESHIP_DEPLOYMENT_REVISION: deploymentRevision,
+    // deprecated (0.1): the Deployment revision under a name that reads like the release number
+    KUBESHIP_REVISION: deploymentRevision,
     KUBESHIP_OUTCOME: result.outcome,
     KUBESHIP_ROLLED_BACK: String(result.outcome === 'rolled-back'),
     KUBESHIP_EXIT_CODE: String(context.exitCode),

@@ -36,6 +36,21 @@ describe('junitReport', () => {
     expect(testcase.children).toEqual([]);
   });
 
+  it("the release's warnings are the suite's system-err, one line each, escaped", () => {
+    const warnings = [
+      'ConfigMap shop/web-config holds SSM values that no container reads: <see docs>',
+      'second',
+    ];
+    const suite = only(
+      parseXml(junitReport({ ...deployed, warnings }, { environment: 'test' })),
+      'testsuite',
+    );
+    expect(only(suite, 'system-err').text).toBe(
+      'warning: ConfigMap shop/web-config holds SSM values that no container reads: <see docs>\nwarning: second',
+    );
+    expect(suite.attributes.tests).toBe('1');
+  });
+
   it('a rolled-back deploy: a failure with the reason and the evidence, all escaped', () => {
     const xml = junitReport(rolledBack, { environment: 'test & "prod"' });
     const root = parseXml(xml); // throws on unescaped markup
@@ -53,7 +68,7 @@ describe('junitReport', () => {
       'log web-7d9c-abcde/web: Error: DB_HOST is not set',
       'log web-7d9c-abcde/web: exit 1',
       'logs web-7d9c-fghij/web: container has not started',
-      'rollback to revision 5: healthy',
+      'rollback to release 5: healthy',
     ]);
   });
 
@@ -68,7 +83,7 @@ describe('junitReport', () => {
     expect(cases[0]?.children).toEqual([]);
     const failure = only(cases[1] as XmlElement, 'failure');
     expect(failure.text).toBe(
-      'rollback to revision 0: deployment shop/worker has no earlier revision to roll back to (first deploy?)',
+      'rollback to the state before the release: deployment shop/worker has no earlier revision to roll back to (first deploy?)',
     );
   });
 

@@ -10,7 +10,8 @@ export const escapeXml = (text: string) =>
 /**
  * Pure: the deploy's verification as a JUnit XML report: one test case per Deployment (passed
  * when it rolled out healthy; failed with the reason and evidence otherwise), so CodeBuild's
- * test reports show the deploy next to the build's own tests.
+ * test reports show the deploy next to the build's own tests. The release's warnings (an SSM
+ * config no container reads, API server warnings) are the suite's `system-err`.
  */
 export function junitReport(result: DeployResult, context: { environment: string }): string {
   const suite = `kubeship deploy (${context.environment})`;
@@ -30,7 +31,7 @@ export function junitReport(result: DeployResult, context: { environment: string
       ),
       ...(d.rollback
         ? [
-            `rollback to revision ${d.rollback.toRevision}: ${d.rollback.healthy ? 'healthy' : (d.rollback.error ?? 'not healthy')}`,
+            `rollback to ${d.rollback.toRevision > 0 ? `release ${d.rollback.toRevision}` : 'the state before the release'}: ${d.rollback.healthy ? 'healthy' : (d.rollback.error ?? 'not healthy')}`,
           ]
         : []),
     ].join('\n');
@@ -50,6 +51,9 @@ export function junitReport(result: DeployResult, context: { environment: string
     `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
     ...evidenceProperties(result),
     ...cases,
+    ...(result.warnings.length > 0
+      ? [`    <system-err>${escapeXml(result.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`]
+      : []),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -1365,7 +1365,7 @@ const CASES: Case[] = [
     args: ['status'],
     config: appConfig({ name: 'never' }),
     code: 2,
-    names: (s) => [`deployment ${s.ns}/never does not exist`],
+    names: (s) => [`never has no deployed release in ${s.ns} (releases: none)`],
   },
   {
     name: 'rollback of an app never deployed',

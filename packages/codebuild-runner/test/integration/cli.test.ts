@@ -2,7 +2,7 @@
 // with KWOK nodes, the EKS token webhook and moto as AWS. Every run is a separate process.
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { aws, IMAGE_MARKERS, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
@@ -208,6 +208,8 @@ describe('kubeship deploy (built binary, testbed)', () => {
     expect(parseExports(readFileSync(join(cwd, 'deploy.env'), 'utf8'))).toEqual({
       KUBESHIP_IMAGE: 'registry.local/web:1a2b3c4',
       KUBESHIP_IMAGE_DIGEST: '',
+      KUBESHIP_RELEASE: '1',
+      KUBESHIP_DEPLOYMENT_REVISION: '1',
       KUBESHIP_REVISION: '1',
       KUBESHIP_OUTCOME: 'deployed',
       KUBESHIP_ROLLED_BACK: 'false',
@@ -220,8 +222,12 @@ describe('kubeship deploy (built binary, testbed)', () => {
     // status, human and JSON
     const status = await kubeship(['status'], { cwd });
     expectExit(status, 0);
+    expect(status.stdout).toMatch(/^test: web release 1 is live \(deployed [0-9T:-]+Z\): \d+ objects, /);
     expect(status.stdout).toMatch(
-      /^test: web: 2\/2 updated, 2\/2 available; complete\n {2}revision 1, image registry\.local\/web:1a2b3c4\n$/,
+      new RegExp(
+        `^  healthy +Deployment ${ns}/web: .*\\(Deployment revision 1, image registry\\.local/web:1a2b3c4\\)$`,
+        'm',
+      ),
     );
     const statusJson = await kubeship(['status', '--output', 'json'], { cwd });
     expectExit(statusJson, 0);
@@ -229,6 +235,8 @@ describe('kubeship deploy (built binary, testbed)', () => {
       environment: 'test',
       namespace: ns,
       name: 'web',
+      release: 1,
+      deploymentRevision: 1,
       revision: 1,
       images: ['registry.local/web:1a2b3c4'],
       state: { phase: 'complete' },
@@ -281,7 +289,9 @@ describe('kubeship deploy (built binary, testbed)', () => {
       [3, 'deployed', 1],
     ]);
     const table = await kubeship(['history'], { cwd });
-    expect(table.stdout).toMatch(/^ +3 +deployed .*registry\.local\/web:1a2b3c4 \(restores 1\)/m);
+    expect(table.stdout).toMatch(/^ +RELEASE +OUTCOME +FINISHED +IMAGES +CHANGE CAUSE$/m);
+    expect(table.stdout).toMatch(/^\* +3 +deployed \(restores 1\) .*registry\.local\/web:1a2b3c4/m);
+    expect(table.stdout).toMatch(/^\* live: release 3$/m);
   });
 
   it('a crashing release is caught early, rolled back and verified: exit 1, with evidence in JSON, JUnit and exports', async () => {
@@ -322,7 +332,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
     const failure = child(testcase, 'failure');
     expect(failure.attributes.message).toMatch(/^failed: /);
     expect(failure.text).toMatch(/^pod web-/m);
-    expect(failure.text).toMatch(/^rollback to revision 1: healthy$/m);
+    expect(failure.text).toMatch(/^rollback to release 1: healthy$/m);
 
     expect(parseExports(readFileSync(join(cwd, 'deploy.env'), 'utf8'))).toMatchObject({
       KUBESHIP_IMAGE: `registry.local/web:${bad}`,
@@ -635,7 +645,7 @@ describe('kubeship promote (built binary, testbed)', () => {
 });
 
 describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, testbed)', () => {
-  it('lists namespaces through the EKS token webhook, the exec user running kubeship token', async () => {
+  it('lists namespaces through the EKS token webhook, the exec user running this kubeship (absolute path) token', async () => {
     const kubectl = [
       '/usr/bin/kubectl',
       ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'kubectl')),
@@ -646,9 +656,6 @@ describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, te
       );
     }
     const dir = tempDir('kubeship-kubectl-');
-    const wrapper = join(dir, 'kubeship');
-    writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
-    chmodSync(wrapper, 0o755);
 
     const made = await kubeship(
       [
@@ -662,7 +669,7 @@ describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, te
         '--alias',
         'testbed',
       ],
-      { cwd: dir, extraEnv: { KUBESHIP_EXEC_COMMAND: wrapper } },
+      { cwd: dir },
     );
     expectExit(made, 0);
     const file = join(dir, 'kubeconfig');
@@ -675,9 +682,10 @@ describe('kubectl with the kubeconfig of `kubeship kubeconfig` (built binary, te
     };
     expect(kubeconfig['current-context']).toBe('testbed');
     expect(kubeconfig.clusters[0]?.cluster.server).toBe(info.endpoint);
+    // the CLI as it ran (absolute paths), so kubectl needs no kubeship on PATH
     expect(kubeconfig.users[0]?.user.exec).toMatchObject({
-      command: wrapper,
-      args: ['token', '--cluster-name', info.clusterName, '--region', info.region],
+      command: process.execPath,
+      args: [bin, 'token', '--cluster-name', info.clusterName, '--region', info.region],
     });
     expect(text).not.toMatch(/token:|k8s-aws-v1|client-key-data|password/);
 

@@ -66,7 +66,7 @@ export interface ResolvedConfig {
   readonly env: readonly ConfigEnvVar[];
   /** Every parameter (names, types, versions, bindings; no values), sorted by name. */
   readonly parameters: readonly ConfigParameter[];
-  /** See {@link configChecksum}. */
+  /** sha256 over the parameters' names, types and versions (never values): a new value rolls the pods. */
   readonly checksum: string;
   /** `{ 'kubeship.dev/config-checksum': checksum }`, for the pod template. */
   readonly podTemplateAnnotations: Readonly<Record<string, string>>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** The pod template annotation that carries {@link configChecksum}: a new value rolls the pods. */
+/** The pod template annotation that carries the `configChecksum` of the config: a new value rolls the pods. */
 export const CONFIG_CHECKSUM_ANNOTATION = 'kubeship.dev/config-checksum';
 
 /** What identifies one parameter's content without its value. */

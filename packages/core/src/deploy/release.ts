@@ -11,6 +11,7 @@ import {
 import type { AwsCredentialIdentityProvider } from '../auth/index.ts';
 import { configObjectNames, explicitKeyFor, type ResolvedConfig, resolveConfig } from '../config/index.ts';
 import { KubeshipError } from '../errors.ts';
+import { wireConfig } from './_config-wiring.ts';
 import type { Manifest } from './engine.ts';
 
 /** What to deploy: a typed app spec, objects loaded from the team's YAML templates, or rendered ones. */
@@ -28,6 +29,11 @@ export type ReleaseSource =
       readonly name: string;
       /** Containers running this repository get `image`. */
       readonly imageRepository?: string;
+      /**
+       * Which containers get the SSM config by `envFrom`: by default those running `imageRepository`
+       * (else those of the workload named like the app); a list of container names; or false for none.
+       */
+      readonly injectConfig?: false | readonly string[];
     }
   | {
       /**
@@ -38,6 +44,11 @@ export type ReleaseSource =
       readonly name: string;
       /** Containers running this repository get `image`. */
       readonly imageRepository?: string;
+      /**
+       * Which containers get the SSM config by `envFrom`: by default those running `imageRepository`
+       * (else those of the workload named like the app); a list of container names; or false for none.
+       */
+      readonly injectConfig?: false | readonly string[];
     };
 
 /** Options of {@link prepareRelease}. */
@@ -64,8 +75,8 @@ export interface PrepareReleaseOptions {
 
 type ReleaseConfig = Pick<
   ResolvedConfig,
-  'objects' | 'env' | 'parameters' | 'checksum' | 'podTemplateAnnotations' | 'bindingFor'
->;
+  'env' | 'parameters' | 'checksum' | 'podTemplateAnnotations' | 'bindingFor'
+> & { readonly objects: readonly Manifest[] };
 
 /** Objects ready for {@link deployObjects}, and what went into them (no secret values). */
 export interface Release {
@@ -75,6 +86,10 @@ export interface Release {
   /** The SSM parameters used: names, types, versions (never values). */
   readonly parameters: ResolvedConfig['parameters'];
   readonly configChecksum?: string;
+  /** Containers that got the SSM config by `envFrom` (templates), as `Kind/name container`. */
+  readonly injected?: readonly string[];
+  /** Problems that do not stop a deploy: an SSM config object no container reads. */
+  readonly warnings?: readonly string[];
 }
 
 const CLUSTER_SCOPED = new Set([
@@ -112,7 +127,7 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Re
     );
   }
   const config: ReleaseConfig | undefined = options.offline
-    ? placeholderConfig(app)
+    ? placeholderConfig(app, namespace, { paths, names: [...new Set(names)] })
     : options.ssm && (names.length > 0 || paths.length > 0)
       ? await resolveConfig({
           app,
@@ -125,9 +140,17 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Re
         })
       : undefined;
 
-  const rendered =
-    'app' in source ? renderApp(source.app, options, config) : templateObjects(source, options, config);
   const configObjects: readonly Manifest[] = config?.objects ?? [];
+  const wiring =
+    'app' in source
+      ? { objects: renderApp(source.app, options, config), injected: [], warnings: [] }
+      : wireConfig(templateObjects(source, options, config), {
+          app,
+          configObjects,
+          ...(source.injectConfig === undefined ? {} : { inject: source.injectConfig }),
+          ...(source.imageRepository ? { imageRepository: source.imageRepository } : {}),
+        });
+  const rendered = wiring.objects;
   const head = rendered.filter((o) => FIRST_KINDS.has(o.kind));
   const tail = rendered.filter((o) => !FIRST_KINDS.has(o.kind));
   return {
@@ -136,6 +159,8 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Re
     objects: [...head, ...configObjects, ...tail],
     parameters: config?.parameters ?? [],
     ...(config?.checksum ? { configChecksum: config.checksum } : {}),
+    ...(wiring.injected.length > 0 ? { injected: wiring.injected } : {}),
+    ...(wiring.warnings.length > 0 ? { warnings: wiring.warnings } : {}),
   };
 }
 
@@ -242,21 +267,64 @@ function withPodTemplateAnnotations(
   };
 }
 
-/** Bindings without values: every referenced parameter is a key of the app's Secret. */
-function placeholderConfig(app: string): ReleaseConfig {
-  const secret = configObjectNames(app).secret;
+const PLACEHOLDER_ANNOTATION = 'kubeship.dev/placeholder';
+
+/**
+ * Bindings without values: every referenced parameter is a key of the app's Secret. The config
+ * objects a deploy would build are shown as placeholders: the Secret with one key per named
+ * parameter (value `<SSM name>`), and for paths a ConfigMap and a Secret saying what fills them.
+ */
+function placeholderConfig(
+  app: string,
+  namespace: string,
+  ssm: { readonly paths: readonly string[]; readonly names: readonly string[] },
+): ReleaseConfig {
+  const objectNames = configObjectNames(app);
+  const keyOf = (name: string) => {
+    const key = explicitKeyFor(name);
+    if (typeof key !== 'string')
+      throw new KubeshipError('INVALID_INPUT', key.problem, { details: { parameter: name } });
+    return key;
+  };
+  const under = ssm.paths.length > 0 ? `under ${ssm.paths.join(', ')}` : '';
+  const secureOnes = [ssm.names.join(', '), under].filter(Boolean).join(' and those ');
+  const metadata = (name: string, what: string): Manifest['metadata'] => ({
+    name,
+    namespace,
+    labels: { 'app.kubernetes.io/managed-by': 'kubeship', 'app.kubernetes.io/name': app },
+    annotations: { [PLACEHOLDER_ANNOTATION]: `${what}; read at deploy (render --resolve-ssm shows them)` },
+  });
+  const configMap: Manifest | undefined =
+    ssm.paths.length === 0
+      ? undefined
+      : {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: metadata(
+            objectNames.configMap,
+            `String and StringList parameters under ${ssm.paths.join(', ')}`,
+          ),
+          data: {},
+        };
+  const secret: Manifest | undefined =
+    ssm.paths.length === 0 && ssm.names.length === 0
+      ? undefined
+      : {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: metadata(objectNames.secret, `SecureString parameters ${secureOnes}`),
+          type: 'Opaque',
+          data: Object.fromEntries(
+            ssm.names.map((name) => [keyOf(name), Buffer.from(`<SSM ${name}>`).toString('base64')]),
+          ),
+        };
   return {
-    objects: [],
+    objects: [configMap, secret].filter((o) => o !== undefined),
     env: [],
     parameters: [],
     checksum: '',
     podTemplateAnnotations: {},
-    bindingFor: (name) => {
-      const key = explicitKeyFor(name);
-      if (typeof key !== 'string')
-        throw new KubeshipError('INVALID_INPUT', key.problem, { details: { parameter: name } });
-      return { kind: 'Secret', name: secret, key };
-    },
+    bindingFor: (name) => ({ kind: 'Secret', name: objectNames.secret, key: keyOf(name) }),
   };
 }
 

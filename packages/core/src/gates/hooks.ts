@@ -15,7 +15,8 @@ import type { RolloutVerdict } from '../rollout/tracker.ts';
 import { followJobLogs, type JobLogLine } from './_job-logs.ts';
 import type { ReleaseStep } from './steps.ts';
 
-const HOOK_OF_LABEL = 'kubeship.dev/hook-of';
+/** The label on every hook Job run: the app it belongs to. */
+export const HOOK_OF_LABEL = 'kubeship.dev/hook-of';
 const HOOK_NAME_LABEL = 'kubeship.dev/hook-name';
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_LOG_LINES = 20;

@@ -192,7 +192,8 @@ export function formatResult(result: DeployResult, style: HumanStyle): string[] 
         ? `, rolled back (${d.rollback.images.join(', ')})`
         : `, rollback failed: ${d.rollback.error ?? 'not healthy'}`
       : '';
-    const revisions = d.kind === 'Deployment' ? `, revision ${d.revisionBefore} -> ${d.revisionAfter}` : '';
+    const revisions =
+      d.kind === 'Deployment' ? `, Deployment revision ${d.revisionBefore} -> ${d.revisionAfter}` : '';
     lines.push(
       `  ${d.kind} ${d.namespace}/${d.name}: ${d.verdict}${revisions}, ${d.images.join(', ')}${rollback}`,
     );

@@ -25,7 +25,7 @@ export interface FailureRules {
   readonly unschedulableGraceMs: number;
   /**
    * How long a transient image pull failure (timeout, 429, connection reset, 5xx) may last
-   * before the pod is doomed (default {@link DEFAULT_IMAGE_PULL_GRACE_MS}). Definite ones
+   * before the pod is doomed (default `DEFAULT_IMAGE_PULL_GRACE_MS`). Definite ones
    * (not found, unauthorized, invalid name) doom the pod at once.
    */
   readonly imagePullGraceMs?: number;

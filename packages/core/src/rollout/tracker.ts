@@ -76,6 +76,7 @@ export interface TrackOptions {
   readonly statusSettleMs?: number;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
+  /** Called with each target's progress as the watch sees it change. */
   readonly onProgress?: (progress: RolloutProgress) => void;
   /** Watch connection trouble being retried (e.g. the apiserver restarting). */
   readonly onWatchTrouble?: (error: unknown) => void;

@@ -245,7 +245,7 @@ export const appSchema = z.strictObject({
   patches: z.array(patch).optional(),
 });
 
-/** The application spec as written (the input of {@link appSchema}). */
+/** The application spec as written (the input of the spec's zod schema, `appSchema`). */
 export type AppSpec = z.input<typeof appSchema>;
 
 /** An application spec that passed validation, with every default filled in. */

@@ -73,6 +73,8 @@ function apiReport(file: string): string {
 
 describe('the public API of each package (scripts/api/*.api.txt)', () => {
   it.each(Object.entries(ENTRIES))('%s', async (name, file) => {
-    await expect(apiReport(file)).toMatchFileSnapshot(`api/${name.replace(/^@kubeship\//, '').replace('/', '-')}.api.txt`);
+    await expect(apiReport(file)).toMatchFileSnapshot(
+      `api/${name.replace(/^@kubeship\//, '').replace('/', '-')}.api.txt`,
+    );
   });
 });

@@ -41,15 +41,8 @@ export {
   resolveConfig,
   type SsmBinding,
 } from './config/index.ts';
-export {
-  type DeploymentOutcome,
-  type DeployObjectsOptions,
-  type DeployResult,
-  deployObjects,
-  type Manifest,
-  type ObjectOutcome,
-} from './deploy/engine.ts';
-export { acquireDeployLease, type DeployLease, type LeaseOptions, type LeaseWait } from './deploy/lease.ts';
+export { deployObjects } from './deploy/engine.ts';
+export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
 export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {
   type PrepareReleaseOptions,
@@ -57,7 +50,19 @@ export {
   type Release,
   type ReleaseSource,
 } from './deploy/release.ts';
+export {
+  previewRelease,
+  type ReleaseInput,
+  type ReleasePreview,
+} from './deploy/release-objects.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
+export type {
+  DeploymentOutcome,
+  DeployObjectsOptions,
+  DeployResult,
+  Manifest,
+  ObjectOutcome,
+} from './deploy/types.ts';
 export {
   DEFAULT_ENVIRONMENT_TIMEOUT_SECONDS,
   type EnvironmentInputs,
@@ -67,6 +72,14 @@ export {
   rolloutOptionsOf,
 } from './environment/plan.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export type {
+  DeployEvent,
+  DeployEventListener,
+  DeployPhase,
+  EventTarget,
+  LeaseWait,
+} from './events/deploy-events.ts';
+export type { AlarmReading, ReleaseStep } from './events/steps.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,
@@ -82,7 +95,6 @@ export {
   hookJob,
   splitHooks,
 } from './gates/hooks.ts';
-export type { AlarmReading, ReleaseStep } from './gates/steps.ts';
 export { ALB_ACTIONS_PREFIX, canaryService, weightedActionName, weightedIngress } from './progressive/alb.ts';
 export { endBlueGreen, greenDeployment, runBlueGreen, switchedService } from './progressive/blue-green.ts';
 export { canaryDeployment, TRACK_LABEL } from './progressive/canary.ts';
@@ -96,7 +108,6 @@ export {
 export { readHistory, readRecord } from './release/history.ts';
 export { leftBehind } from './release/prune.ts';
 export type { ReleaseOutcome, ReleaseRecord, ReleaseSummary } from './release/record.ts';
-export type { DeployEvent, DeployEventListener, DeployPhase, EventTarget } from './report/events.ts';
 export {
   elapsed,
   formatEvent,

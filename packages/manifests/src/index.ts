@@ -23,6 +23,7 @@ export { parseQuantity } from './_quantity.ts';
 export { isSsmReference, type SsmReference, ssm } from './_ssm.ts';
 export type { Patch, PatchOperation } from './objects/patch.ts';
 export { replaceImage } from './objects/replace-image.ts';
+export { CHANGE_CAUSE_ANNOTATION, imagesOf, WORKLOAD_KINDS, withChangeCause } from './objects/workloads.ts';
 export {
   HOOK_ANNOTATION,
   HOOK_DELETE_POLICY_ANNOTATION,

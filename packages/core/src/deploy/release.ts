@@ -2,16 +2,16 @@ import {
   type AppSpec,
   type KubeObject,
   loadYaml,
-  ManifestError,
   render,
   replaceImage,
   ssmReferences,
   validateApp,
 } from '@kubeship/manifests';
+import { manifestCall } from '../_manifest-call.ts';
 import type { AwsCredentialIdentityProvider } from '../auth/index.ts';
 import { configObjectNames, explicitKeyFor, type ResolvedConfig, resolveConfig } from '../config/index.ts';
 import { KubeshipError } from '../errors.ts';
-import type { Manifest } from './engine.ts';
+import type { Manifest } from './types.ts';
 
 /** What to deploy: a typed app spec, objects loaded from the team's YAML templates, or rendered ones. */
 export type ReleaseSource =
@@ -250,23 +250,4 @@ function placeholderConfig(app: string): ReleaseConfig {
       return { kind: 'Secret', name: secret, key };
     },
   };
-}
-
-/** Runs a @kubeship/manifests call, turning its ManifestError into an INVALID_MANIFEST KubeshipError. */
-export function manifestCall<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    if (error instanceof ManifestError) {
-      throw new KubeshipError('INVALID_MANIFEST', error.message, {
-        details: {
-          manifestCode: error.code,
-          issues: error.issues,
-          ...(error.file ? { file: error.file } : {}),
-        },
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }

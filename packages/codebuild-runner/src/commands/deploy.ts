@@ -1,11 +1,10 @@
-import { hostname } from 'node:os';
 import type { Manifest } from '@kubeship/core';
-import { rolloutOptionsOf } from '@kubeship/core/environment';
+import type { CommandInput } from '../command-input.ts';
 import { changeCause } from '../config/environment.ts';
-import type { CommandInput } from '../main.ts';
+import { deployOptionsFor } from './_deploy-options.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 import { finishDeploy } from './_finish.ts';
-import { alarmGate, blueGreenOf, canaryOf } from './_gates.ts';
+import { blueGreenOf, canaryOf } from './_gates.ts';
 
 /** `kubeship deploy`: the whole app with its SSM config, verified, rolled back on failure. */
 export function run(input: CommandInput): Promise<number> {
@@ -60,7 +59,7 @@ export async function deployEnvironment(
     : release.objects;
   const connection = await connect(opened, input);
   reporter.note(`connected: ${connection.description}`);
-  const noPrune = input.values['no-prune'] === true;
+  const { noPrune } = input.options;
   if (noPrune) {
     const kept = await leftBehind(
       connection.kubeConfig,
@@ -89,21 +88,15 @@ export async function deployEnvironment(
       reporter.note(note);
   }
   const result = await deployObjects({
+    ...(await deployOptionsFor(opened, input, reporter.listener)),
     kubeConfig: connection.kubeConfig,
     app: release.app,
-    namespace: opened.namespace,
     objects,
     // set-image ships only the Deployments and their config: the rest of the release stays as it is
     prune: !options.onlyDeployments && !noPrune,
     changeCause: changeCause(image, opened.build),
-    ...rolloutOptionsOf(opened.plan),
-    force: Boolean(input.values.force),
-    lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
-    ...(await alarmGate(opened, input)),
     ...(await canaryOf(opened)),
     ...blueGreenOf(opened),
-    ...(input.io.signal ? { signal: input.io.signal } : {}),
-    onEvent: reporter.listener,
   });
   return finishDeploy(result, {
     input,

@@ -1,5 +1,5 @@
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
 
 /** `kubeship history`: the app's release records (summaries only; no object or secret is decoded). */

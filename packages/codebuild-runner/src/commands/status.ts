@@ -1,6 +1,6 @@
 import { isKubeshipError, KubeshipError, progressLine, readDeploymentState } from '@kubeship/core';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
 
 /** `kubeship status`: the app's rollout state, as one line or JSON. */

@@ -32,6 +32,25 @@ export interface CliOptions {
   readonly environment?: string;
   /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
   readonly region?: string;
+  /** `--region` alone (it wins over a config file's region; `region` falls back to the environment). */
+  readonly regionFlag?: string;
+  /** `--config`: the config file to read instead of looking for one. */
+  readonly configFile?: string;
+  /** `--cluster-name`, `--role-arn`, `--alias` (`token`, `kubeconfig`). */
+  readonly clusterName?: string;
+  readonly roleArn?: string;
+  readonly alias?: string;
+  /** `promote --from A --to B [--expect-digest sha256:...]`. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly expectDigest?: string;
+  /** `--no-rollback`, `--no-prune`, `--force`. */
+  readonly noRollback: boolean;
+  readonly noPrune: boolean;
+  readonly force: boolean;
+  /** `render --resolve-ssm [--reveal-secrets]`. */
+  readonly resolveSsm: boolean;
+  readonly revealSecrets: boolean;
   /** Absolute output paths, their directories created and writability checked. */
   readonly files: OutputFiles;
 }
@@ -141,7 +160,12 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
       where: '--role-arn',
       message: `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not ${JSON.stringify(roleArn)}`,
     });
-  for (const name of ['config', 'cluster-name', 'alias']) flag(name);
+  const [configFile, clusterName, alias, expectDigest] = [
+    'config',
+    'cluster-name',
+    'alias',
+    'expect-digest',
+  ].map(flag);
   if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
     problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
 
@@ -154,6 +178,8 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
   if (problems.length > 0) throw new InputError('invalid arguments or environment', problems);
 
   const environment = flag('env') ?? kubeshipEnv;
+  const text = (key: keyof CliOptions, value: string | undefined) =>
+    value === undefined ? {} : { [key]: value };
   const effectiveRegion = region ?? variable('AWS_REGION') ?? variable('AWS_DEFAULT_REGION');
   return {
     output: output as CliOptions['output'],
@@ -168,6 +194,19 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...(tag === undefined ? {} : { tag }),
     ...(environment === undefined ? {} : { environment }),
     ...(effectiveRegion === undefined ? {} : { region: effectiveRegion }),
+    ...text('regionFlag', region),
+    ...text('configFile', configFile),
+    ...text('clusterName', clusterName),
+    ...text('roleArn', roleArn),
+    ...text('alias', alias),
+    ...text('from', flag('from')),
+    ...text('to', flag('to')),
+    ...text('expectDigest', expectDigest),
+    noRollback: values['no-rollback'] === true,
+    noPrune: values['no-prune'] === true,
+    force: values.force === true,
+    resolveSsm: values['resolve-ssm'] === true,
+    revealSecrets: values['reveal-secrets'] === true,
     files,
   };
 }

@@ -2,7 +2,12 @@ import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { type Clock, systemClock } from '../clock.ts';
 import { type ClusterWatch, type CollectionRef, watchCollections } from './_cluster-watch.ts';
-import type { DoomedPod, RolloutCounts, WaitingPod } from './predicates.ts';
+import {
+  DEFAULT_IMAGE_PULL_GRACE_MS,
+  type DoomedPod,
+  type RolloutCounts,
+  type WaitingPod,
+} from './predicates.ts';
 import { healthRuleFor } from './rules/index.ts';
 import type { Health, HealthRule, JudgeRules, NamespaceView, RelatedCollection } from './rules/types.ts';
 
@@ -119,7 +124,7 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
     deployStartedAt: options.startedAt,
     maxRestarts: options.maxRestarts ?? 3,
     unschedulableGraceMs: options.unschedulableGraceMs ?? 60_000,
-    imagePullGraceMs: options.imagePullGraceMs ?? 30_000,
+    imagePullGraceMs: options.imagePullGraceMs ?? DEFAULT_IMAGE_PULL_GRACE_MS,
     ...(options.metricsGraceMs === undefined ? {} : { metricsGraceMs: options.metricsGraceMs }),
   };
   const settleMs = options.statusSettleMs ?? 3000;

@@ -1,5 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { objectId } from '../apply/plan.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type ClusterWatch, type CollectionRef, watchCollections } from './_cluster-watch.ts';
 import {
@@ -86,9 +87,13 @@ export interface TrackOptions {
   readonly onWatchTrouble?: (error: unknown) => void;
 }
 
-/** `Deployment web/api`, the identity of a tracked object in messages and maps. */
+/** `Deployment web/api`, the identity of a tracked object in messages and maps: its {@link objectId}. */
 export const targetId = (target: RolloutTarget) =>
-  `${target.kind} ${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
+  objectId({
+    apiVersion: target.apiVersion,
+    kind: target.kind,
+    metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) },
+  });
 
 /** The tracked identity of a manifest. */
 export const targetOf = (object: KubeObject): RolloutTarget => ({

@@ -83,7 +83,10 @@ export async function writeReleaseRecord(ctx: DeployContext): Promise<void> {
   );
 }
 
-/** The error that stopped a release after something was applied, typed; the result will need a human. */
+/**
+ * Notes the error that stopped a release after something was applied (usually the cluster not
+ * answering): the result names what was applied and what failed, and needs a human.
+ */
 export function stopWith(ctx: DeployContext, error: unknown): void {
   // a client's `fetch failed` carries the CLUSTER_UNREACHABLE of the request underneath
   const typed = error instanceof KubeshipError ? error : unreachableCause(error);
@@ -93,6 +96,13 @@ export function stopWith(ctx: DeployContext, error: unknown): void {
     message: typed?.message ?? (error instanceof Error ? error.message : String(error)),
   };
 }
+
+/** Keeps why the record of a stopped release could not be written, for its result. */
+export const recordFailed =
+  (ctx: DeployContext) =>
+  (failure: unknown): void => {
+    ctx.recordError = failure instanceof Error ? failure.message : String(failure);
+  };
 
 /**
  * Gives the deploy lease back. Once the cluster was changed, a failure to do so is a warning (the

@@ -4,7 +4,14 @@ import type { DeployPhase } from '../events/deploy-events.ts';
 import { removeNamespaces } from './_namespaces.ts';
 import { checkAlarms, createNamespaces, dryRun, lock, planRelease, readCluster } from './before-change.ts';
 import { apply, bake, runHooks, shipProgressively, verify } from './change.ts';
-import { giveBackLease, pruneLeftovers, resultOf, stopWith, writeReleaseRecord } from './closing.ts';
+import {
+  giveBackLease,
+  pruneLeftovers,
+  recordFailed,
+  resultOf,
+  stopWith,
+  writeReleaseRecord,
+} from './closing.ts';
 import { createContext, type DeployContext, hooksAt, releaseFailed } from './context.ts';
 import { diagnose, restorePrevious, rollbackWanted } from './going-back.ts';
 import type { DeployObjectsOptions, DeployResult } from './types.ts';
@@ -43,8 +50,13 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     await phase(ctx, 'record', () => writeReleaseRecord(ctx));
     return await resultOf(ctx);
   } catch (error) {
-    // the cluster was changed: the error ends the release as one a human must look at
-    if (ctx.applied || ctx.hooksStarted.length > 0) return await stop(ctx, error);
+    // the cluster was changed: the error ends the release as one a human must look at, recorded
+    // as failed where the record can still be written; no rollback is tried
+    if (ctx.applied || ctx.hooksStarted.length > 0) {
+      stopWith(ctx, error);
+      await phase(ctx, 'record', () => writeReleaseRecord(ctx)).catch(recordFailed(ctx));
+      return await resultOf(ctx);
+    }
     // Only a deploy that holds the lease removes the namespace it created: another may be using it.
     if (ctx.lease || !options.lease)
       await phase(ctx, 'release', () => removeNamespaces(ctx.kc, ctx.createdNamespaces));
@@ -53,21 +65,6 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
     const lease = ctx.lease;
     if (lease) await phase(ctx, 'release', () => giveBackLease(ctx, lease));
   }
-}
-
-/**
- * Ends a release that an error stopped after something was applied: no rollback is tried (the
- * error is usually the cluster not answering); the release is recorded as failed where the record
- * can still be written, and the result names what was applied and what failed.
- */
-async function stop(ctx: DeployContext, error: unknown): Promise<DeployResult> {
-  stopWith(ctx, error);
-  try {
-    await phase(ctx, 'record', () => writeReleaseRecord(ctx));
-  } catch (failure) {
-    ctx.recordError = failure instanceof Error ? failure.message : String(failure);
-  }
-  return resultOf(ctx);
 }
 
 /** Runs one phase: its start and finish as events, its time added to the durations, where an error escaped. */

@@ -288,7 +288,8 @@ describe.concurrent('releases (built binary, testbed)', () => {
 
     // waits: a holder that stopped renewing (a build that was killed) holds the lease until it
     // expires; the rollback waits for that, and until then nothing has changed
-    const durationSeconds = 6;
+    // long enough for a CLI run to reach its lock phase on a loaded machine before the lease expires
+    const durationSeconds = 15;
     const renewed = new Date();
     await clients.kc.makeApiClient(k8s.CoordinationV1Api).createNamespacedLease({
       namespace: p.ns,

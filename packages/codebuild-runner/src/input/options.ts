@@ -178,7 +178,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
   if (problems.length > 0) throw new InputError('invalid arguments or environment', problems);
 
   const environment = flag('env') ?? kubeshipEnv;
-  const text = (key: keyof CliOptions, value: string | undefined) =>
+  const ifGiven = (key: keyof CliOptions, value: string | undefined) =>
     value === undefined ? {} : { [key]: value };
   const effectiveRegion = region ?? variable('AWS_REGION') ?? variable('AWS_DEFAULT_REGION');
   return {
@@ -194,14 +194,14 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...(tag === undefined ? {} : { tag }),
     ...(environment === undefined ? {} : { environment }),
     ...(effectiveRegion === undefined ? {} : { region: effectiveRegion }),
-    ...text('regionFlag', region),
-    ...text('configFile', configFile),
-    ...text('clusterName', clusterName),
-    ...text('roleArn', roleArn),
-    ...text('alias', alias),
-    ...text('from', flag('from')),
-    ...text('to', flag('to')),
-    ...text('expectDigest', expectDigest),
+    ...ifGiven('regionFlag', region),
+    ...ifGiven('configFile', configFile),
+    ...ifGiven('clusterName', clusterName),
+    ...ifGiven('roleArn', roleArn),
+    ...ifGiven('alias', alias),
+    ...ifGiven('from', flag('from')),
+    ...ifGiven('to', flag('to')),
+    ...ifGiven('expectDigest', expectDigest),
     noRollback: values['no-rollback'] === true,
     noPrune: values['no-prune'] === true,
     force: values.force === true,

@@ -49,7 +49,7 @@ export {
   prepareRelease,
   type Release,
   type ReleaseSource,
-} from './deploy/release.ts';
+} from './deploy/prepare-release.ts';
 export {
   previewRelease,
   type ReleaseInput,

@@ -43,13 +43,13 @@ export {
 } from './config/index.ts';
 export { deployObjects } from './deploy/engine.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
-export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {
   type PrepareReleaseOptions,
   prepareRelease,
   type Release,
   type ReleaseSource,
 } from './deploy/prepare-release.ts';
+export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
 export {
   previewRelease,
   type ReleaseInput,

@@ -3,8 +3,9 @@
 // Each helper runs its tool once over the files it is given and returns structured results, so a
 // test can assert "no problems" and still print the tool's own output when it fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const toolsDir = fileURLToPath(new URL('.', import.meta.url));
@@ -240,6 +241,28 @@ export function runShellcheck(files: readonly string[]): ShellcheckResult {
   };
 }
 
+/**
+ * shellcheck on the commands of CodeBuild buildspecs: one bash script per buildspec, its phases'
+ * commands in CodeBuild's order (one shell runs them all, so a variable set in pre_build is used in
+ * build), named `<n>-<buildspec file>.sh` in the findings (n: its place in `files`).
+ */
+export function shellcheckBuildspecs(files: readonly string[]): ShellcheckResult {
+  const order = ['install', 'pre_build', 'build', 'post_build'];
+  const dir = mkdtempSync(join(tmpdir(), 'buildspec-shellcheck-'));
+  try {
+    const scripts = files.map((file, index) => {
+      const spec = readYaml(file) as { phases?: Record<string, { commands?: string[] }> };
+      const commands = order.flatMap((phase) => spec.phases?.[phase]?.commands ?? []);
+      const script = join(dir, `${index + 1}-${basename(file)}.sh`);
+      writeFileSync(script, ['#!/usr/bin/env bash', ...commands, ''].join('\n'));
+      return script;
+    });
+    return runShellcheck(scripts);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** One hadolint finding. */
 export interface HadolintProblem {
   readonly file: string;
@@ -388,4 +411,48 @@ export function readJunit(file: string): JunitReport {
   const run = runTool('python', ['-c', script, resolve(file)]);
   if (run.status !== 0) throw new Error(`${file} is not a readable JUnit XML report:\n${run.stderr}`);
   return JSON.parse(run.stdout) as JunitReport;
+}
+
+/** The EKS support calendar (one file: eks-support-calendar.json). */
+export const EKS_SUPPORT_CALENDAR = join(toolsDir, 'eks-support-calendar.json');
+
+/**
+ * Checks every `AWS::EKS::Cluster` of CloudFormation templates: its version (the literal, or the
+ * default of the parameter it `Ref`s) must be in the support calendar and still in standard support
+ * on `today`, and its `UpgradePolicy.SupportType` must be `STANDARD` (EKS's default is EXTENDED,
+ * billed at 6x the control plane's price once standard support ends). Returns the problems, one
+ * line each naming the file and resource; empty when all is well.
+ */
+export function checkEksVersionDefaults(files: readonly string[], today: Date = new Date()): string[] {
+  const calendar = (
+    JSON.parse(readFileSync(EKS_SUPPORT_CALENDAR, 'utf8')) as {
+      versions: Record<string, { standardSupportEnds: string }>;
+    }
+  ).versions;
+  const day = today.toISOString().slice(0, 10);
+  const problems: string[] = [];
+  for (const file of files) {
+    const template = readYaml(file) as {
+      Parameters?: Record<string, { Default?: unknown }>;
+      Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+    };
+    for (const [name, resource] of Object.entries(template.Resources ?? {})) {
+      if (resource.Type !== 'AWS::EKS::Cluster') continue;
+      const where = `${file}: ${name}`;
+      const declared = resource.Properties?.Version;
+      const ref = (declared as { Ref?: string } | undefined)?.Ref;
+      const version = String(ref ? (template.Parameters?.[ref]?.Default ?? '') : (declared ?? ''));
+      const ends = calendar[version]?.standardSupportEnds;
+      if (!version) problems.push(`${where}: no Kubernetes version (or no default for ${ref})`);
+      else if (!ends) problems.push(`${where}: Kubernetes ${version} is not in ${EKS_SUPPORT_CALENDAR}`);
+      else if (ends < day)
+        problems.push(
+          `${where}: the default Kubernetes ${version} left EKS standard support on ${ends}: new clusters bill extended support`,
+        );
+      const policy = resource.Properties?.UpgradePolicy as { SupportType?: unknown } | undefined;
+      if (policy?.SupportType !== 'STANDARD')
+        problems.push(`${where}: UpgradePolicy.SupportType must be STANDARD (EKS defaults to EXTENDED)`);
+    }
+  }
+  return problems;
 }

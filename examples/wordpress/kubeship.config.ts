@@ -32,9 +32,11 @@ const ssm = (name: string) => ({ ssm: name });
  *   and are watched for five minutes once it is healthy, and after each canary step: prod's
  *   ALB 5xx alarm (cfn/pipeline.yaml);
  * - WORDPRESS_CANARY: a CodeDeploy-style canary preset for prod (Canary10Percent5Minutes): one
- *   pod of the new image beside the stable ones behind the same Service, then the rest;
- * - WORDPRESS_SMOKE_TEST=true: a post-deploy Job fetches the login page through the Service;
- *   a failure rolls the whole release back.
+ *   pod of the new image beside the stable ones behind the same Service, then the rest. The
+ *   Service shares requests by pods, so with prod's 3 replicas the canary gets 1 of 4 pods, about
+ *   25% of the traffic, not 10% (10% of 3 rounds up to one pod);
+ * - WORDPRESS_SMOKE_TEST=true: a post-deploy Job (build/smoke-test.php) checks the site through
+ *   the Service; a failure rolls the whole release back.
  */
 const gates = (): Partial<EnvironmentConfig> => {
   const names = (env.WORDPRESS_ALARM_NAMES ?? '')
@@ -47,12 +49,19 @@ const gates = (): Partial<EnvironmentConfig> => {
   };
 };
 
-/** The login page answers (PHP follows the redirect and fails on an HTTP error status). */
-const SMOKE_TEST = [
-  'php',
-  '-r',
-  "exit(@file_get_contents('http://wordpress/wp-login.php') === false ? 1 : 0);",
-];
+/**
+ * The post-deploy smoke test, in the image (build/smoke-test.php): through the Service, the health
+ * endpoint answers 200 and WordPress loads (its login page, or before the install the redirect to
+ * the installer).
+ */
+const SMOKE_TEST = ['php', '/usr/local/share/kubeship/smoke-test.php'];
+
+/**
+ * What the probes and the ALB ask: a file of the image that does not load WordPress, so it answers
+ * 200 before the install as after it (every WordPress page redirects to the installer until then,
+ * and the installer is closed without the key), and 503 when the database refuses WordPress's user.
+ */
+const HEALTH_PATH = '/kubeship-health.php';
 
 /**
  * One environment: its EKS cluster and namespace can be overridden from the environment
@@ -86,7 +95,7 @@ export default {
     },
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
     probes: {
-      readiness: { http: { path: '/wp-login.php' }, periodSeconds: 5, failureThreshold: 3 },
+      readiness: { http: { path: HEALTH_PATH }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
       liveness: { tcp: {}, initialDelaySeconds: 30, periodSeconds: 10 },
     },
     // the image runs Apache as www-data (uid 33) on port 8080
@@ -113,8 +122,8 @@ export default {
           .split(',')
           .map((cidr) => cidr.trim()),
         healthcheck: {
-          path: '/wp-login.php',
-          successCodes: '200,302',
+          path: HEALTH_PATH,
+          successCodes: '200',
           intervalSeconds: 15,
           timeoutSeconds: 5,
         },

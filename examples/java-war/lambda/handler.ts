@@ -221,6 +221,7 @@ const FAILURE_TYPE_OF: Readonly<Record<KubeshipErrorCode, FailureType>> = {
   CLUSTER_NOT_FOUND: 'ConfigurationError',
   CLUSTER_NOT_ACTIVE: 'SystemUnavailable',
   DRY_RUN_REJECTED: 'ConfigurationError',
+  PRUNE_REFUSED: 'ConfigurationError',
   APPLY_CONFLICT: 'ConfigurationError',
   AWS_CREDENTIALS: 'PermissionError',
   AWS_UNREACHABLE: 'SystemUnavailable',

@@ -88,7 +88,7 @@ interface Buildspec {
 }
 
 /** The commands of each phase of a buildspec, in order, and its env.variables and exported-variables. */
-export function buildspecCommands(file: string): {
+function buildspecCommands(file: string): {
   phases: Record<string, readonly string[]>;
   variables: Readonly<Record<string, string>>;
   exported: readonly string[];

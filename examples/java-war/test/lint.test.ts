@@ -1,11 +1,18 @@
 // The example's infrastructure files, checked by the tools a reviewer would run (cfn-lint, checkov,
 // shellcheck, the buildspec schema) and by the rules the README promises (least privilege,
 // encryption, approvals before UAT and PROD).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readYaml, runCfnLint, runCheckov, runShellcheck, validateBuildspec } from '../../tools/lint.ts';
-import { buildspecCommands, exampleDir, removeTemps, tempDir } from './_helpers.ts';
+import {
+  readYaml,
+  runCfnLint,
+  runCheckov,
+  runHadolint,
+  shellcheckBuildspecs,
+  validateBuildspec,
+} from '../../tools/lint.ts';
+import { exampleDir, removeTemps } from './_helpers.ts';
 
 afterAll(removeTemps);
 
@@ -200,19 +207,75 @@ describe('CloudFormation templates', () => {
     expect(JSON.stringify(resources.Function?.Properties.VpcConfig)).toContain('FunctionSecurityGroup');
   });
 
-  it('run the deploy projects in a VPC when asked, admitted to the clusters’ API endpoints', () => {
+  it('run each deploy project in its own cluster’s VPC when asked, admitted to that control plane only', () => {
     const resources = (readYaml(templates[0] as string) as Json).Resources as Record<
       string,
-      { Properties: Json }
+      { Properties: Json; Condition?: string }
     >;
-    for (const name of ['DeployDevProject', 'DeployUatProject', 'DeployProdProject']) {
-      expect(JSON.stringify(resources[name]?.Properties.VpcConfig), name).toContain('DeploySecurityGroup');
-    }
-    for (const name of ['DeployToNonprodApi', 'DeployToProdApi']) {
-      expect(resources[name]?.Properties).toMatchObject({
-        FromPort: 443,
-        SourceSecurityGroupId: { Ref: 'DeploySecurityGroup' },
+    const network = { Nonprod: ['DeployDevProject', 'DeployUatProject'], Prod: ['DeployProdProject'] };
+    for (const [cluster, projects] of Object.entries(network)) {
+      for (const name of projects) {
+        expect(resources[name]?.Properties.VpcConfig, name).toEqual({
+          'Fn::If': [
+            `${cluster}InVpc`,
+            {
+              VpcId: { Ref: `${cluster}VpcId` },
+              Subnets: { Ref: `${cluster}SubnetIds` },
+              SecurityGroupIds: [{ Ref: `${cluster}DeploySecurityGroup` }],
+            },
+            { Ref: 'AWS::NoValue' },
+          ],
+        });
+      }
+      // the project's security group lives in the project's VPC, and the rule names a group of that VPC
+      expect(resources[`${cluster}DeploySecurityGroup`]?.Properties.VpcId).toEqual({
+        Ref: `${cluster}VpcId`,
       });
+      expect(resources[`DeployTo${cluster}Api`]?.Properties).toMatchObject({
+        GroupId: { Ref: `${cluster}ApiSecurityGroupId` },
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { Ref: `${cluster}DeploySecurityGroup` },
+      });
+    }
+  });
+
+  it('use only Ref and rule functions inside Rules (CloudFormation allows nothing else there)', () => {
+    const ruleFunctions = new Set([
+      'Ref',
+      'Fn::And',
+      'Fn::Contains',
+      'Fn::EachMemberEquals',
+      'Fn::EachMemberIn',
+      'Fn::Equals',
+      'Fn::Not',
+      'Fn::Or',
+      'Fn::RefAll',
+      'Fn::ValueOf',
+      'Fn::ValueOfAll',
+    ]);
+    for (const file of templates) {
+      const rules = ((readYaml(file) as Json).Rules ?? {}) as Record<
+        string,
+        { RuleCondition?: unknown; Assertions?: { Assert: unknown }[] }
+      >;
+      const used: string[] = [];
+      const walk = (value: unknown) => {
+        if (Array.isArray(value)) for (const item of value) walk(item);
+        else if (value && typeof value === 'object')
+          for (const [key, child] of Object.entries(value)) {
+            if (key === 'Ref' || key.startsWith('Fn::')) used.push(key);
+            walk(child);
+          }
+      };
+      for (const rule of Object.values(rules)) {
+        walk(rule.RuleCondition);
+        for (const assertion of rule.Assertions ?? []) walk(assertion.Assert);
+      }
+      expect(
+        used.filter((f) => !ruleFunctions.has(f)),
+        file,
+      ).toEqual([]);
     }
   });
 
@@ -241,17 +304,8 @@ describe('buildspecs', () => {
   });
 
   it('pass shellcheck, as the scripts CodeBuild runs from them', () => {
-    const dir = tempDir('shellcheck');
-    const scripts = buildspecs.flatMap((file) =>
-      Object.entries(buildspecCommands(file).phases).map(([phase, commands]) => {
-        const script = join(dir, `${file.split('/').pop()}.${phase}.sh`);
-        writeFileSync(script, ['#!/usr/bin/env bash', ...commands, ''].join('\n'));
-        return script;
-      }),
-    );
-    expect(scripts.length).toBeGreaterThanOrEqual(4);
-    const result = runShellcheck(scripts);
-    expect(result.output).toBe('');
+    const result = shellcheckBuildspecs(buildspecs);
+    expect(result.problems, result.output).toEqual([]);
   });
 
   it('build: mvn verify with JUnit reports, the Maven cache, a commit-tagged image, its digest exported', () => {
@@ -290,5 +344,28 @@ describe('buildspecs', () => {
       'deploy-verification': { files: ['kubeship-junit.xml'], 'file-format': 'JUNITXML' },
     });
     expect((spec.env as Json)['exported-variables']).toContain('KUBESHIP_IMAGE_DIGEST');
+  });
+});
+
+describe('Dockerfile', () => {
+  it('passes hadolint, and ships the WAR mvn verify tested when the build says so (WAR_SOURCE=context, its sha256)', () => {
+    const file = join(exampleDir, 'Dockerfile');
+    const result = runHadolint([file]);
+    expect(result.problems, result.output).toEqual([]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('COPY app/target/java-war.war /build/target/java-war.war');
+    expect(text).toMatch(/^FROM war-\$\{WAR_SOURCE\} AS war$/m);
+    expect(text).toContain('sha256sum --check --strict');
+    expect(readFileSync(join(exampleDir, '.dockerignore'), 'utf8')).toContain('!app/target/java-war.war');
+  });
+});
+
+describe('README', () => {
+  it('puts no SecureString value on a command line (ps, shell history)', () => {
+    const readme = readFileSync(join(exampleDir, 'README.md'), 'utf8');
+    const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+    for (const line of commands.split('\n').filter((l) => l.includes('SecureString')))
+      expect(line, line).not.toMatch(/--value/);
+    expect(commands).toContain('--cli-input-json file:///dev/stdin');
   });
 });

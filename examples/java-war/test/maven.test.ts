@@ -1,7 +1,9 @@
 // `mvn -B verify` on a copy of app/: unit tests (surefire), the WAR, and the failsafe test that runs
 // the packaged WAR in an embedded Tomcat and gets 200 from /health. Then the image's runtime stage,
 // rehearsed without a Docker daemon: the Dockerfile's RUN applied to the Tomcat distribution (prepared
-// as the official image prepares it), ROOT.war served by catalina.sh as uid 10001.
+// as the official image prepares it), ROOT.war served by catalina.sh as uid 10001, and every probe
+// of the pod `kubeship render` renders replayed against it as the kubelet runs them
+// (examples/tools/probe-replay.ts).
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -19,7 +21,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exampleDir, expectExit, removeTemps, runProcess, tempDir } from './_helpers.ts';
+import { readYamlDocuments } from '../../tools/lint.ts';
+import { type RenderedObject, replayPodProbes } from '../../tools/probe-replay.ts';
+import { cliSource, exampleDir, expectExit, removeTemps, runProcess, tempDir } from './_helpers.ts';
 
 afterAll(removeTemps);
 
@@ -225,6 +229,34 @@ describe('the runtime image, rehearsed without a Docker daemon', () => {
       expect(page).toContain('<h1>Hello from the image</h1>');
       expect(page).toContain('<dd id="db-password">configured</dd>');
       expect(page).not.toContain('rehearsal-password-never-shown');
+      // Every probe of the pod kubeship renders (startup, readiness, liveness), as the kubelet runs them.
+      const renderedFile = join(root, 'rendered.yaml');
+      const render = await runProcess(
+        process.execPath,
+        [
+          '--conditions=kubeship-source',
+          cliSource,
+          'render',
+          '--env',
+          'prod',
+          '--image',
+          '123456789012.dkr.ecr.us-east-1.amazonaws.com/java-war:3f9c2ab',
+          '--out',
+          renderedFile,
+        ],
+        { cwd: exampleDir, env: { PATH: process.env.PATH, HOME: root } },
+      );
+      expectExit(render, 0, 'kubeship render --env prod');
+      const deployment = (readYamlDocuments(renderedFile) as RenderedObject[]).find(
+        (o) => o.kind === 'Deployment',
+      );
+      if (!deployment) throw new Error('kubeship render printed no Deployment');
+      const probes = await replayPodProbes(deployment, { ports: { 8080: port } });
+      expect(probes.map((p) => p.kind).sort()).toEqual(['liveness', 'readiness', 'startup']);
+      expect(
+        probes.filter((p) => !p.success),
+        JSON.stringify(probes),
+      ).toEqual([]);
       // Served from the WAR file itself: nothing unpacked into webapps/.
       expect(readdirSync(join(home, 'webapps'))).toEqual(['ROOT.war']);
       // Tomcat ran as 10001 and wrote only to its work directory (and logs/, temp/).

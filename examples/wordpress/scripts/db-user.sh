@@ -18,8 +18,13 @@
 # The deploy buildspec runs it before every deploy; you can run it from anywhere that reaches the
 # database (the deploy projects do: they run in the cluster's VPC).
 #
+# The SQL goes through PHP's mysqlnd (scripts/mysql-query.php), not the mariadb or mysql command-line
+# client: RDS MySQL 8.4 users authenticate with caching_sha2_password, which mysqlnd documents and
+# supports (PHP >= 7.4.4), whereas the MariaDB client of Amazon Linux (mariadb105) needs a client
+# plugin the distribution may not ship. The same mysqlnd is what WordPress connects with.
+#
 # usage: scripts/db-user.sh <test|prod> --secret-arn <arn> --ca-bundle <pem> [--region <region>] [--prefix <ssm path>] [--database <name>]
-# needs: aws, python3, and the mysql or mariadb client (TLS: --ssl-ca, --ssl-verify-server-cert)
+# needs: aws, python3, and php (>= 8.1) with the mysqli extension (mysqlnd)
 set -euo pipefail
 
 log() { echo "[db-user] $*" >&2; }
@@ -51,7 +56,10 @@ done
 [[ "$database" =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "--database must be letters, digits and _"
 command -v aws >/dev/null || die "the AWS CLI is not on PATH"
 command -v python3 >/dev/null || die "python3 is not on PATH (it reads the secret's JSON)"
-client=$(command -v mariadb || command -v mysql) || die "neither mariadb nor mysql (the client) is on PATH"
+command -v php >/dev/null || die "php is not on PATH (the deploy buildspec installs php8.3-cli and php8.3-mysqlnd)"
+php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' || die "php has no mysqli extension (mysqlnd): install php-mysqlnd"
+query_tool="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/mysql-query.php"
+[[ -r "$query_tool" ]] || die "$query_tool is missing"
 
 aws_cli() {
   if [[ -n "$region" ]]; then aws --region "$region" "$@"; else aws "$@"; fi
@@ -76,32 +84,28 @@ workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 umask 077
 
-# An option file: the password never shows in the process list. Double-quoted, with \ and " escaped.
-option_file() {
+# A connection file for mysql-query.php (JSON, mode 0600): the password never shows in the process
+# list. It goes to python3 on stdin; the rest is not secret.
+connection_file() {
   local file=$1 user=$2 password=$3
-  password=${password//\\/\\\\}
-  password=${password//\"/\\\"}
-  {
-    echo "[client]"
-    echo "host=$host"
-    echo "port=$port"
-    echo "user=$user"
-    echo "password=\"$password\""
-    echo "ssl-ca=$ca_bundle"
-    echo "ssl-verify-server-cert"
-    echo "connect-timeout=10"
-  } > "$file"
+  printf '%s' "$password" | python3 -c '
+import json, sys
+host, port, user, ca, out = sys.argv[1:]
+with open(out, "w") as f:
+    json.dump({"host": host, "port": int(port), "user": user, "password": sys.stdin.read(), "ca": ca}, f)
+' "$host" "$port" "$user" "$ca_bundle" "$file"
 }
 
 # Can WordPress's user log in with the password from SSM? 0 yes, 1 access denied, else die.
 app_login() {
-  option_file "$workdir/app.cnf" "$app_user" "$app_password"
-  if "$client" --defaults-extra-file="$workdir/app.cnf" --batch --skip-column-names \
-    -e 'SELECT 1' "$database" >/dev/null 2>"$workdir/app.err"; then
-    return 0
-  fi
-  if grep -qE 'ERROR (1045|1044|1698)|Access denied' "$workdir/app.err"; then return 1; fi
-  die "cannot connect to $host:$port as $app_user: $(head -c 400 "$workdir/app.err")"
+  connection_file "$workdir/app.json" "$app_user" "$app_password"
+  local status=0
+  php "$query_tool" "$workdir/app.json" "$database" <<<'SELECT 1' >/dev/null 2>"$workdir/app.err" || status=$?
+  case "$status" in
+    0) return 0 ;;
+    3) return 1 ;;
+    *) die "cannot connect to $host:$port as $app_user: $(head -c 400 "$workdir/app.err")" ;;
+  esac
 }
 
 if app_login; then
@@ -117,11 +121,11 @@ master_user=$(python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin
 master_password=$(python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin)["password"])' <<<"$master") \
   || die "the secret $secret_arn has no password"
 unset master
-option_file "$workdir/master.cnf" "$master_user" "$master_password"
+connection_file "$workdir/master.json" "$master_user" "$master_password"
 unset master_password
 
 sql() {
-  "$client" --defaults-extra-file="$workdir/master.cnf" --batch --skip-column-names 2>"$workdir/master.err" \
+  php "$query_tool" "$workdir/master.json" 2>"$workdir/master.err" \
     || die "as $master_user on $host:$port: $(head -c 400 "$workdir/master.err")"
 }
 

@@ -1,25 +1,9 @@
 // What the example's scripts and buildspecs need to call moto instead of AWS: the testbed's
 // AWS CLI (from its cached virtualenv) on PATH, and moto's endpoint and credentials.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { aws, type TestbedInfo } from '@kubeship/testbed';
+import { awsCliDirectory } from '../../tools/aws-cli.ts';
 
-const ensureVenv = fileURLToPath(
-  new URL('../../../packages/testbed/scripts/ensure-venv.sh', import.meta.url),
-);
-let venvBin: string | undefined;
-
-/** The directory of the testbed virtualenv's `aws` (made on first use, then cached). */
-export function awsCliDirectory(): string {
-  venvBin ??= join(
-    execFileSync('bash', [ensureVenv], { stdio: ['ignore', 'pipe', 'inherit'] })
-      .toString()
-      .trim(),
-    'bin',
-  );
-  return venvBin;
-}
+export { awsCliDirectory };
 
 /**
  * This process's environment with `aws` on PATH (after `pathFirst`, if given), pointed at moto

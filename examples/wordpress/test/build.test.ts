@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ACCESS_DENIED, type FaultProxy, startFaultProxy, THROTTLING } from '../../tools/aws-fault-proxy.ts';
 import { createImmutableRepository, motoCli, motoEnv } from './_aws.ts';
 import { loadBuildspec, runBuildspec } from './_codebuild.ts';
 import { run } from './_run.ts';
@@ -61,7 +62,7 @@ describe('the build buildspec against an IMMUTABLE ECR repository', () => {
     motoEnv(info, { DOCKER_LOG: dockerLog, ...variables }, [bin]);
 
   /** One run of the Build stage for `commit`, in a fresh checkout. */
-  const build = async (commit: string, repository = repositoryUri) => {
+  const build = async (commit: string, repository = repositoryUri, aws: Record<string, string> = {}) => {
     const checkout = mkdtempSync(join(work, 'src-'));
     writeFileSync(dockerLog, '');
     const result = await runBuildspec(loadBuildspec(join(example, 'build', 'buildspec.yml')), {
@@ -71,6 +72,7 @@ describe('the build buildspec against an IMMUTABLE ECR repository', () => {
         CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
         COMMIT_ID: commit,
         REPOSITORY_URI: repository,
+        ...aws,
       }),
     });
     const docker = readFileSync(dockerLog, 'utf8').trim().split('\n').filter(Boolean);
@@ -148,5 +150,25 @@ describe('the build buildspec against an IMMUTABLE ECR repository', () => {
     expect(result.failedPhase).toBe('build');
     expect(result.stderr).toContain('RepositoryNotFoundException');
     expect(result.docker.filter((line) => !line.startsWith('login '))).toEqual([]);
+  });
+
+  it('fails the build, without building or pushing, when ECR throttles or denies the image check', async () => {
+    const proxy: FaultProxy = await startFaultProxy(info.aws.endpointUrl);
+    try {
+      for (const fault of [THROTTLING, ACCESS_DENIED]) {
+        proxy.inject('AmazonEC2ContainerRegistry_V20150921.DescribeImages', fault);
+        const result = await build(randomBytes(20).toString('hex'), repositoryUri, {
+          AWS_ENDPOINT_URL: proxy.endpointUrl,
+          AWS_MAX_ATTEMPTS: '1',
+        });
+        expect(result.status, result.output).not.toBe(0);
+        expect(result.failedPhase).toBe('build');
+        expect(result.stderr).toContain(fault.code);
+        expect(result.docker.filter((line) => !line.startsWith('login '))).toEqual([]);
+      }
+      expect(proxy.injected).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -9,16 +9,17 @@
 // Needs mariadbd, mariadb-install-db and the mariadb client, php with mysqli, and openssl on this
 // machine (Debian: apt-get install mariadb-server mariadb-client php-cli php-mysql openssl).
 // Where they are missing the tests fail and say so: a skipped check proves nothing.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { motoCli, motoEnv } from './_aws.ts';
-import { freePort, run } from './_run.ts';
+import { type Mariadb, missingCommands, SERVER_PATH, startMariadb } from './_mariadb.ts';
+import { run } from './_run.ts';
 
 const example = fileURLToPath(new URL('..', import.meta.url));
 const dbUser = join(example, 'scripts', 'db-user.sh');
@@ -26,14 +27,10 @@ const entrypoint = join(example, 'build', 'docker-entrypoint.sh');
 const guard = join(example, 'build', 'install-guard.php');
 const connectCheck = join(example, 'test', 'fixtures', 'db-connect-check.php');
 
-const PATH = `/usr/sbin:/sbin:${process.env.PATH}`;
-const found = (command: string) =>
-  spawnSync('bash', ['-c', `command -v ${command}`], { env: { PATH } }).status === 0;
+const PATH = SERVER_PATH;
 const missing = [
-  ...['mariadbd', 'mariadb-install-db', 'mariadb', 'openssl', 'php'].filter((c) => !found(c)),
-  ...(found('php') && !/^mysqli$/m.test(spawnSync('php', ['-m'], { encoding: 'utf8' }).stdout)
-    ? ['php mysqli']
-    : []),
+  ...missingCommands(['mariadbd', 'mariadb-install-db', 'mariadb', 'openssl', 'php']),
+  ...(!/^mysqli$/m.test(spawnSync('php', ['-m'], { encoding: 'utf8' }).stdout ?? '') ? ['php mysqli'] : []),
 ];
 
 describe('the WordPress database user and verified TLS (MariaDB on this machine)', () => {
@@ -46,21 +43,16 @@ describe('the WordPress database user and verified TLS (MariaDB on this machine)
   // RDS-managed master passwords may hold # \ and other punctuation: the option file must quote them.
   const masterPassword = `M#a\\s"t;er-${randomBytes(9).toString('base64url')}`;
   const passwords = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')];
-  let server: ChildProcess | undefined;
+  let server: Mariadb | undefined;
   let port = 0;
   let env: NodeJS.ProcessEnv = {};
   let keyId = '';
   const awsJson = motoCli(info);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const root = (sql: string) =>
-    run(
-      'mariadb',
-      ['--no-defaults', `--socket=${at('mysqld.sock')}`, '-uroot', '--batch', '--skip-column-names'],
-      {
-        env: { PATH },
-        input: sql,
-      },
-    );
+  const root = (sql: string) => {
+    if (!server) throw new Error('MariaDB is not running');
+    return server.root(sql);
+  };
   const putParameter = (name: string, value: string, secure = false) =>
     awsJson([
       'ssm',
@@ -136,40 +128,14 @@ describe('the WordPress database user and verified TLS (MariaDB on this machine)
       );
     }
     await serverCertificate('IP:127.0.0.1');
-    const install = await run(
-      'mariadb-install-db',
-      [
-        '--no-defaults',
-        `--datadir=${at('data')}`,
-        '--user=root',
-        '--auth-root-authentication-method=socket',
-        '--skip-test-db',
-      ],
-      { env: { PATH } },
-    );
-    expect(install.status, install.stderr).toBe(0);
-    port = await freePort();
-    server = spawn(
-      'mariadbd',
-      [
-        '--no-defaults',
-        `--datadir=${at('data')}`,
-        '--user=root',
-        `--port=${port}`,
-        '--bind-address=127.0.0.1',
-        `--socket=${at('mysqld.sock')}`,
-        `--pid-file=${at('mysqld.pid')}`,
-        `--ssl-ca=${at('ca.pem')}`,
-        `--ssl-cert=${at('server.pem')}`,
-        `--ssl-key=${at('server.key')}`,
-        // as the RDS parameter group of cfn/data.yaml
-        '--require-secure-transport=ON',
-        '--skip-name-resolve',
-      ],
-      { env: { PATH }, stdio: 'ignore' },
-    );
-    for (let i = 0; i < 100 && !existsSync(at('mysqld.sock')); i++)
-      await new Promise((r) => setTimeout(r, 100));
+    server = await startMariadb(dir, [
+      `--ssl-ca=${at('ca.pem')}`,
+      `--ssl-cert=${at('server.pem')}`,
+      `--ssl-key=${at('server.key')}`,
+      // as the RDS parameter group of cfn/data.yaml
+      '--require-secure-transport=ON',
+    ]);
+    port = server.port;
     // the master user RDS creates (MasterUsername in cfn/data.yaml), and the WordPress database
     const setup = await root(
       `CREATE USER 'wordpress'@'%' IDENTIFIED BY '${masterPassword.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}';` +
@@ -197,10 +163,7 @@ describe('the WordPress database user and verified TLS (MariaDB on this machine)
   }, 120_000);
 
   afterAll(async () => {
-    if (server?.pid) {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server?.once('exit', resolve));
-    }
+    await server?.stop();
     if (missing.length === 0) {
       awsJson([
         'secretsmanager',

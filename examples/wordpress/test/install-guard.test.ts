@@ -2,6 +2,7 @@
 // wp-config.php that evaluates the WORDPRESS_CONFIG_EXTRA build/docker-entrypoint.sh produces (as
 // the official image's does), then answers "installer". Needs `php` on this machine.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,55 +76,95 @@ describe('build/install-guard.php: the installer opens only with the install key
     rmSync(root, { recursive: true, force: true });
   });
 
-  const get = async (origin: string, path: string, cookie?: string) => {
+  const request = async (
+    origin: string,
+    path: string,
+    init: { headers?: Record<string, string>; key?: string } = {},
+  ) => {
     const response = await fetch(`${origin}${path}`, {
-      headers: cookie ? { cookie } : {},
       redirect: 'manual',
+      headers: {
+        ...init.headers,
+        ...(init.key === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+      ...(init.key === undefined
+        ? {}
+        : { method: 'POST', body: new URLSearchParams({ kubeship_install_key: init.key }).toString() }),
     });
     return {
       status: response.status,
       body: await response.text(),
       setCookie: response.headers.get('set-cookie'),
+      location: response.headers.get('location'),
     };
   };
+  /** The cookie the guard sets: `<expiry>.<HMAC-SHA256 of it under the key>`. */
+  const token = (expires: number, key = KEY) =>
+    `kubeship_install=${expires}.${createHmac('sha256', key).update(`kubeship-install|${expires}`).digest('hex')}`;
+  const now = () => Math.floor(Date.now() / 1000);
 
-  it('answers 403 without the key, or with a wrong one, and never shows the key', async () => {
-    for (const path of [
-      '/wp-admin/install.php',
-      '/wp-admin/install.php?step=2',
-      '/wp-admin/install.php?kubeship_install_key=guess',
-    ]) {
-      const response = await get(origins.keyed, path);
+  it('answers 403 with a form (posting, not a URL) without the key or with a wrong one, and never shows the key', async () => {
+    for (const [path, init] of [
+      ['/wp-admin/install.php', {}],
+      ['/wp-admin/install.php?step=2', {}],
+      // a key in the URL is not accepted: it would sit in access logs and browser history
+      [`/wp-admin/install.php?kubeship_install_key=${KEY}`, {}],
+      ['/wp-admin/install.php', { key: 'guess' }],
+      ['/wp-admin/install.php', { headers: { 'x-kubeship-install-key': 'guess' } }],
+    ] as const) {
+      const response = await request(origins.keyed, path, init);
       expect(response.status, path).toBe(403);
       expect(response.body).toContain('The installer is closed');
+      expect(response.body).toContain('<form method="post" action="/wp-admin/install.php">');
       expect(response.body).not.toContain(KEY);
+      expect(response.setCookie).toBeNull();
     }
-    expect((await get(origins.keyed, '/wp-admin/install.php', 'kubeship_install_key=guess')).status).toBe(
-      403,
-    );
   });
 
-  it('opens with the key, and sets a secure cookie that carries it through the installer’s form', async () => {
-    const first = await get(origins.keyed, `/wp-admin/install.php?kubeship_install_key=${KEY}`);
-    expect(first.status).toBe(200);
-    expect(first.body).toBe('installer');
-    expect(first.setCookie).toContain(`kubeship_install_key=${KEY}`);
-    expect(first.setCookie).toMatch(/secure/i);
-    expect(first.setCookie).toMatch(/httponly/i);
-    expect(first.setCookie).toMatch(/samesite=strict/i);
-    const step2 = await get(origins.keyed, '/wp-admin/install.php?step=2', `kubeship_install_key=${KEY}`);
-    expect(step2.status).toBe(200);
-    expect(step2.body).toBe('installer');
+  it('opens to the posted key with a secure, expiring token that is not the key', async () => {
+    const opened = await request(origins.keyed, '/wp-admin/install.php', { key: KEY });
+    expect(opened.status).toBe(303);
+    expect(opened.location).toBe('/wp-admin/install.php');
+    expect(opened.setCookie).toMatch(/^kubeship_install=\d+\.[0-9a-f]{64};/);
+    expect(opened.setCookie).not.toContain(KEY);
+    for (const flag of [/secure/i, /httponly/i, /samesite=strict/i, /path=\/wp-admin\//i, /max-age=1800/i])
+      expect(opened.setCookie).toMatch(flag);
+    const cookie = (opened.setCookie ?? '').split(';')[0] as string;
+    expect(
+      await request(origins.keyed, '/wp-admin/install.php?step=2', { headers: { cookie } }),
+    ).toMatchObject({
+      status: 200,
+      body: 'installer',
+    });
+  });
+
+  it('takes a token only while it is unexpired and signed with the key', async () => {
+    const open = (cookie: string) => request(origins.keyed, '/wp-admin/install.php', { headers: { cookie } });
+    expect((await open(token(now() + 600))).status).toBe(200);
+    expect((await open(token(now() - 1))).status).toBe(403);
+    expect((await open(token(now() + 600, 'another-key'))).status).toBe(403);
+    expect((await open(`kubeship_install=${KEY}`)).status).toBe(403);
+  });
+
+  it('opens to a script that sends the key in X-Kubeship-Install-Key', async () => {
+    const response = await request(origins.keyed, '/wp-admin/install.php', {
+      headers: { 'x-kubeship-install-key': KEY },
+    });
+    expect(response).toMatchObject({ status: 200, body: 'installer' });
   });
 
   it('stays closed to everyone when the pod has no key', async () => {
-    expect((await get(origins.keyless, '/wp-admin/install.php?kubeship_install_key=')).status).toBe(403);
-    expect((await get(origins.keyless, `/wp-admin/install.php?kubeship_install_key=${KEY}`)).status).toBe(
-      403,
-    );
+    for (const init of [
+      { key: '' },
+      { key: KEY },
+      { headers: { 'x-kubeship-install-key': KEY } },
+      { headers: { cookie: token(now() + 600, '') } },
+    ]) {
+      expect((await request(origins.keyless, '/wp-admin/install.php', init)).status).toBe(403);
+    }
   });
 
   it('leaves every other page alone', async () => {
-    expect(await get(origins.keyed, '/index.php')).toMatchObject({ status: 200, body: 'home' });
+    expect(await request(origins.keyed, '/index.php')).toMatchObject({ status: 200, body: 'home' });
   });
 });

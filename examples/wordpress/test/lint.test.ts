@@ -1,17 +1,20 @@
 // Static proof of the example's files: cfn-lint and checkov on the CloudFormation, shellcheck on
 // every script, hadolint on the Dockerfile, both buildspecs against our buildspec schema, and
 // the rules the issue sets that no linter knows (least privilege, pipeline shape, access scope).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  checkEksVersionDefaults,
   readYaml,
   readYamlDocuments,
   runCfnLint,
   runCheckov,
   runHadolint,
   runShellcheck,
+  shellcheckBuildspecs,
   validateBuildspec,
 } from '../../tools/lint.ts';
 
@@ -64,6 +67,47 @@ describe('CloudFormation', () => {
     const result = runCfnLint(templates);
     expect(result.errors, result.output).toEqual([]);
     expect(result.warnings, result.output).toEqual([]);
+  });
+
+  it('creates clusters in EKS standard support (today, by the one support calendar) with UpgradePolicy STANDARD', () => {
+    expect(checkEksVersionDefaults(templates)).toEqual([]);
+  });
+
+  it('the version lint fails on a default past standard support (1.34 on 2026-12-07) and passes on 1.35', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wordpress-eks-'));
+    try {
+      const cluster = readFileSync(at('cfn', 'cluster.yaml'), 'utf8');
+      const withDefault = (version: string) => {
+        const file = join(dir, `cluster-${version}.yaml`);
+        writeFileSync(
+          file,
+          cluster.replace(/(KubernetesVersion:\n\s+Type: String\n\s+Default: )"[\d.]+"/, `$1"${version}"`),
+        );
+        return checkEksVersionDefaults([file], new Date('2026-12-07T00:00:00Z'));
+      };
+      expect(withDefault('1.34')).toEqual([
+        expect.stringMatching(
+          /Cluster: the default Kubernetes 1\.34 left EKS standard support on 2026-12-02/,
+        ),
+      ]);
+      expect(withDefault('1.35')).toEqual([]);
+      expect(withDefault('1.29')).toEqual([
+        expect.stringMatching(/1\.29 is not in .*eks-support-calendar\.json/),
+      ]);
+      const extended = join(dir, 'extended.yaml');
+      writeFileSync(
+        extended,
+        cluster.replace(
+          'UpgradePolicy: { SupportType: STANDARD }',
+          'UpgradePolicy: { SupportType: EXTENDED }',
+        ),
+      );
+      expect(checkEksVersionDefaults([extended], new Date('2026-12-07T00:00:00Z'))).toEqual([
+        expect.stringMatching(/UpgradePolicy\.SupportType must be STANDARD/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("passes checkov's CloudFormation checks; each suppression is in the template with a reason", () => {
@@ -180,6 +224,24 @@ describe('CloudFormation', () => {
     for (const install of installs) expect(install).toContain(`--version ${pinned}`);
   });
 
+  it('lets the deploy projects reach the EKS API only: a security group on the control plane, not the nodes', () => {
+    const cluster = readYaml(at('cfn', 'cluster.yaml')) as Json;
+    expect(cluster.Resources.Cluster.Properties.ResourcesVpcConfig.SecurityGroupIds).toEqual([
+      { Ref: 'ApiSecurityGroup' },
+    ]);
+    // the cluster security group (on the nodes too) gets no rule from the deploy projects
+    const pipeline = readYaml(at('cfn', 'pipeline.yaml')) as Json;
+    for (const env of ['Test', 'Prod']) {
+      expect(pipeline.Resources[`Deploy${env}ToClusterApi`].Properties).toMatchObject({
+        GroupId: { 'Fn::ImportValue': `wordpress-${env.toLowerCase()}-ApiSecurityGroupId` },
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { Ref: `Deploy${env}SecurityGroup` },
+      });
+    }
+    expect(JSON.stringify(pipeline)).not.toContain('ClusterSecurityGroupId');
+  });
+
   it('keeps the data private and encrypted', () => {
     const resources = (readYaml(at('cfn', 'data.yaml')) as Json).Resources;
     expect(resources.Database.Properties).toMatchObject({
@@ -209,6 +271,11 @@ describe('scripts, Dockerfile and buildspecs', () => {
 
   it('has a hadolint-clean Dockerfile on the pinned official image, running as uid 33 on 8080', () => {
     const result = runHadolint([at('build', 'Dockerfile')]);
+    expect(result.problems, result.output).toEqual([]);
+  });
+
+  it('has buildspecs whose commands pass shellcheck, as the scripts CodeBuild runs from them', () => {
+    const result = shellcheckBuildspecs([at('build', 'buildspec.yml'), at('deploy', 'buildspec.yml')]);
     expect(result.problems, result.output).toEqual([]);
   });
 
@@ -256,5 +323,20 @@ describe('the buildspec schema', () => {
   ])('rejects %s (%s)', (file, message) => {
     const problems = validateBuildspec(broken(file));
     expect(problems.join('\n')).toContain(message);
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(at('README.md'), 'utf8');
+  const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+
+  it('tells how to turn on the prod alarm gate (ProdLoadBalancerName) and that the canary is 1 pod of 4', () => {
+    expect(commands).toMatch(/--parameter-overrides ProdLoadBalancerName=/);
+    expect(readme).toMatch(/about 25% of the requests, not 10%/);
+  });
+
+  it('puts no secret on a command line and no install key in a URL', () => {
+    expect(commands).not.toMatch(/put-parameter[^\n]*--value[^\n]*(PASSWORD|KEY|openssl|\$\()/);
+    expect(readme).not.toContain('kubeship_install_key=');
   });
 });

@@ -11,19 +11,17 @@ if (major < REQUIRED.major || (major === REQUIRED.major && minor < REQUIRED.mino
   process.exit(2);
 }
 
-const [{ processIo }, { main }] = await Promise.all([import('./io.ts'), import('./main.ts')]);
+const [{ processIo }, { main }, { stopOnSignals }] = await Promise.all([
+  import('./io.ts'),
+  import('./main.ts'),
+  import('./stop-signals.ts'),
+]);
 
-// CodeBuild stops a build with SIGTERM: end the watch cleanly (report, release the lease), then
-// exit non-zero. A second signal exits at once.
-const controller = new AbortController();
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`kubeship: received ${signal}; stopping and reporting the state the app is in\n`);
-    controller.abort();
-  });
-}
+const signal = stopOnSignals(process, {
+  write: (text) => process.stderr.write(text),
+  exit: (code) => process.exit(code),
+});
 
-const code = await main(process.argv.slice(2), process.env, processIo(controller.signal));
+const code = await main(process.argv.slice(2), process.env, processIo(signal));
 // Exit once stdout is flushed, without waiting for idle keep-alive connections to close.
 process.stdout.write('', () => process.exit(code));

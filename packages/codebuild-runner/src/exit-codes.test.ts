@@ -30,6 +30,7 @@ describe('exit codes', () => {
       CLUSTER_NOT_FOUND: 2,
       CLUSTER_NOT_ACTIVE: 2,
       DRY_RUN_REJECTED: 2,
+      PRUNE_REFUSED: 2,
       APPLY_CONFLICT: 2,
       AWS_CREDENTIALS: 3,
       AWS_UNREACHABLE: 3,

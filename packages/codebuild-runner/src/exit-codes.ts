@@ -25,6 +25,7 @@ export const EXIT_CODE_OF: Readonly<Record<KubeshipErrorCode, number>> = {
   CLUSTER_NOT_FOUND: EXIT.badInput,
   CLUSTER_NOT_ACTIVE: EXIT.badInput,
   DRY_RUN_REJECTED: EXIT.badInput,
+  PRUNE_REFUSED: EXIT.badInput,
   APPLY_CONFLICT: EXIT.badInput,
   AWS_CREDENTIALS: EXIT.auth,
   AWS_UNREACHABLE: EXIT.auth,

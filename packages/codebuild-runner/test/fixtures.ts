@@ -149,6 +149,8 @@ export const timedOut: DeployResult = {
       revisionAfter: 2,
       images: ['registry.local/web:2-slowready'],
       verdict: 'timeout',
+      reason: 'RolloutTimeout',
+      summary: '1/3 updated, 0 ready, 0 available; waiting on web-7d4b9-x2k4p (not ready)',
     },
   ],
   durationsMs: { rollout: 2_000 },

@@ -25,6 +25,8 @@ export type KubeshipErrorCode =
   | 'UNAUTHORIZED'
   /** RBAC refused an operation (HTTP 403). */
   | 'FORBIDDEN'
+  /** The release would prune every workload of the app, or most of its objects, and that was not allowed; nothing was changed. */
+  | 'PRUNE_REFUSED'
   /** The server-side dry-run rejected an object; nothing was applied. */
   | 'DRY_RUN_REJECTED'
   /** Another field manager owns a field kubeship wants to set (use `force` to take it). */

@@ -125,6 +125,7 @@ export {
 } from './rollout/diagnostics.ts';
 export {
   type DoomedPod,
+  doomedSubject,
   type FailureRules,
   judgePod,
   judgeRollout,

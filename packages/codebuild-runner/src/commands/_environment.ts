@@ -58,6 +58,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
         ? {}
         : { lockWaitSeconds: input.options.lockWaitSeconds }),
       ...(input.options.noRollback ? { rollback: false } : {}),
+      ...(input.options.allowMassPrune ? { allowMassPrune: true } : {}),
     });
   if (config.app !== undefined) {
     const app = appFromConfig(config, file, {
@@ -107,7 +108,8 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
 /**
  * The image to deploy: `--image`, else `--tag` (or the commit CodeBuild resolved) on the app's
  * repository, else none (the config's own image). Inside CodeBuild a missing commit is an error:
- * some CodePipeline setups do not pass it, and deploying "latest" silently is worse.
+ * some CodePipeline setups do not pass it, and deploying "latest" silently is worse. Outside
+ * CodeBuild a command that needs an image (`set-image`) asks for one.
  */
 export function chooseImage(
   opened: OpenedEnvironment,
@@ -117,11 +119,13 @@ export function chooseImage(
   if (planned && 'ref' in planned) return planned.ref;
   if (planned)
     throw new UsageError(`--tag needs an image repository: set templates.imageRepository in ${opened.file}`);
-  if (opened.build.buildId || options.required) {
+  if (opened.build.buildId) {
     throw new UsageError(
       'no image tag: CODEBUILD_RESOLVED_SOURCE_VERSION is not set (some CodePipeline source actions do not pass it); pass --tag <tag> or --image <uri>',
     );
   }
+  if (options.required)
+    throw new UsageError("no image to set: pass --image <uri>, or --tag <tag> for the app's repository");
   return undefined;
 }
 

@@ -219,10 +219,11 @@ describe('choosing the image (render shows the choice without a cluster)', () =>
     expect(run.stderr).toContain('no image tag');
   });
 
-  it('set-image always needs an image', async () => {
+  it('set-image always needs an image; outside CodeBuild it asks for one instead of blaming CodePipeline', async () => {
     const run = await runMain(['set-image'], { cwd: appConfig() });
     expect(run.code).toBe(EXIT.badInput);
-    expect(run.stderr).toContain('no image tag');
+    expect(run.stderr).toContain('no image to set: pass --image <uri>, or --tag <tag>');
+    expect(run.stderr).not.toMatch(/CODEBUILD_RESOLVED_SOURCE_VERSION|CodePipeline/);
   });
 
   it('--image and --tag together: exit 2', async () => {

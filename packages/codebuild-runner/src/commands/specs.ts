@@ -33,6 +33,15 @@ const LOCK_OPTIONS = {
   },
 } as const;
 
+/** Options of the commands that may prune (deploy, rollback). */
+const PRUNE_OPTIONS = {
+  'allow-mass-prune': {
+    type: 'boolean',
+    description:
+      'allow a release that prunes every workload of the app or more than half of its objects (config: allowMassPrune)',
+  },
+} as const;
+
 // rollback has nothing to roll back to when its own rollback fails, and render prints only YAML:
 // options they would ignore are not accepted at all.
 const { 'no-rollback': _noRollback, ...ROLLBACK_OPTIONS } = ROLLOUT_OPTIONS;
@@ -53,6 +62,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
         type: 'boolean',
         description: 'keep objects the previous release had and this one has not (default: delete them)',
       },
+      ...PRUNE_OPTIONS,
       ...LOCK_OPTIONS,
     },
   },
@@ -118,6 +128,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     options: {
       ...CONFIG_OPTIONS,
       ...ROLLBACK_OPTIONS,
+      ...PRUNE_OPTIONS,
       ...LOCK_OPTIONS,
       'to-revision': {
         type: 'string',

@@ -131,6 +131,8 @@ const environment = z
     replicas: bounded(LIMITS.replicas).optional(),
     timeoutSeconds: bounded(LIMITS.timeoutSeconds).optional(),
     rollback: z.boolean().optional(),
+    /** Allow a release to prune every workload of the app, or more than half of its objects (default false). */
+    allowMassPrune: z.boolean().optional(),
     maxRestarts: bounded(LIMITS.maxRestarts).optional(),
     unschedulableGraceSeconds: bounded(LIMITS.unschedulableGraceSeconds).optional(),
     /** Wait this long for another deploy of the app to finish (default 0: fail at once). */

@@ -44,9 +44,10 @@ export interface CliOptions {
   readonly from?: string;
   readonly to?: string;
   readonly expectDigest?: string;
-  /** `--no-rollback`, `--no-prune`, `--force`. */
+  /** `--no-rollback`, `--no-prune`, `--allow-mass-prune`, `--force`. */
   readonly noRollback: boolean;
   readonly noPrune: boolean;
+  readonly allowMassPrune: boolean;
   readonly force: boolean;
   /** `render --resolve-ssm [--reveal-secrets]`. */
   readonly resolveSsm: boolean;
@@ -204,6 +205,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...ifGiven('expectDigest', expectDigest),
     noRollback: values['no-rollback'] === true,
     noPrune: values['no-prune'] === true,
+    allowMassPrune: values['allow-mass-prune'] === true,
     force: values.force === true,
     resolveSsm: values['resolve-ssm'] === true,
     revealSecrets: values['reveal-secrets'] === true,

@@ -72,11 +72,26 @@ describe('junitReport', () => {
     );
   });
 
-  it('a timeout without a reason is typed by its verdict', () => {
+  it('a timeout or an interruption says what it was still waiting for, never "interrupted: interrupted"', () => {
     const root = parseXml(junitReport(timedOut, { environment: 'test' }));
     const failure = only(only(only(root, 'testsuite'), 'testcase'), 'failure');
-    expect(failure.attributes).toEqual({ type: 'timeout', message: 'timeout: timeout' });
+    expect(failure.attributes).toEqual({
+      type: 'RolloutTimeout',
+      message: 'timeout: 1/3 updated, 0 ready, 0 available; waiting on web-7d4b9-x2k4p (not ready)',
+    });
     expect(failure.text).toBe('');
+    const [web] = timedOut.deployments;
+    const interrupted = {
+      ...timedOut,
+      deployments: [{ ...web, verdict: 'interrupted', reason: 'Interrupted' } as NonNullable<typeof web>],
+    };
+    const stopped = only(
+      only(only(parseXml(junitReport(interrupted, { environment: 'test' })), 'testsuite'), 'testcase'),
+      'failure',
+    );
+    expect(stopped.attributes.message).toBe(
+      'interrupted: 1/3 updated, 0 ready, 0 available; waiting on web-7d4b9-x2k4p (not ready)',
+    );
   });
 
   it('each hook and gate step is a test case; a failed bake carries the alarm state reason', () => {

@@ -1,4 +1,4 @@
-import type { DeployResult, ReleaseStep } from '@kubeship/core';
+import { type DeployResult, doomedSubject, type ReleaseStep } from '@kubeship/core';
 
 const escapeXml = (text: string) =>
   text.replace(
@@ -19,7 +19,7 @@ export function junitReport(result: DeployResult, context: { environment: string
     if (d.verdict === 'complete') return `${head}</testcase>`;
     const evidence = [
       ...(d.evidence?.doomed ?? []).map(
-        (p) => `pod ${p.pod}${p.container ? `/${p.container}` : ''}: ${p.reason}: ${p.message}`,
+        (p) => `${doomedSubject(p)}${p.container ? `/${p.container}` : ''}: ${p.reason}: ${p.message}`,
       ),
       ...(d.evidence?.events ?? []).map((e) => `event ${e.type} ${e.reason} ${e.object}: ${e.message}`),
       ...(d.evidence?.logs ?? []).flatMap((l) =>
@@ -33,7 +33,9 @@ export function junitReport(result: DeployResult, context: { environment: string
           ]
         : []),
     ].join('\n');
-    return `${head}\n      <failure type="${escapeXml(d.reason ?? d.verdict)}" message="${escapeXml(`${d.verdict}: ${d.reason ?? d.verdict}`)}">${escapeXml(evidence)}</failure>\n    </testcase>`;
+    // a failure names its cause; a timeout or an interruption what it was still waiting for
+    const why = d.verdict === 'failed' ? (d.reason ?? 'failed') : (d.summary ?? d.reason ?? d.verdict);
+    return `${head}\n      <failure type="${escapeXml(d.reason ?? d.verdict)}" message="${escapeXml(`${d.verdict}: ${why}`)}">${escapeXml(evidence)}</failure>\n    </testcase>`;
   });
   const cases = [...workloads, ...(result.steps ?? []).map((step) => stepCase(step, suite))];
   const tests = result.deployments.length + (result.steps ?? []).length;

@@ -16,6 +16,7 @@ const errorCode = z.enum([
   'UNAUTHORIZED',
   'FORBIDDEN',
   'DRY_RUN_REJECTED',
+  'PRUNE_REFUSED',
   'APPLY_CONFLICT',
   'DEPLOY_LOCKED',
   'ROLLOUT_FAILED',

@@ -894,6 +894,31 @@ const CASES: Case[] = [
     code: 2,
     names: (_, dir) => ['templates.files: cannot read', join(dir, 'k8s/missing.yaml')],
   },
+  // an empty or comment-only file deploys nothing and would prune what it held: refused, naming
+  // the file (not the image, with --tag), with or without kubeship's SSM config objects
+  ...[
+    ['an empty template file', ''],
+    ['a comment-only template file', '# the app moved to k8s/app.yaml\n---\n# nothing here\n'],
+  ].flatMap(([what, text]) =>
+    [
+      ['', {}, []],
+      [' with ssm.paths', withSsm, []],
+      [' with --tag', {}, ['--tag', '2']],
+      [' with ssm.paths and --tag', withSsm, ['--tag', '2']],
+    ].map(
+      ([variant, env, tag]): Case => ({
+        name: `${what}${variant as string}`,
+        class: 'empty templates',
+        args: ['deploy', ...(tag as string[])],
+        config: templateConfig(['app.yaml'], env as Record<string, unknown>),
+        files: () => ({ 'app.yaml': text as string }),
+        code: 2,
+        json: 'INVALID_MANIFEST',
+        names: (_, dir) => [join(dir, 'app.yaml'), 'the template file is empty or holds only comments'],
+        absent: ['no container in the templates runs', 'DEPLOYED'],
+      }),
+    ),
+  ),
   {
     name: 'two template files that do not exist: both named',
     class: 'templates',

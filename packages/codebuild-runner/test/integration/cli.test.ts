@@ -380,7 +380,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
     );
   });
 
-  it('SIGTERM (CodeBuild stopping the build) ends the watch, reports, releases the lease: exit 4, no rollback', async () => {
+  it('SIGTERM (CodeBuild stopping the build), even twice, ends the watch, reports, releases the lease: exit 4, no rollback', async () => {
     const ns = await namespace('cli-term');
     const cwd = project({ app: app(), environments: { test: environment(ns, { replicas: 1 }) } });
     expectExit(await kubeship(['deploy', '--tag', 'one'], { cwd }), 0);
@@ -398,10 +398,19 @@ describe('kubeship deploy (built binary, testbed)', () => {
       (pods) => pods.some((p) => p.spec?.containers[0]?.image?.includes(IMAGE_MARKERS.slowReady)),
       { timeoutMs: 30_000 },
     );
+    const stopping = new Promise<void>((resolve) => {
+      deploy?.stderr?.on('data', (chunk: Buffer | string) => {
+        if (String(chunk).includes('received SIGTERM')) resolve();
+      });
+    });
+    deploy?.kill('SIGTERM');
+    // a second signal (an impatient stop) must neither exit 130 nor leave the lease behind
+    await stopping;
     deploy?.kill('SIGTERM');
     const run = await running;
     expectExit(run, 4);
     expect(run.stderr).toContain('received SIGTERM');
+    expect(run.stderr).toContain('received SIGTERM again; still giving the deploy lease back');
     expect(run.stdout).toMatch(/interrupted/i);
     expect(parseExports(readFileSync(join(cwd, 'e.env'), 'utf8'))).toMatchObject({
       KUBESHIP_OUTCOME: 'failed',
@@ -432,7 +441,11 @@ describe('kubeship deploy (built binary, testbed)', () => {
     expectExit(run, 4);
     const json = report(run);
     expect(json).toMatchObject({ outcome: 'rolled-back', code: 'ROLLOUT_TIMEOUT', exitCode: 4 });
-    expect(json.result.deployments[0]).toMatchObject({ verdict: 'timeout', rollback: { healthy: true } });
+    expect(json.result.deployments[0]).toMatchObject({
+      verdict: 'timeout',
+      reason: 'RolloutTimeout',
+      rollback: { healthy: true, images: ['registry.local/web:fast'] },
+    });
     const deployment = await deploymentOf(ns);
     expect(deployment.spec?.template.spec?.containers[0]?.image).toBe('registry.local/web:fast');
     expect(deployment.status?.readyReplicas).toBe(1);

@@ -94,7 +94,69 @@ async function project(prefix: string, ssmPath?: string, environment: Record<str
   return { ns: ns.name, cwd, write };
 }
 
+const service = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web' },
+  // a number no container declares: Kubernetes accepts it, and so does kubeship
+  spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+};
+
+/** Every object of the kinds a release touches in `namespace`, by kind and name, with its resourceVersion. */
+async function resourceVersions(namespace: string): Promise<Record<string, string>> {
+  const lists = await Promise.all([
+    clients.apps.listNamespacedDeployment({ namespace }),
+    clients.core.listNamespacedService({ namespace }),
+    clients.core.listNamespacedConfigMap({ namespace }),
+    clients.core.listNamespacedSecret({ namespace }),
+  ]);
+  return Object.fromEntries(
+    lists.flatMap((list, i) =>
+      list.items.map((o) => [
+        `${['Deployment', 'Service', 'ConfigMap', 'Secret'][i]} ${o.metadata?.name}`,
+        o.metadata?.resourceVersion ?? '',
+      ]),
+    ),
+  );
+}
+
 describe.concurrent('releases (built binary, testbed)', () => {
+  it('never deletes what the user kept: an empty template file (with SSM config) and a release without workloads are refused, nothing changed; --allow-mass-prune allows the latter', async () => {
+    const path = `/prune-safety-${randomBytes(4).toString('hex')}`;
+    putParameter(info, { name: `${path}/GREETING`, value: 'hello' });
+    const p = await project('rel-empty', path);
+    p.write([deployment, service]);
+    expectExit(await kubeship(['deploy'], p.cwd), 0);
+    const before = await resourceVersions(p.ns);
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining(['Deployment web', 'Service web', 'ConfigMap web-config']),
+    );
+
+    writeFileSync(join(p.cwd, 'app.yaml'), '');
+    const empty = await kubeship(['deploy'], p.cwd);
+    expectExit(empty, 2);
+    expect(empty.stdout + empty.stderr).toContain(`${join(p.cwd, 'app.yaml')}: no Kubernetes objects`);
+    expect(empty.stdout + empty.stderr).not.toMatch(/DEPLOYED|prune once healthy/);
+    expect(await resourceVersions(p.ns)).toEqual(before);
+
+    // a source that still renders something, but none of the app's workloads
+    p.write([extra]);
+    const massPrune = await kubeship(['deploy', '--output', 'json'], p.cwd);
+    expectExit(massPrune, 2);
+    expect(JSON.parse(massPrune.stdout)).toMatchObject({ code: 'PRUNE_REFUSED', exitCode: 2 });
+    expect(massPrune.stdout).toMatch(
+      /every workload of web \(Deployment .*\/web\).*--allow-mass-prune.*allowMassPrune: true/s,
+    );
+    expect(await resourceVersions(p.ns)).toEqual(before);
+
+    expectExit(await kubeship(['deploy', '--allow-mass-prune'], p.cwd), 0);
+    await expect(
+      clients.apps.readNamespacedDeployment({ name: 'web', namespace: p.ns }),
+    ).rejects.toMatchObject({
+      code: 404,
+    });
+  });
+
   it('diff --from-revision compares two recorded releases (Secret values never shown); --no-prune keeps what a release dropped', async () => {
     const path = `/releases-${randomBytes(4).toString('hex')}`;
     const secrets = [`first-${randomBytes(8).toString('hex')}`, `second-${randomBytes(8).toString('hex')}`];

@@ -248,14 +248,14 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
         '--set-string',
         `db.password=${password}`,
         '--set',
-        `image.repository=${REPOSITORY},image.tag=6.8-helm`,
+        `image.repository=${REPOSITORY},image.tag=6.8-helm,db.host=db-a.internal`,
       ],
       { timeoutMs: 60_000 },
     );
     expect(helm.code, helm.stderr).toBe(0);
     const { setFromSsm: _, ...helmSource } = chartTemplates('/unused', {
       releaseName: 'wp',
-      set: { 'db.password': password },
+      set: { 'db.host': 'db-a.internal', 'db.password': password },
     }).helm;
     const app = project(ns, { name: 'wordpress', imageRepository: REPOSITORY, helm: helmSource });
 
@@ -305,7 +305,7 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
       imageRepository: REPOSITORY,
       helm: {
         chart,
-        set: { 'db.password': 'x' },
+        set: { 'db.host': 'db-a.internal', 'db.password': 'x' },
         imageValuesKey: 'image.tag',
         imageRepositoryValuesKey: 'image.repository',
       },
@@ -329,10 +329,18 @@ describe.concurrent('Helm charts and Kustomize overlays on the testbed', () => {
     const hanging = join(tempDir('kubeship-hanging-helm-'), 'helm');
     writeFileSync(hanging, '#!/bin/sh\nexec sleep 60\n');
     chmodSync(hanging, 0o755);
-    const base = { chart: CHART, set: { 'db.password': 'x' }, imageValuesKey: 'image.tag' };
+    const base = {
+      chart: CHART,
+      set: { 'db.host': 'db-a.internal', 'db.password': 'x' },
+      imageValuesKey: 'image.tag',
+    };
     const cases: Array<{ templates: Record<string, unknown>; message: string | RegExp }> = [
       {
-        templates: { name: 'wordpress', imageRepository: REPOSITORY, helm: { ...base, set: {} } },
+        templates: {
+          name: 'wordpress',
+          imageRepository: REPOSITORY,
+          helm: { ...base, set: { 'db.host': 'db-a.internal' } },
+        },
         message:
           /helm template failed \(exit 1\):\n.*wordpress\/templates\/secret\.yaml.*db\.password is required/s,
       },

@@ -1,12 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
+import { FIELD_MANAGER } from './_field-manager.ts';
 import { GONE_TIMEOUT_MS, untilGone } from './_gone.ts';
 import { RawObjectClient, UnservedKindError } from './_raw.ts';
 import { type ObjectRef, objectId } from './plan.ts';
 
-/** The field manager of every write kubeship makes. */
-export const FIELD_MANAGER = 'kubeship';
+export { FIELD_MANAGER } from './_field-manager.ts';
 
 type Manifest = ObjectRef;
 

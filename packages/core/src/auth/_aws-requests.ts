@@ -43,8 +43,38 @@ type Middleware = (
   next: (args: { request: unknown }) => Promise<unknown>,
 ) => (args: { request: unknown }) => Promise<unknown>;
 type Stack = {
-  middlewareStack: { add(middleware: Middleware, options: { step: string; name: string }): void };
+  middlewareStack: {
+    add(middleware: Middleware, options: { step: string; name: string; priority?: string }): void;
+  };
 };
+type RawResponse = { statusCode?: number; headers?: Record<string, string>; body?: unknown };
+
+/** The first characters and the content type of error answers, by response. */
+const errorBodies = new WeakMap<object, { start: string; contentType: string }>();
+const KEPT_BODY_CHARS = 200;
+
+/** Reads an error answer's body (small), keeps its start, and hands the bytes on to the SDK's parser. */
+async function keepBodyStart(response: RawResponse): Promise<void> {
+  const body = response.body as AsyncIterable<Uint8Array | string> | Uint8Array | undefined;
+  let bytes: Buffer;
+  if (body instanceof Uint8Array) bytes = Buffer.from(body);
+  else if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    bytes = Buffer.concat(chunks);
+    response.body = bytes;
+  } else return;
+  const contentType = Object.entries(response.headers ?? {}).find(
+    ([k]) => k.toLowerCase() === 'content-type',
+  )?.[1];
+  errorBodies.set(response, {
+    start: bytes
+      .subarray(0, KEPT_BODY_CHARS * 4)
+      .toString('utf8')
+      .slice(0, KEPT_BODY_CHARS),
+    contentType: contentType ?? '',
+  });
+}
 
 /**
  * Records where a client sends its requests (`https://ssm.us-east-1.amazonaws.com`,
@@ -57,6 +87,15 @@ export function recordEndpoint(sdkClient: { middlewareStack: object }, fallback:
   if (known) return () => known.endpoint ?? fallback;
   const record: { endpoint?: string; cause?: string } = {};
   recorders.set(sdkClient, record);
+  // next to the HTTP handler, before the SDK parses: the start of an error answer, for messages
+  (sdkClient as Stack).middlewareStack.add(
+    (next) => async (args) => {
+      const result = (await next(args)) as { response?: RawResponse };
+      if (result.response && (result.response.statusCode ?? 0) >= 300) await keepBodyStart(result.response);
+      return result;
+    },
+    { step: 'deserialize', name: 'kubeshipKeepErrorBody', priority: 'low' },
+  );
   (sdkClient as Stack).middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
@@ -81,10 +120,14 @@ export function lastNetworkCause(sdkClient: object): string | undefined {
   return recorders.get(sdkClient)?.cause;
 }
 
+const BODY_START_CHARS = 60;
+
 /**
  * Why a call never got an AWS answer, for messages: `connection refused (ECONNREFUSED
- * 127.0.0.1:1)`, `no answer within 20 s (timeout)`, `host not found (ENOTFOUND ...)`; undefined
- * for errors AWS itself returned. Never quotes response bodies.
+ * 127.0.0.1:1)`, `no answer within 20 s (timeout)`, `host not found (ENOTFOUND ...)`, or an
+ * answer that is not AWS's (`HTTP 500, not an AWS answer: "<html>..."`: a proxy's or load
+ * balancer's error page, which the SDK fails to parse); undefined for errors AWS itself returned.
+ * Quotes at most the first characters of a body that is not AWS's, never an AWS answer.
  */
 export function networkCause(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -93,13 +136,15 @@ export function networkCause(error: unknown): string | undefined {
     code?: unknown;
     message?: unknown;
     $fault?: unknown;
-    $metadata?: { attempts?: unknown };
+    $metadata?: { attempts?: unknown; httpStatusCode?: unknown };
   };
-  if (shape.$fault !== undefined && shape.name !== 'TimeoutError') return undefined;
   const attempts =
     typeof shape.$metadata?.attempts === 'number' && shape.$metadata.attempts > 1
       ? `, after ${shape.$metadata.attempts} attempts`
       : '';
+  const unreadable = notAnAwsAnswer(error);
+  if (unreadable) return `${unreadable}${attempts ? ` (${attempts.slice(2)})` : ''}`;
+  if (shape.$fault !== undefined && shape.name !== 'TimeoutError') return undefined;
   const message = typeof shape.message === 'string' ? (shape.message.split('\n', 1)[0] ?? '') : '';
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   if (shape.name === 'TimeoutError' || code === 'ETIMEDOUT') {
@@ -124,4 +169,26 @@ export function networkCause(error: unknown): string | undefined {
   if (code && known[code]) return `${known[code]} (${message || code}${attempts})`;
   if (code && /^E[A-Z]+$/.test(code)) return `${message || code}${attempts ? ` (${attempts.slice(2)})` : ''}`;
   return undefined;
+}
+
+/**
+ * An HTTP answer that is not AWS's: one the SDK could not parse as its protocol (no `$fault`), or
+ * an HTML page (a proxy's or load balancer's, which an XML parser may half read). Its status and
+ * the first characters of its body, whitespace collapsed.
+ */
+function notAnAwsAnswer(error: object): string | undefined {
+  if (!('$response' in error)) return undefined;
+  const shape = error as {
+    $fault?: unknown;
+    $response?: RawResponse;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  const kept = shape.$response ? errorBodies.get(shape.$response) : undefined;
+  const html =
+    /text\/html/i.test(kept?.contentType ?? '') || /^\s*<(?:!doctype|html)/i.test(kept?.start ?? '');
+  if (shape.$fault !== undefined && !html) return undefined;
+  const status = shape.$response?.statusCode ?? shape.$metadata?.httpStatusCode;
+  const start = (kept?.start ?? '').replace(/\s+/g, ' ').trim();
+  const shown = start.length > BODY_START_CHARS ? `${start.slice(0, BODY_START_CHARS)}...` : start;
+  return `HTTP ${typeof status === 'number' ? status : '?'}, not an AWS answer: ${shown ? JSON.stringify(shown) : 'an empty body'}`;
 }

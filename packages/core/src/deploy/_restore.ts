@@ -93,14 +93,17 @@ export async function restoreRelease(
       .map((o) => replaceBrokenPods(kc, o).catch(() => undefined)),
   );
   const legacy: KubeObject[] = [];
+  // what a Deployment rolled back by its ReplicaSet history runs now (not the failed template)
+  const rolledBackImages = new Map<string, readonly string[]>();
   for (const deployment of plan.legacyDeployments) {
     try {
-      await rollBackDeployment(kc, {
+      const target = await rollBackDeployment(kc, {
         namespace: deployment.metadata.namespace ?? 'default',
         name: deployment.metadata.name,
         applied: deployment as k8s.V1Deployment,
         changeCause: options.changeCause,
       });
+      rolledBackImages.set(objectId(deployment), target.images);
       legacy.push(deployment);
     } catch (error) {
       failures.set(objectId(deployment), (error as Error).message);
@@ -124,7 +127,7 @@ export async function restoreRelease(
         verdict.outcome !== 'interrupted';
       return {
         id: objectId(object),
-        images: imagesOf(object),
+        images: rolledBackImages.get(objectId(object)) ?? imagesOf(object),
         healthy,
         ...(error
           ? { error }

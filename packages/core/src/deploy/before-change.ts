@@ -6,6 +6,7 @@ import { hookJob } from '../gates/hooks.ts';
 import { planStrategy, strategyObjects } from '../progressive/strategy.ts';
 import { readHistory, readRecord } from '../release/history.ts';
 import { missingFrom } from '../release/prune.ts';
+import { assertPruneSafe } from '../release/prune-safety.ts';
 import { lastDeployed } from '../release/record.ts';
 import { hpaSafe } from './_hpa-safe.ts';
 import { ensureNamespaces } from './_namespaces.ts';
@@ -43,9 +44,16 @@ export async function readCluster(ctx: DeployContext): Promise<void> {
   ctx.previous = previous ? await readRecord(ctx.kc, ref, previous.revision) : undefined;
   const safe = await hpaSafe(ctx.kc, ctx.objects);
   ctx.objects = safe.objects;
-  ctx.warnings.push(...safe.warnings);
+  warn(ctx, safe.warnings);
   ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
   ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
+  assertPruneSafe({
+    app: ctx.options.app,
+    objects: ctx.objects,
+    previous: ctx.previous?.objects ?? [],
+    toPrune: ctx.toPrune,
+    allowMassPrune: ctx.options.allowMassPrune ?? false,
+  });
 }
 
 /** Pure: the strategy's plan and the change set, reported as the `plan` event. */

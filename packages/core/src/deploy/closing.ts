@@ -11,7 +11,8 @@ import { applyOwn, writeRecord } from '../release/history.ts';
 import { deleteMembers, inventoryAfter } from '../release/prune.ts';
 import type { ReleaseOutcome, ReleaseRecord } from '../release/record.ts';
 import { revisionOf } from '../rollout/predicates.ts';
-import { targetId, targetOf } from '../rollout/tracker.ts';
+import { targetId, targetOf, verdictReason } from '../rollout/tracker.ts';
+import { removeNamespaces } from './_namespaces.ts';
 import { type DeployContext, warn } from './context.ts';
 import { type DeployOutcome, deployOutcome } from './outcome.ts';
 import type { DeploymentOutcome, DeployResult, ObjectOutcome } from './types.ts';
@@ -104,15 +105,22 @@ export const recordFailed =
     ctx.recordError = failure instanceof Error ? failure.message : String(failure);
   };
 
+/** The `release` phase has work: a lease to give back, or namespaces to remove. */
+export const releasePhaseNeeded = (ctx: DeployContext): boolean =>
+  ctx.lease !== undefined || (ctx.namespacesToRemove ?? []).length > 0;
+
 /**
- * Gives the deploy lease back. Once the cluster was changed, a failure to do so is a warning (the
- * lease expires on its own), not an error that would hide the release's outcome.
+ * Gives the deploy lease back, then removes the namespaces a deploy that stopped before applying
+ * created (one phase). Once the cluster was changed, a failure to give the lease back is a
+ * warning (the lease expires on its own), not an error that would hide the release's outcome.
  */
-export async function giveBackLease(ctx: DeployContext, lease: NonNullable<DeployContext['lease']>) {
+export async function giveBackLease(ctx: DeployContext): Promise<void> {
+  const { lease, namespacesToRemove = [] } = ctx;
   try {
-    await lease.release();
+    await lease?.release();
+    await removeNamespaces(ctx.kc, namespacesToRemove);
   } catch (error) {
-    if (!ctx.applied && ctx.hooksStarted.length === 0) throw error;
+    if (!lease || (!ctx.applied && ctx.hooksStarted.length === 0)) throw error;
     warn(ctx, [
       `the deploy lease ${lease.name} could not be released (${error instanceof Error ? error.message : String(error)}): it expires on its own`,
     ]);
@@ -126,6 +134,7 @@ export async function resultOf(ctx: DeployContext): Promise<DeployResult> {
   const released = ctx.applied ? ctx.objects : [];
   const objects: ObjectOutcome[] = released.map((object) => {
     const verdict = byId.get(targetId(targetOf(object)));
+    const reason = verdictReason(verdict);
     return {
       id: objectId(object),
       kind: object.kind,
@@ -133,7 +142,7 @@ export async function resultOf(ctx: DeployContext): Promise<DeployResult> {
       name: object.metadata.name,
       verdict: verdict?.outcome ?? 'applied',
       summary: verdict?.summary ?? '',
-      ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
+      ...(reason ? { reason } : {}),
     };
   });
   const workloads = released.filter((o) => WORKLOAD_KINDS.has(o.kind));
@@ -146,6 +155,7 @@ export async function resultOf(ctx: DeployContext): Promise<DeployResult> {
     const verdict = byId.get(targetId(targetOf(object)));
     const evidence = ctx.evidence.get(targetId(targetOf(object)));
     const restored = ctx.restore?.objects.find((o) => o.id === id);
+    const reason = verdictReason(verdict);
     return {
       kind: object.kind,
       namespace: object.metadata.namespace ?? '',
@@ -155,7 +165,7 @@ export async function resultOf(ctx: DeployContext): Promise<DeployResult> {
       images: imagesOf(object),
       verdict: verdict?.outcome ?? 'applied',
       ...(verdict ? { summary: verdict.summary } : {}),
-      ...(verdict?.outcome === 'failed' ? { reason: verdict.reason } : {}),
+      ...(reason ? { reason } : {}),
       ...(verdict && 'waiting' in verdict ? { waiting: verdict.waiting } : {}),
       ...(evidence ? { evidence } : {}),
       ...(restored

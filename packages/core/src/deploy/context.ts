@@ -8,6 +8,7 @@ import type { DeployEventListener, DeployPhase } from '../events/deploy-events.t
 import { type ReleaseStep, stepFailed } from '../events/steps.ts';
 import type { Hook } from '../gates/hooks.ts';
 import { checkStrategy, type Progressive } from '../progressive/strategy.ts';
+import { assertReleaseHasObjects } from '../release/prune-safety.ts';
 import type { ReleaseRecord } from '../release/record.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import { type RolloutVerdict, trackRollouts } from '../rollout/tracker.ts';
@@ -40,6 +41,8 @@ export interface DeployContext {
   /** The Deployment shipped by canary or blue/green (set once a stable one is known to be live). */
   progressive?: Progressive;
   createdNamespaces: KubeObject[];
+  /** The namespaces this deploy created, to remove with the lease when it stopped before applying. */
+  namespacesToRemove?: readonly KubeObject[];
   lease?: DeployLease;
   liveBefore: Map<string, k8s.KubernetesObject>;
   previous: ReleaseRecord | undefined;
@@ -67,12 +70,7 @@ export interface DeployContext {
  */
 export function createContext(options: DeployObjectsOptions): DeployContext {
   const clock = options.clock ?? systemClock;
-  if (options.objects.length === 0) {
-    throw new KubeshipError(
-      'INVALID_INPUT',
-      `nothing to deploy: the release of ${options.app} has no objects`,
-    );
-  }
+  assertReleaseHasObjects(options.objects, options.app);
   const ids = new Set<string>();
   for (const object of options.objects) {
     const id = objectIdentity(object);

@@ -1,13 +1,13 @@
 // The deploy engine: the list of phases. Each phase lives in the file of what it does to the
 // cluster: before-change.ts (nothing yet), change.ts, going-back.ts, closing.ts.
 import type { DeployPhase } from '../events/deploy-events.ts';
-import { removeNamespaces } from './_namespaces.ts';
 import { checkAlarms, createNamespaces, dryRun, lock, planRelease, readCluster } from './before-change.ts';
 import { apply, bake, runHooks, shipProgressively, verify } from './change.ts';
 import {
   giveBackLease,
   pruneLeftovers,
   recordFailed,
+  releasePhaseNeeded,
   resultOf,
   stopWith,
   writeReleaseRecord,
@@ -58,12 +58,10 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
       return await resultOf(ctx);
     }
     // Only a deploy that holds the lease removes the namespace it created: another may be using it.
-    if (ctx.lease || !options.lease)
-      await phase(ctx, 'release', () => removeNamespaces(ctx.kc, ctx.createdNamespaces));
+    if (ctx.lease || !options.lease) ctx.namespacesToRemove = ctx.createdNamespaces;
     throw error;
   } finally {
-    const lease = ctx.lease;
-    if (lease) await phase(ctx, 'release', () => giveBackLease(ctx, lease));
+    if (releasePhaseNeeded(ctx)) await phase(ctx, 'release', () => giveBackLease(ctx));
   }
 }
 

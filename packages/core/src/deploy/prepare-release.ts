@@ -1,7 +1,7 @@
 import {
   type AppSpec,
   type KubeObject,
-  loadYaml,
+  loadTemplates,
   render,
   replaceImage,
   ssmReferences,
@@ -171,11 +171,19 @@ function templateObjects(
   let objects =
     'rendered' in source
       ? source.rendered.flatMap((file) => file.objects)
-      : source.templates.flatMap((template) =>
-          manifestCall(() =>
-            loadYaml(template.text, { file: template.file, variables: source.variables ?? {} }),
-          ),
-        );
+      : manifestCall(() =>
+          loadTemplates(source.templates, {
+            variables: source.variables ?? {},
+            defaultNamespace: options.namespace,
+          }),
+        ).flatMap((file) => file.objects);
+  // before the image: with nothing rendered, "no container runs the repository" would blame it
+  if (objects.length === 0)
+    throw new KubeshipError(
+      'INVALID_INPUT',
+      `${source.name}: the ${'rendered' in source ? 'chart or overlay rendered' : 'templates hold'} no Kubernetes objects: nothing to deploy`,
+      { details: { files: 'rendered' in source ? source.rendered.map((f) => f.file) : [] } },
+    );
   if (options.image) {
     if (!source.imageRepository) {
       throw new KubeshipError(

@@ -38,6 +38,11 @@ export interface DeployObjectsOptions {
   readonly rollback?: boolean;
   /** Delete objects the previous release had and this one has not, once it is healthy (default true). */
   readonly prune?: boolean;
+  /**
+   * Allow pruning every workload of the app, or more than half of its objects (default false:
+   * such a release is refused with PRUNE_REFUSED before anything changes).
+   */
+  readonly allowMassPrune?: boolean;
   /** Release records kept per app (default 10). */
   readonly historyLimit?: number;
   /** Take over fields another field manager owns (default false). */

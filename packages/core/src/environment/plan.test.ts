@@ -11,6 +11,7 @@ describe('planEnvironment', () => {
       timeoutMs: 600_000,
       lockWaitMs: 0,
       rollback: true,
+      allowMassPrune: false,
     });
   });
 
@@ -36,9 +37,16 @@ describe('planEnvironment', () => {
     expect(rolloutOptionsOf(planEnvironment(settings))).toEqual({
       timeoutMs: 900_000,
       rollback: true,
+      allowMassPrune: false,
       maxRestarts: 2,
       unschedulableGraceMs: 30_000,
     });
+  });
+
+  it('a mass prune is allowed by the environment (allowMassPrune) or the caller (--allow-mass-prune)', () => {
+    expect(planEnvironment({ ...base, allowMassPrune: true }).allowMassPrune).toBe(true);
+    expect(planEnvironment(base, { allowMassPrune: true }).allowMassPrune).toBe(true);
+    expect(planEnvironment({ ...base, allowMassPrune: false }).allowMassPrune).toBe(false);
   });
 
   it('regions: the cluster for the cluster, SSM its own, else each the other, else the runtime', () => {

@@ -24,6 +24,8 @@ export interface EnvironmentSettings {
   readonly timeoutSeconds?: number | undefined;
   readonly lockWaitSeconds?: number | undefined;
   readonly rollback?: boolean | undefined;
+  /** Allow a release to prune every workload of the app, or most of its objects (`allowMassPrune`). */
+  readonly allowMassPrune?: boolean | undefined;
   readonly maxRestarts?: number | undefined;
   readonly unschedulableGraceSeconds?: number | undefined;
 }
@@ -45,6 +47,8 @@ export interface EnvironmentInputs {
   readonly lockWaitSeconds?: number;
   /** False turns rollback off whatever the environment says (`--no-rollback`). */
   readonly rollback?: boolean;
+  /** True allows a mass prune whatever the environment says (`--allow-mass-prune`). */
+  readonly allowMassPrune?: boolean;
 }
 
 /** Where and how one environment is deployed, all precedence applied. */
@@ -60,6 +64,8 @@ export interface EnvironmentPlan {
   readonly timeoutMs: number;
   readonly lockWaitMs: number;
   readonly rollback: boolean;
+  /** A release may prune every workload of the app, or most of its objects. */
+  readonly allowMassPrune: boolean;
   readonly maxRestarts?: number;
   readonly unschedulableGraceMs?: number;
 }
@@ -105,6 +111,7 @@ export function planEnvironment(
     timeoutMs: timeoutSeconds * 1000,
     lockWaitMs: (inputs.lockWaitSeconds ?? settings.lockWaitSeconds ?? 0) * 1000,
     rollback: inputs.rollback !== false && (settings.rollback ?? true),
+    allowMassPrune: inputs.allowMassPrune === true || settings.allowMassPrune === true,
     ...(settings.maxRestarts === undefined ? {} : { maxRestarts: settings.maxRestarts }),
     ...(grace === undefined ? {} : { unschedulableGraceMs: grace * 1000 }),
   };
@@ -113,11 +120,12 @@ export function planEnvironment(
 /** The rollout options of a plan, as `deployObjects` takes them. */
 export function rolloutOptionsOf(
   plan: EnvironmentPlan,
-): Required<Pick<DeployObjectsOptions, 'timeoutMs' | 'rollback'>> &
+): Required<Pick<DeployObjectsOptions, 'timeoutMs' | 'rollback' | 'allowMassPrune'>> &
   Pick<DeployObjectsOptions, 'maxRestarts' | 'unschedulableGraceMs'> {
   return {
     timeoutMs: plan.timeoutMs,
     rollback: plan.rollback,
+    allowMassPrune: plan.allowMassPrune,
     ...(plan.maxRestarts === undefined ? {} : { maxRestarts: plan.maxRestarts }),
     ...(plan.unschedulableGraceMs === undefined ? {} : { unschedulableGraceMs: plan.unschedulableGraceMs }),
   };

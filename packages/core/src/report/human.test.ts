@@ -87,3 +87,46 @@ describe('human lines of gates', () => {
     expect(lines).toContain('[   5.0s]     | HTTP 500');
   });
 });
+
+describe('human lines of rollout verdicts', () => {
+  const target = { namespace: 'shop', name: 'web', kind: 'Deployment' };
+
+  it('names a controller that cannot create pods as itself, not as a pod', () => {
+    const lines = formatEvent(
+      {
+        type: 'rollout-failed',
+        at: 1_000,
+        target,
+        reason: 'FailedCreate',
+        summary: 'ReplicaSet/web-7d4b9c6f8: FailedCreate: forbidden',
+        doomed: [{ pod: 'ReplicaSet/web-7d4b9c6f8', reason: 'FailedCreate', message: 'forbidden' }],
+      },
+      0,
+      style,
+    );
+    expect(lines[1]).toBe('[   1.0s]     ReplicaSet/web-7d4b9c6f8: FailedCreate: forbidden');
+    expect(lines.join('\n')).not.toMatch(/pod ReplicaSet/);
+  });
+
+  it('says "waiting on" once when the summary already names what it waits on', () => {
+    const [line] = formatEvent(
+      {
+        type: 'rollout-timeout',
+        at: 2_000,
+        target,
+        outcome: 'timeout',
+        summary: '1/3 updated; waiting on web-x (not ready)',
+        waiting: [{ pod: 'web-x', reason: 'not ready' }],
+      },
+      0,
+      style,
+    );
+    expect(line?.match(/waiting on/g)).toHaveLength(1);
+    const [bare] = formatEvent(
+      { type: 'rollout-timeout', at: 2_000, target, outcome: 'timeout', summary: '0/3 updated', waiting: [] },
+      0,
+      style,
+    );
+    expect(bare).toMatch(/timed out while 0\/3 updated; waiting on the controller$/);
+  });
+});

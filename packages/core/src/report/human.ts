@@ -2,7 +2,7 @@ import type { DeployResult } from '../deploy/types.ts';
 import type { DeployEvent, LeaseWait } from '../events/deploy-events.ts';
 import type { ReleaseStep } from '../events/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
-import type { RolloutCounts } from '../rollout/predicates.ts';
+import { doomedSubject, type RolloutCounts, type WaitingPod } from '../rollout/predicates.ts';
 import type { RolloutProgress } from '../rollout/tracker.ts';
 
 /** How human output looks: colours only where a terminal shows them. */
@@ -90,12 +90,12 @@ export function formatEvent(event: DeployEvent, startedAt: number, style: HumanS
           .slice(0, 5)
           .map(
             (d) =>
-              `${at}     pod ${d.pod}${d.container ? ` container ${d.container}` : ''}: ${d.reason}: ${d.message}`,
+              `${at}     ${doomedSubject(d)}${d.container ? ` container ${d.container}` : ''}: ${d.reason}: ${d.message}`,
           ),
       ];
     case 'rollout-timeout':
       return [
-        `${at} ${red(style, '✗')} ${progressLine({ target: event.target })}${event.outcome === 'interrupted' ? 'interrupted' : 'timed out'} while ${event.summary}; waiting on ${event.waiting.map((w) => `${w.pod} (${w.reason})`).join(', ') || 'the controller'}`,
+        `${at} ${red(style, '✗')} ${progressLine({ target: event.target })}${event.outcome === 'interrupted' ? 'interrupted' : 'timed out'} while ${event.summary}${waitingClause(event)}`,
       ];
     case 'evidence':
       return evidenceBlock(event.evidence, at, style);
@@ -137,6 +137,12 @@ export function leaseWaitLine(wait: LeaseWait, now: number): string {
   return wait.stale
     ? `${held}, which has not renewed it since ${when(wait.renewedAt)} (stopped or killed?): it expires ${inSeconds(wait.expiresAt)} (${when(wait.expiresAt)}), then this deploy takes it over; ${giveUp}`
     : `${held} (renewed ${when(wait.renewedAt)}; it expires ${inSeconds(wait.expiresAt)}, at ${when(wait.expiresAt)}, unless renewed); ${giveUp}`;
+}
+
+/** `; waiting on a (x), b (y)` unless the summary already says what it waits on (a rule's progress does). */
+function waitingClause(event: { readonly summary: string; readonly waiting: readonly WaitingPod[] }): string {
+  if (event.summary.includes('waiting on ')) return '';
+  return `; waiting on ${event.waiting.map((w) => `${w.pod} (${w.reason})`).join(', ') || 'the controller'}`;
 }
 
 function stepLines(step: ReleaseStep, at: string, style: HumanStyle): string[] {

@@ -85,17 +85,19 @@ export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptio
   const about = (event: k8s.CoreV1Event) =>
     relevant.has(event.involvedObject.uid ?? '') ||
     (event.involvedObject.kind === options.kind && event.involvedObject.name === options.name);
-  const evidenceEvents = events
-    .filter((event) => about(event) && eventTime(event) >= options.since - 1000)
-    .sort((a, b) => eventTime(a) - eventTime(b))
-    .map((event) => ({
-      object: `${event.involvedObject.kind}/${event.involvedObject.name}`,
-      type: event.type ?? 'Normal',
-      reason: event.reason ?? '',
-      message: (event.message ?? '').trim(),
-      count: event.count ?? 1,
-      ...(eventTime(event) > 0 ? { lastSeen: new Date(eventTime(event)).toISOString() } : {}),
-    }));
+  const evidenceEvents = collapseEvents(
+    events
+      .filter((event) => about(event) && eventTime(event) >= options.since - 1000)
+      .sort((a, b) => eventTime(a) - eventTime(b))
+      .map((event) => ({
+        object: `${event.involvedObject.kind}/${event.involvedObject.name}`,
+        type: event.type ?? 'Normal',
+        reason: event.reason ?? '',
+        message: (event.message ?? '').trim(),
+        count: event.count ?? 1,
+        ...(eventTime(event) > 0 ? { lastSeen: new Date(eventTime(event)).toISOString() } : {}),
+      })),
+  );
 
   const logs = await Promise.all(
     options.doomed
@@ -104,6 +106,29 @@ export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptio
       .map((d) => tailLog(core, namespace, d, options.logLines ?? 20)),
   );
   return { doomed: options.doomed, events: evidenceEvents, logs };
+}
+
+/**
+ * Pure: events that say the same thing (object, type, reason, message) as one line, in the order
+ * they were first seen, their counts added and the latest time kept: a controller refused by Pod
+ * Security or a quota records one event per attempt, all alike.
+ */
+export function collapseEvents(events: readonly EvidenceEvent[]): EvidenceEvent[] {
+  const byKey = new Map<string, EvidenceEvent>();
+  for (const event of events) {
+    const key = JSON.stringify([event.object, event.type, event.reason, event.message]);
+    const seen = byKey.get(key);
+    const lastSeen = [seen?.lastSeen, event.lastSeen]
+      .filter((t) => t !== undefined)
+      .sort()
+      .at(-1);
+    byKey.set(key, {
+      ...event,
+      count: (seen?.count ?? 0) + event.count,
+      ...(lastSeen ? { lastSeen } : {}),
+    });
+  }
+  return [...byKey.values()];
 }
 
 async function tailLog(

@@ -6,6 +6,7 @@ import type {
   V1ReplicaSetCondition,
 } from '@kubernetes/client-node';
 import { isDefiniteCreateFailure, isDefinitePullFailure } from './_failure-kinds.ts';
+import { ofThisRollout } from './_rollout-history.ts';
 import { earliest, timeOf } from './_time.ts';
 
 /** The revision annotation the deployment controller stamps on a Deployment and its ReplicaSets. */
@@ -49,6 +50,10 @@ export interface DoomedPod {
   readonly exitCode?: number;
   readonly restartCount?: number;
 }
+
+/** Pure: how a doomed pod (or controller) is named in a line: `pod web-1`, or `ReplicaSet/web-7c9d8`. */
+export const doomedSubject = (doomed: Pick<DoomedPod, 'pod'>): string =>
+  doomed.pod.includes('/') ? doomed.pod : `pod ${doomed.pod}`;
 
 /** What a pod is waiting for, for progress reports. */
 export interface WaitingPod {
@@ -360,17 +365,24 @@ export function judgeRollout(
   if (observed) {
     const deadline = status.conditions?.find((c) => c.type === 'Progressing');
     const deadlineAt = timeOf(deadline?.lastUpdateTime) ?? timeOf(deadline?.lastTransitionTime) ?? 0;
-    if (deadline?.reason === 'ProgressDeadlineExceeded' && deadlineAt >= rules.deployStartedAt - 1000) {
+    if (
+      deadline?.reason === 'ProgressDeadlineExceeded' &&
+      ofThisRollout(deadlineAt, deployment, rules.deployStartedAt)
+    ) {
       return { phase: 'failed', counts, reason: 'ProgressDeadlineExceeded', doomed: [] };
     }
   }
-  const replicaFailure = observed
-    ? (replicaFailureIn(
-        `ReplicaSet/${newReplicaSet?.metadata?.name}`,
-        newReplicaSet?.status?.conditions,
-        rules,
-      ) ?? replicaFailureIn(`Deployment/${deployment.metadata?.name}`, status.conditions, rules))
-    : undefined;
+  // Only the new ReplicaSet's own condition, once its status describes its current spec: the
+  // Deployment's ReplicaFailure is a copy of any of its ReplicaSets' (the controller copies an old
+  // one's too), so after a rollback it still shows the failure being undone.
+  const replicaFailure =
+    newReplicaSet && generationObservedBy(newReplicaSet)
+      ? replicaFailureIn(
+          `ReplicaSet/${newReplicaSet.metadata?.name}`,
+          newReplicaSet.status?.conditions,
+          rules,
+        )
+      : undefined;
   const newPods = newReplicaSet ? podsOf(newReplicaSet, pods) : [];
   const verdicts = [
     ...(replicaFailure ? [judgeCreateFailure(replicaFailure, rules, now)] : []),
@@ -399,6 +411,9 @@ export function judgeRollout(
   const { waiting, recheckAt } = summarizeVerdicts(verdicts);
   return { phase: 'progressing', counts, waiting, ...(recheckAt === undefined ? {} : { recheckAt }) };
 }
+
+const generationObservedBy = (set: V1ReplicaSet) =>
+  (set.metadata?.generation ?? 0) <= (set.status?.observedGeneration ?? -1);
 
 /** Pod (and controller) verdicts gathered: every doomed pod, every waiting one, the earliest recheck. */
 export function summarizeVerdicts(verdicts: readonly PodVerdict[]): {

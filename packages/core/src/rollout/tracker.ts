@@ -87,6 +87,17 @@ export interface TrackOptions {
   readonly onWatchTrouble?: (error: unknown) => void;
 }
 
+/**
+ * The reason of a verdict that did not end healthy: the rule's own for a failure, `RolloutTimeout`
+ * or `Interrupted` when waiting ended first; undefined for the others.
+ */
+export function verdictReason(verdict: RolloutVerdict | undefined): string | undefined {
+  if (verdict?.outcome === 'failed') return verdict.reason;
+  if (verdict?.outcome === 'timeout') return 'RolloutTimeout';
+  if (verdict?.outcome === 'interrupted') return 'Interrupted';
+  return undefined;
+}
+
 /** `Deployment web/api`, the identity of a tracked object in messages and maps: its {@link objectId}. */
 export const targetId = (target: RolloutTarget) =>
   objectId({
@@ -108,6 +119,7 @@ const RELATED: Readonly<Record<RelatedCollection, { apiVersion: string; kind: st
   replicaSets: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   events: { apiVersion: 'v1', kind: 'Event' },
   jobs: { apiVersion: 'batch/v1', kind: 'Job' },
+  controllerRevisions: { apiVersion: 'apps/v1', kind: 'ControllerRevision' },
 };
 const STORAGE_CLASSES: CollectionRef = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' };
 
@@ -186,6 +198,7 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
         replicaSets: () => list('replicaSets'),
         events: () => list('events'),
         jobs: () => list('jobs'),
+        controllerRevisions: () => list('controllerRevisions'),
         storageClasses: () => live.list(STORAGE_CLASSES) as unknown as readonly k8s.V1StorageClass[],
       };
     };

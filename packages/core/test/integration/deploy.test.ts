@@ -180,6 +180,21 @@ describe('deployObjects on the testbed', () => {
     expect(next.outcome).toBe('deployed');
   });
 
+  it('rolls a Deployment it did not make back through its ReplicaSet history, reporting the image it went back to', async () => {
+    const t = await setup('adopted');
+    const made = app(t.namespace, 'registry.local/web:1', { replicas: 1 })[1] as Manifest;
+    // made by someone else (kubectl): kubeship has no record of it
+    await k8s.KubernetesObjectApi.makeApiClient(t.kc).create(made);
+    const bad = await t.run(
+      app(t.namespace, `registry.local/web:2-${IMAGE_MARKERS.crashLoop}`, { replicas: 1 }),
+      { force: true },
+    );
+    expect(bad.rollback).toMatchObject({ toRevision: 0 });
+    expect(bad.deployments[0]?.images).toEqual([`registry.local/web:2-${IMAGE_MARKERS.crashLoop}`]);
+    // the state before, not the failed image
+    expect(bad.deployments[0]?.rollback?.images).toEqual(['registry.local/web:1']);
+  });
+
   it('cannot roll back a first deploy and says so', async () => {
     const t = await setup('first');
     const result = await t.run(
@@ -198,10 +213,12 @@ describe('deployObjects on the testbed', () => {
         ? { ...o, spec: { ports: [{ port: 70000 }] } }
         : { ...o, spec: { ...(o.spec as object), replicas: -1 } },
     );
-    await expect(t.run(broken)).rejects.toMatchObject({
+    await expect(t.run(broken, { lease: { holder: 'test' } })).rejects.toMatchObject({
       code: 'DRY_RUN_REJECTED',
       details: { rejections: [{}, {}] },
     });
+    // the lease is given back in one "release" phase (it was printed twice)
+    expect(t.events.filter((e) => e.type === 'phase-started' && e.phase === 'release')).toHaveLength(1);
     expect((await t.apps.listNamespacedDeployment({ namespace: t.namespace })).items).toEqual([]);
     expect((await t.core.listNamespacedService({ namespace: t.namespace })).items).toEqual([]);
   });
@@ -264,8 +281,9 @@ describe('deployObjects on the testbed', () => {
     expect(result).toMatchObject({
       outcome: 'failed',
       code: 'INTERRUPTED',
-      deployments: [{ verdict: 'interrupted' }],
+      deployments: [{ verdict: 'interrupted', reason: 'Interrupted' }],
     });
+    expect(result.objects.find((o) => o.kind === 'Deployment')?.reason).toBe('Interrupted');
     expect(result.deployments[0]?.rollback).toBeUndefined();
     await expect(
       k8s.KubernetesObjectApi.makeApiClient(t.kc).read({

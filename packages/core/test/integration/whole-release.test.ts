@@ -130,6 +130,21 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
     ]);
   });
 
+  it('judges a rolled-back DaemonSet by its controller: pods of the restored template count as updated, whatever their pod-template-generation', async () => {
+    const t = await setup('ds-back');
+    expect((await t.run([daemonSet(t.namespace, 'registry.local/agent:1')])).outcome).toBe('deployed');
+    const bad = await t.run([daemonSet(t.namespace, `registry.local/agent:2-${IMAGE_MARKERS.crashLoop}`)]);
+    expect(bad).toMatchObject({ outcome: 'rolled-back', code: 'ROLLOUT_FAILED' });
+    expect(bad.rollback).toMatchObject({ healthy: true, toRevision: 1 });
+    const agent = await t.apps.readNamespacedDaemonSet({ name: 'agent', namespace: t.namespace });
+    expect(agent.spec?.template.spec?.containers[0]?.image).toBe('registry.local/agent:1');
+    // the restored pods kept the generation label of release 1: only the controller's hash says they are current
+    const pods = await t.core.listNamespacedPod({ namespace: t.namespace, labelSelector: 'app=agent' });
+    const generations = pods.items.map((p) => p.metadata?.labels?.['pod-template-generation']);
+    expect(generations).toContain('1');
+    expect(agent.metadata?.generation).toBe(3);
+  });
+
   it.each([
     ['DaemonSet', (ns: string, image: string) => daemonSet(ns, image)],
     [
@@ -235,8 +250,12 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
       () => undefined,
     );
     // the testbed has no metrics API: the HPA cannot compute a scale and fails the release after the grace
+    const printed: string[] = [];
     const result = await t.run([deployment(t.namespace, 'registry.local/web:1', '1', 2), hpa], {
       metricsGraceMs: 1000,
+      onEvent: (event) => {
+        if (event.type === 'warning') printed.push(event.message);
+      },
     });
     watch.abort();
     expect(result.objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.reason).toMatch(
@@ -245,6 +264,8 @@ describe('a release is one thing: verified whole, rolled back whole', () => {
     expect(
       result.warnings.some((w) => /spec.replicas \(2\) is not applied: HorizontalPodAutoscaler web/.test(w)),
     ).toBe(true);
+    // and it is printed (a warning event), not only kept in the result
+    expect(printed.some((w) => /spec.replicas \(2\) is not applied/.test(w))).toBe(true);
     const web = await t.apps.readNamespacedDeployment({ name: 'web', namespace: t.namespace });
     expect(web.spec?.replicas).toBe(2);
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(2);

@@ -154,7 +154,10 @@ function kindSchema(kind: string): z.ZodType {
 
 type Issue = { path: PathSegment[]; message: string; value: unknown };
 
-// Pod rules: unique container names and ports, probes on exposed ports, limits at least requests.
+// Pod rules: what the API server refuses (duplicate container names, port names twice in the pod,
+// limits below requests), and a probe on a port name no container declares (the kubelet cannot
+// resolve it, so the probe can never pass). A port number needs no declaration (containerPort is
+// informational; a duplicate is only a warning of the API server), so numbers are not checked.
 function podIssues(object: Record<string, unknown>): Issue[] {
   const containers = podContainers(object);
   const ports = containers.flatMap(({ path, container }) =>
@@ -176,15 +179,6 @@ function podIssues(object: Record<string, unknown>): Issue[] {
     ),
     ...duplicates(
       ports,
-      ({ port }) => `${port.containerPort}/${port.protocol ?? 'TCP'}`,
-      ({ path, port }) => ({
-        path: [...path, 'containerPort'],
-        message: 'duplicate port',
-        value: port.containerPort,
-      }),
-    ),
-    ...duplicates(
-      ports,
       ({ port }) => (typeof port.name === 'string' ? port.name : undefined),
       ({ path, port }) => ({ path: [...path, 'name'], message: 'duplicate port name', value: port.name }),
     ),
@@ -195,10 +189,9 @@ function podIssues(object: Record<string, unknown>): Issue[] {
       const port = ['httpGet', 'tcpSocket', 'grpc']
         .map((key) => valueAt(handler, [key, 'port']))
         .find((p) => p !== undefined);
-      if (port === undefined) return [];
-      const exposed = ports.some(({ port: p, owner }) =>
-        typeof port === 'string' ? owner === container && p.name === port : p.containerPort === port,
-      );
+      // a number is probed whether or not a container declares it; a name must be declared
+      if (typeof port !== 'string') return [];
+      const exposed = ports.some(({ port: p, owner }) => owner === container && p.name === port);
       return exposed
         ? []
         : [{ path: [...path, field], message: 'the probe checks a port no container exposes', value: port }];

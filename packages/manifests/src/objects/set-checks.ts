@@ -38,10 +38,9 @@ function serviceTargets(items: readonly Located[]): ManifestIssue[] {
       const svcPorts = valueAt(svc, ['spec', 'ports']);
       return (selected.length > 0 && Array.isArray(svcPorts) ? svcPorts : []).flatMap(
         (port: Record<string, unknown>, index) => {
+          // a number reaches the pods whether or not a container declares it; a name must be declared
           const target = port.targetPort ?? port.port;
-          const exposed = ports.some((p) =>
-            typeof target === 'string' ? p.name === target : p.containerPort === target,
-          );
+          const exposed = typeof target !== 'string' || ports.some((p) => p.name === target);
           return exposed
             ? []
             : [
@@ -58,8 +57,9 @@ function serviceTargets(items: readonly Located[]): ManifestIssue[] {
 }
 
 /**
- * Rules across the objects of one set: no object twice, and a Service's target ports exposed by the
- * workloads it selects (when the set has any).
+ * Rules across the objects of one set: no object twice, and a Service's named target ports
+ * declared by the workloads it selects (when the set has any). A numeric target port is not
+ * checked: Kubernetes sends traffic to it whether or not a container declares it.
  */
 export function crossObjectIssues(items: readonly Located[]): ManifestIssue[] {
   return [

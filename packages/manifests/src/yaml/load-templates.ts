@@ -1,7 +1,13 @@
 import { duplicates } from '../_duplicates.ts';
-import { ManifestError, type ManifestIssue, manifestError } from '../_errors.ts';
+import { ManifestError, type ManifestIssue, manifestError, throwIfAny } from '../_errors.ts';
 import { type KubeObject, objectIdentity } from '../_kube-object.ts';
 import { type LoadYamlOptions, loadYaml } from './load-yaml.ts';
+
+const NO_OBJECTS: ManifestIssue = {
+  path: '',
+  message:
+    'the template file is empty or holds only comments: it would deploy nothing and prune what the app has; give it the objects, or remove it from templates.files',
+};
 
 /** One template file: its name (for errors) and its text. */
 export interface TemplateFile {
@@ -16,7 +22,9 @@ export interface LoadTemplatesOptions extends Pick<LoadYamlOptions, 'variables'>
 }
 
 /**
- * Loads several template files as {@link loadYaml} does, and checks them as one set: the same
+ * Loads several template files as {@link loadYaml} does, and checks them as one set: a file
+ * without any object (empty, or only comments) is an error naming it, since deploying it would
+ * prune what the file used to hold; the same
  * object (group, kind, namespace, name) in two files is an error naming both files, since
  * whichever came last would silently win. Every file is loaded before anything is thrown, so
  * the one `ManifestError` lists the problems of all of them, each issue naming its file.
@@ -29,10 +37,12 @@ export function loadTemplates(
   const failures: ManifestError[] = [];
   for (const { file, text } of templates) {
     try {
-      loaded.push({
+      const objects = loadYaml(text, {
         file,
-        objects: loadYaml(text, { file, ...(options.variables ? { variables: options.variables } : {}) }),
+        ...(options.variables ? { variables: options.variables } : {}),
       });
+      throwIfAny('INVALID_OBJECT', 'no Kubernetes objects', objects.length > 0 ? [] : [NO_OBJECTS], { file });
+      loaded.push({ file, objects });
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
       failures.push(error);

@@ -117,6 +117,25 @@ describe('loadYaml', () => {
     expect(object?.spec).toEqual({ mode: 420, true: true, when: '2024-01-02' });
   });
 
+  it('reads as numbers only what go-yaml v2 (kubectl) reads as numbers', () => {
+    const [object] = loadYaml(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: e2 }\nspec: { level: e5, big: E7, neg: -e3, dot: .e2, ratio: 16:9, time: 1:20:30, exp: 1e3, half: .5, under: 1_000, hex: 0x1F }\n',
+    );
+    expect(object?.metadata.name).toBe('e2');
+    expect(object?.spec).toEqual({
+      level: 'e5',
+      big: 'E7',
+      neg: '-e3',
+      dot: '.e2',
+      ratio: '16:9',
+      time: '1:20:30',
+      exp: 1000,
+      half: 0.5,
+      under: 1000,
+      hex: 31,
+    });
+  });
+
   it('names the document, object and path of every invalid object', () => {
     const error = errorOf(() =>
       loadYaml(
@@ -177,12 +196,17 @@ describe('loadYaml', () => {
     const error = errorOf(() => loadYaml(text));
     expect(error.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'deployment.spec.template.spec.containers[1].name: duplicate container name',
-      'deployment.spec.template.spec.containers[0].ports[1].containerPort: duplicate port',
       'deployment.spec.template.spec.containers[0].ports[1].name: duplicate port name',
       'deployment.spec.template.spec.containers[0].readinessProbe: the probe checks a port no container exposes',
       'deployment.spec.template.spec.containers[1].resources.limits.cpu: must be at least the request (2)',
       'deployment.spec.selector.matchLabels.app: the selector does not match the pod template labels (spec.template.metadata.labels)',
     ]);
+  });
+
+  it('accepts what Kubernetes accepts: numeric target and probe ports no container declares', () => {
+    const text = deployment('web:v1', '1').replace('port: http', 'port: 9090');
+    const numeric = service.replace('targetPort: http', 'targetPort: 9000');
+    expect(loadYaml(`${text}---${numeric}`).map((o) => o.kind)).toEqual(['Deployment', 'Service']);
   });
 
   it('checks across documents: duplicates, and Service target ports of the selected workloads', () => {

@@ -14,13 +14,26 @@ export interface LoadYamlOptions {
   readonly variables?: Readonly<Record<string, string>>;
 }
 
-// Read as kubectl does (YAML 1.1: `0644` is octal, `yes` is true), but keep dates as strings.
+// kubectl reads YAML with go-yaml v2 (through sigs.k8s.io/yaml): YAML 1.1 booleans (`yes`) and
+// octals (`0644`), but a plain scalar is a number only when Go's number parsing takes it. The
+// yaml library's 1.1 schema reads more as numbers: `e2` (NaN, so null in JSON) and base-60
+// `1:20` (80). Its float tests are narrowed to what Go parses, base 60 is left out, and dates
+// stay strings.
+const GO_EXPONENT_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/;
+const GO_DOT_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+
+function asKubectlReads(tag: YAML.Tags[number]): YAML.Tags {
+  if (typeof tag === 'string') return tag === 'timestamp' ? [] : [tag];
+  if (tag.tag === 'tag:yaml.org,2002:timestamp' || tag.format === 'TIME') return [];
+  if (tag.tag !== 'tag:yaml.org,2002:float' || !tag.test) return [tag];
+  // the float tags: with an exponent, with a dot (`.inf` and `.nan` are left as they are)
+  const narrowed = tag.format === 'EXP' ? GO_EXPONENT_FLOAT : tag.test.test('1.5') ? GO_DOT_FLOAT : undefined;
+  return [narrowed ? ({ ...tag, test: narrowed } as YAML.ScalarTag) : tag];
+}
+
 const PARSE_OPTIONS = {
   version: '1.1',
-  customTags: (tags: YAML.Tags) =>
-    tags.filter((tag) =>
-      typeof tag === 'string' ? tag !== 'timestamp' : tag.tag !== 'tag:yaml.org,2002:timestamp',
-    ),
+  customTags: (tags: YAML.Tags) => tags.flatMap(asKubectlReads),
   prettyErrors: false,
   uniqueKeys: true,
 } as const satisfies YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions;

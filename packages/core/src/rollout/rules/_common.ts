@@ -1,9 +1,11 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import { ofThisRollout } from '../_rollout-history.ts';
 import { timeOf } from '../_time.ts';
 import {
   type CreateFailure,
   controlledBy,
   type DoomedPod,
+  doomedSubject,
   type FailureRules,
   judgeCreateFailure,
   judgePod,
@@ -102,8 +104,9 @@ export function eventFirstSeen(event: CoreV1Event): number {
 }
 
 /**
- * Events about `object` with one of `reasons`, last seen since `since` (less a second of clock
- * skew), newest first. Matched by uid, or by kind and name when the event carries no uid.
+ * Events about `object` with one of `reasons`, newest first, matched by uid (or by kind and name
+ * when the event carries no uid). With `since` (the deploy's apply time), only events of this
+ * rollout, last seen after it (see {@link ofThisRollout}).
  */
 export function eventsAbout(
   object: KubeObject,
@@ -118,7 +121,11 @@ export function eventsAbout(
       const same = about.uid
         ? about.uid === uid
         : about.kind === object.kind && about.name === object.metadata.name;
-      return same && reasons.includes(event.reason ?? '') && eventLastSeen(event) >= since - 1000;
+      return (
+        same &&
+        reasons.includes(event.reason ?? '') &&
+        (since === 0 || ofThisRollout(eventLastSeen(event), object, since))
+      );
     })
     .sort((a, b) => eventLastSeen(b) - eventLastSeen(a));
 }
@@ -172,9 +179,8 @@ export function waitingNote(waiting: readonly WaitingPod[]): string {
 
 /** One line about a doomed pod (or controller): `pod web-1 container app: Reason: message`. */
 export function describeDoom(doomed: DoomedPod): string {
-  const who = doomed.pod.includes('/') ? doomed.pod : `pod ${doomed.pod}`;
   const container = doomed.container ? ` container ${doomed.container}` : '';
-  return `${who}${container}: ${doomed.reason}: ${doomed.message}`;
+  return `${doomedSubject(doomed)}${container}: ${doomed.reason}: ${doomed.message}`;
 }
 
 /** A healthy verdict. */

@@ -1,4 +1,5 @@
-import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import type { V1ControllerRevision, V1DaemonSet, V1Pod } from '@kubernetes/client-node';
 import type { RolloutCounts } from '../predicates.ts';
 import {
   asModel,
@@ -11,18 +12,22 @@ import {
 import type { HealthRule } from './types.ts';
 
 const GENERATION_LABEL = 'pod-template-generation';
+const HASH_LABEL = 'controller-revision-hash';
 
 /**
  * DaemonSets: every node that should run the daemon runs an updated, available pod and no pod of
  * an older template is left (RollingUpdate; with `maxSurge` the old pod lingers until the new one
  * is available, with `maxUnavailable` nodes go without one for a while: both only pace the
- * rollout). OnDelete: available pods on every node suffice. New pods (label
- * `pod-template-generation` = `metadata.generation`) are judged for doom; a FailedCreate event of
- * this rollout fails it. No node to run it (`desiredNumberScheduled` 0) is healthy, and said so.
+ * rollout). OnDelete: available pods on every node suffice. A pod is updated when the controller
+ * says so: its `controller-revision-hash` is the hash of the current ControllerRevision (the one
+ * holding the DaemonSet's template), or its `pod-template-generation` is `metadata.generation`
+ * (a rollback makes an old revision current again, and its pods keep their old generation).
+ * Updated pods are judged for doom; a FailedCreate event of this rollout fails it. No node to
+ * run it (`desiredNumberScheduled` 0) is healthy, and said so.
  */
 export const daemonSetRule: HealthRule = {
   name: 'DaemonSet',
-  needs: ['pods', 'events'],
+  needs: ['pods', 'events', 'controllerRevisions'],
   judge(object, view, context) {
     const set = asModel<V1DaemonSet>(object);
     const status = set.status;
@@ -36,7 +41,9 @@ export const daemonSetRule: HealthRule = {
       total: status.currentNumberScheduled + status.numberMisscheduled,
     };
 
+    const hash = currentRevisionHash(set, view.controllerRevisions());
     const isNew = (pod: V1Pod) =>
+      (hash !== undefined && pod.metadata?.labels?.[HASH_LABEL] === hash) ||
       pod.metadata?.labels?.[GENERATION_LABEL] === String(set.metadata?.generation);
     const { pods, verdicts } = judgeControllerPods(object, view, context, isNew, counts);
     if (verdicts.doom) return verdicts.doom;
@@ -72,3 +79,29 @@ export const daemonSetRule: HealthRule = {
     );
   },
 };
+
+/**
+ * The `controller-revision-hash` of the DaemonSet's current ControllerRevision, as its controller
+ * finds it: the owned revision whose data holds the DaemonSet's template, else the newest one.
+ */
+function currentRevisionHash(
+  set: V1DaemonSet,
+  revisions: readonly V1ControllerRevision[],
+): string | undefined {
+  const uid = set.metadata?.uid;
+  const owned = revisions.filter((r) =>
+    r.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid),
+  );
+  const templateOf = (revision: V1ControllerRevision) => {
+    const data = revision.data as { spec?: { template?: Record<string, unknown> } } | undefined;
+    const { $patch: _, ...template } = data?.spec?.template ?? {};
+    return template;
+  };
+  const current =
+    owned.find((r) => isDeepStrictEqual(templateOf(r), set.spec?.template)) ??
+    owned.reduce<V1ControllerRevision | undefined>(
+      (a, b) => (a && a.revision >= b.revision ? a : b),
+      undefined,
+    );
+  return current?.metadata?.labels?.[HASH_LABEL];
+}

@@ -5,7 +5,7 @@ describe('healthRuleFor', () => {
   it.each([
     ['apps/v1', 'Deployment', 'Deployment', ['replicaSets', 'pods']],
     ['apps/v1', 'StatefulSet', 'StatefulSet', ['pods', 'events']],
-    ['apps/v1', 'DaemonSet', 'DaemonSet', ['pods', 'events']],
+    ['apps/v1', 'DaemonSet', 'DaemonSet', ['pods', 'events', 'controllerRevisions']],
     ['batch/v1', 'Job', 'Job', ['pods']],
     ['batch/v1', 'CronJob', 'CronJob', []],
     ['v1', 'Pod', 'Pod', []],

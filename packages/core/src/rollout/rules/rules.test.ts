@@ -1,5 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { CoreV1Event, V1Job, V1Pod, V1ReplicaSet, V1StorageClass } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1ControllerRevision,
+  V1Job,
+  V1Pod,
+  V1ReplicaSet,
+  V1StorageClass,
+} from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { healthRuleFor } from './registry.ts';
 import type { JudgeRules, KubeObject, NamespaceView, RelatedCollection } from './types.ts';
@@ -16,6 +23,7 @@ interface Fixture {
     readonly replicaSets?: V1ReplicaSet[];
     readonly events?: CoreV1Event[];
     readonly jobs?: V1Job[];
+    readonly controllerRevisions?: V1ControllerRevision[];
     readonly storageClasses?: V1StorageClass[];
   };
   readonly expected: {
@@ -55,6 +63,7 @@ function viewOf(fixture: Fixture, needs: readonly RelatedCollection[]): Namespac
     replicaSets: guarded('replicaSets', view.replicaSets),
     events: guarded('events', view.events),
     jobs: guarded('jobs', view.jobs),
+    controllerRevisions: guarded('controllerRevisions', view.controllerRevisions),
     ...(view.storageClasses ? { storageClasses: () => view.storageClasses ?? [] } : {}),
   };
 }

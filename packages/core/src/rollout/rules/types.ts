@@ -1,4 +1,11 @@
-import type { CoreV1Event, V1Job, V1Pod, V1ReplicaSet, V1StorageClass } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1ControllerRevision,
+  V1Job,
+  V1Pod,
+  V1ReplicaSet,
+  V1StorageClass,
+} from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import type { DoomedPod, FailureRules, RolloutCounts, WaitingPod } from '../predicates.ts';
 
@@ -11,12 +18,14 @@ export interface NamespaceView {
   /** core/v1 Events of the namespace (FailedCreate of StatefulSets and DaemonSets, PVC provisioning). */
   events(): readonly CoreV1Event[];
   jobs(): readonly V1Job[];
+  /** ControllerRevisions of the namespace (a DaemonSet's current template hash). */
+  controllerRevisions(): readonly V1ControllerRevision[];
   /** StorageClasses of the cluster, when the tracker watches them (PVC binding mode). */
   storageClasses?(): readonly V1StorageClass[];
 }
 
 /** The related collections a rule reads from its {@link NamespaceView}. */
-export type RelatedCollection = 'pods' | 'replicaSets' | 'events' | 'jobs';
+export type RelatedCollection = 'pods' | 'replicaSets' | 'events' | 'jobs' | 'controllerRevisions';
 
 /** Thresholds of the rules: the pod failure rules, with every grace period set. */
 export interface JudgeRules extends FailureRules {

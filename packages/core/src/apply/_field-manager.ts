@@ -1,0 +1,2 @@
+/** The field manager of every write kubeship makes. */
+export const FIELD_MANAGER = 'kubeship';

@@ -4,14 +4,22 @@
 
 /** Core's folders from the bottom up: a folder imports its own layer or the ones below, never above. */
 const CORE_LAYERS = [
-  ['errors\\.ts', 'clock\\.ts', '_secret-value\\.ts', '_manifest-call\\.ts'],
+  [
+    'errors\\.ts',
+    'clock\\.ts',
+    '_secret-value\\.ts',
+    '_manifest-call\\.ts',
+    'access/explainer\\.ts',
+    'access/eks-explain\\.ts',
+  ],
   ['auth/'],
   ['apply/'],
   ['rollout/'],
   ['config/', 'sources/', 'release/'],
   ['events/'],
-  ['gates/', 'progressive/'],
+  ['gates/', 'progressive/', 'access/(?!explainer|eks-explain)', 'evidence/'],
   ['deploy/'],
+  ['fleet/'],
   ['environment/'],
   ['report/', 'index\\.ts'],
 ];

@@ -13,10 +13,11 @@
 // deployed, verified and recorded by kubeship, against one bare 100-Deployment rollout
 // (`kubectl apply` + `kubectl wait --for=condition=Available`).
 //
-// Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release ...]; ./dev builds the
-// helm and kubectl it runs. `--only` (repeatable) runs only those groups of scenarios: `small` (first
+// Usage: ./dev bench [--rounds N] (default 3) [--only small|big|release|access|fleet ...]; ./dev builds
+// the helm and kubectl it runs. `--only` (repeatable) runs only those groups of scenarios: `small` (first
 // deploy, rolling update, crash-looping release), `big` (100 Deployments), `release` (issue 11's
-// pair); the table then shows only what was measured.
+// pair), `access` (the access review of a 20-object release, scripts/bench-access.ts), `fleet`
+// (scripts/bench-fleet.ts); the table then shows only what was measured.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -25,8 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // The testbed's source, by path: this script lives outside the workspace packages.
 import { IMAGE_MARKERS, resolveManifestTools, startTestbed } from '../packages/testbed/src/index.ts';
+import { FLEET_DEPLOYMENTS, fleetRound, fleetTable } from './bench-fleet.ts';
 
-const GROUPS = ['small', 'big', 'release'] as const;
+const GROUPS = ['small', 'big', 'release', 'access', 'fleet'] as const;
 type Group = (typeof GROUPS)[number];
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', multiple: true } },
@@ -216,6 +218,15 @@ async function main(): Promise<void> {
       void stop().finally(() => process.exit(130));
     });
   try {
+    // in a process of its own: it runs core's source (its workspace imports resolve to source there)
+    if (ONLY.has('access'))
+      console.log(
+        execFileSync(
+          process.execPath,
+          ['--conditions=kubeship-source', fileURLToPath(new URL('./bench-access.ts', import.meta.url))],
+          { encoding: 'utf8', env: { ...process.env, KUBECONFIG: testbed.adminKubeconfigPath } },
+        ).trim(),
+      );
     await rounds(testbed, tools, started);
   } finally {
     await stop();
@@ -336,6 +347,7 @@ async function rounds(
     samples.set(key, [...(samples.get(key) ?? []), sample]);
   };
 
+  const fleetRounds: Array<Awaited<ReturnType<typeof fleetRound>>> = [];
   const order: Tool[] = ['kubeship', 'script', 'helm'];
   for (let round = 0; round < ROUNDS; round++) {
     const turn = [...order.slice(round % 3), ...order.slice(0, round % 3)];
@@ -390,8 +402,28 @@ async function rounds(
       );
       await remove(target);
     }
+    if (ONLY.has('fleet'))
+      fleetRounds.push(
+        await fleetRound(
+          {
+            work,
+            bin,
+            kubeconfig,
+            timeoutSeconds: TIMEOUT_S,
+            env,
+            measure,
+            createNamespace: async (name, config) =>
+              void (await run('kubectl', ['--kubeconfig', config, 'create', 'namespace', name], env)),
+            appYaml: (image) =>
+              toYaml(appObjects({ deployments: FLEET_DEPLOYMENTS, configMaps: 0, replicas: 1, image })),
+          },
+          round,
+          `${REPOSITORY}:1`,
+        ),
+      );
   }
-  console.log(report(samples, versions, Date.now() - started));
+  const fleet = ONLY.has('fleet') ? fleetTable(fleetRounds, median) : [];
+  console.log([report(samples, versions, Date.now() - started), ...fleet].join('\n'));
 }
 
 const median = (numbers: readonly number[]) => {

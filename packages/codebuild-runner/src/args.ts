@@ -13,6 +13,8 @@ export interface CommandSpec {
   readonly summary: string;
   readonly usage: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Whether the command takes arguments besides its options (e.g. report files). */
+  readonly positionals?: boolean;
 }
 
 /** Options every command that reads the config file understands. */
@@ -26,6 +28,11 @@ export const CONFIG_OPTIONS = {
     type: 'string',
     placeholder: 'name',
     description: 'environment of the config file (default: $KUBESHIP_ENV, or the only one)',
+  },
+  cluster: {
+    type: 'string',
+    placeholder: 'name',
+    description: 'one cluster of a fleet environment (default: the whole fleet, wave by wave)',
   },
   output: {
     type: 'string',
@@ -73,7 +80,7 @@ export function parseCommandArgs(
     const { values, positionals, tokens } = parseArgs({
       args: [...argv],
       options,
-      allowPositionals: false,
+      allowPositionals: spec.positionals === true,
       strict: true,
       tokens: true,
     });

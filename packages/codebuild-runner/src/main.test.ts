@@ -35,12 +35,15 @@ describe('kubeship --version and --help', () => {
   it('names every command of the issue', () => {
     expect(Object.keys(COMMAND_SPECS).sort()).toEqual(
       [
+        'check',
         'deploy',
         'diff',
         'history',
         'kubeconfig',
+        'pipeline',
         'promote',
         'render',
+        'report',
         'rollback',
         'set-image',
         'status',

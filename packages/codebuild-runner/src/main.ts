@@ -11,14 +11,23 @@ export type { CliEnv } from './command-input.ts';
 
 type CommandModule = { run(input: CommandInput): Promise<number> };
 
+/** `status` and `history` also show every cluster of a fleet environment. */
+const acrossFleet = (command: Promise<CommandModule>) =>
+  Promise.all([import('./commands/fleet-views.ts'), command]).then(([views, loaded]) =>
+    views.acrossFleet(loaded),
+  );
+
 // Each command is loaded only when it runs: `--version`, `--help` and `token` never load the Kubernetes client.
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   deploy: () => import('./commands/deploy.ts'),
+  check: () => import('./commands/check.ts'),
   'set-image': () => import('./commands/deploy.ts').then((m) => ({ run: m.runSetImage })),
   render: () => import('./commands/render.ts'),
   diff: () => import('./commands/diff.ts'),
-  status: () => import('./commands/status.ts'),
-  history: () => import('./commands/history.ts'),
+  status: () => acrossFleet(import('./commands/status.ts')),
+  history: () => acrossFleet(import('./commands/history.ts')),
+  pipeline: () => import('./commands/pipeline.ts'),
+  report: () => import('./commands/report.ts'),
   rollback: () => import('./commands/rollback.ts'),
   promote: () => import('./commands/promote.ts'),
   token: () => import('./commands/token.ts'),
@@ -80,7 +89,7 @@ export async function main(
   try {
     const options = parseCliOptions(parsed.values, env, io.cwd);
     const command = await load();
-    return await command.run({ positionals: parsed.positionals, env, io, options });
+    return await command.run({ ...parsed, env, io, options });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`kubeship ${name}: ${error.message}\n(see kubeship ${name} --help)\n`);

@@ -1,4 +1,13 @@
 // The public API of @kubeship/core: every export is listed here by name.
+export { accessEntryPrincipal, explainFromAccessEntry } from './access/eks-explain.ts';
+export { ACCESS_REVIEW_CONCURRENCY, ACCESS_REVIEW_TIMEOUT_MS, type AccessReview } from './access/review.ts';
+export {
+  type AccessExplainer,
+  type AccessPlan,
+  type AccessRight,
+  missingRightsTable,
+  rightsNeeded,
+} from './access/rights.ts';
 export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
 export {
   type ApplyWarning,
@@ -41,6 +50,7 @@ export {
   resolveConfig,
   type SsmBinding,
 } from './config/index.ts';
+export { checkObjects } from './deploy/check.ts';
 export { deployObjects } from './deploy/engine.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
 export {
@@ -57,12 +67,20 @@ export {
 } from './deploy/release-objects.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
 export type {
+  CheckResult,
   DeploymentOutcome,
   DeployObjectsOptions,
   DeployResult,
   Manifest,
   ObjectOutcome,
 } from './deploy/types.ts';
+export {
+  type FleetProblem,
+  type FleetSettings,
+  type FleetTarget,
+  fleetProblems,
+  memberSettings,
+} from './environment/fleet.ts';
 export {
   DEFAULT_ENVIRONMENT_TIMEOUT_SECONDS,
   type EnvironmentInputs,
@@ -80,6 +98,22 @@ export type {
   LeaseWait,
 } from './events/deploy-events.ts';
 export type { AlarmReading, ReleaseStep } from './events/steps.ts';
+export { EVIDENCE_LOG_LIMIT_BYTES, EVIDENCE_MAX_FAILING_CONTAINERS } from './evidence/collect.ts';
+export { type EvidenceBundle, type EvidenceOptions, parseS3Uri } from './evidence/save.ts';
+export {
+  clustersWith,
+  type FleetClusterOutcome,
+  type FleetClusterStatus,
+  type FleetOutcome,
+  fleetOutcome,
+} from './fleet/outcome.ts';
+export {
+  type DeployFleetOptions,
+  deployFleet,
+  type FleetEvent,
+  type FleetEventListener,
+  type FleetResult,
+} from './fleet/run.ts';
 export {
   type AlarmGateOptions,
   bakeWithAlarms,

@@ -1,5 +1,5 @@
-// The one definition of each AWS-shaped pattern the packages check: image digests, regions and
-// IAM role ARNs. Everything else (config schema, auth, exports) imports these.
+// The one definition of each AWS-shaped pattern the packages check: image digests, regions,
+// IAM role ARNs and S3 locations. Everything else (config schema, auth, exports) imports these.
 
 /** An OCI image digest: `sha256:<64 lowercase hex>` or `sha512:<128 lowercase hex>`. */
 export const IMAGE_DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
@@ -9,6 +9,9 @@ export const AWS_REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 /** An IAM role ARN in any partition: `arn:aws:iam::123456789012:role/path/name`. */
 export const IAM_ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** An S3 location `s3://<bucket>[/<prefix>]`: group 1 the bucket (3-63 of a-z 0-9 . -), group 2 the prefix. */
+export const S3_URI_PATTERN = /^s3:\/\/((?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
 
 /**
  * The digest an image reference is pinned to (`sha256:...` after the `@`), or undefined when it

@@ -5,6 +5,7 @@ export {
   IMAGE_DIGEST_PATTERN,
   imageDigestOf,
   pinnedImageOf,
+  S3_URI_PATTERN,
 } from './_aws-patterns.ts';
 export {
   ManifestError,

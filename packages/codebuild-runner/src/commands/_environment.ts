@@ -14,6 +14,7 @@ import { planRenderedSource, type RenderPlan } from '../config/rendered-source.t
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
 import { awsLimits, kubernetesLimits } from '../input/limits.ts';
+import { fleetMemberOf, refuseWholeFleet } from './_fleet-member.ts';
 
 /** One environment of the config file, ready to use: nothing has been contacted yet. */
 export interface OpenedEnvironment {
@@ -42,7 +43,11 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     cwd: input.io.cwd,
     ...(input.options.configFile === undefined ? {} : { file: input.options.configFile }),
   });
-  const chosen = selectEnvironment(config, file, name ?? input.options.environment);
+  const chosen = fleetMemberOf(
+    selectEnvironment(config, file, name ?? input.options.environment),
+    input.values.cluster,
+    file,
+  );
   const { environment } = chosen;
   const variables = { ...config.templates?.variables, ...environment.variables };
   const build = buildContext(input.env);
@@ -144,6 +149,7 @@ export function connect(opened: OpenedEnvironment, input: CommandInput): Promise
 }
 
 async function connectOnce(opened: OpenedEnvironment, input: CommandInput): Promise<ClusterConnection> {
+  refuseWholeFleet(opened);
   const { cluster, kubeconfig } = opened.environment;
   const { connectToEks, connectWithKubeconfig } = await import('@kubeship/core/auth');
   if (kubeconfig)

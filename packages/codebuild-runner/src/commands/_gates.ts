@@ -1,4 +1,4 @@
-import type { AlarmGateOptions, CanaryStep } from '@kubeship/core';
+import type { AlarmGateOptions, CanaryStep, EvidenceOptions } from '@kubeship/core';
 import { UsageError } from '../args.ts';
 import type { CommandInput } from '../command-input.ts';
 import { awsLimits } from '../input/limits.ts';
@@ -76,5 +76,28 @@ export function blueGreenOf(opened: OpenedEnvironment): {
       keepMs: blueGreen.keepSeconds * 1000,
       ...(blueGreen.deployment ? { deployment: blueGreen.deployment } : {}),
     },
+  };
+}
+
+/**
+ * The evidence bundle's destinations for `deployObjects` (`--evidence`, `--evidence-s3`), or
+ * nothing. The S3 client reads the build's credentials; with AWS_ENDPOINT_URL(_S3) (an
+ * S3-compatible endpoint) it addresses buckets by path.
+ */
+export function evidenceOf(opened: OpenedEnvironment, input: CommandInput): { evidence?: EvidenceOptions } {
+  const flags = input.options.evidence;
+  if (!flags) return {};
+  const s3 = flags.s3Uri
+    ? {
+        uri: flags.s3Uri,
+        region: regionOf(opened),
+        ...(flags.kmsKeyId ? { kmsKeyId: flags.kmsKeyId } : {}),
+        forcePathStyle: Boolean(input.env.AWS_ENDPOINT_URL_S3 ?? input.env.AWS_ENDPOINT_URL),
+        timeoutMs: input.options.awsTimeoutSeconds * 1000,
+        limits: awsLimits(input.options.awsTimeoutSeconds),
+      }
+    : undefined;
+  return {
+    evidence: { ...(flags.dir ? { dir: flags.dir } : {}), ...(s3 ? { s3 } : {}), always: flags.always },
   };
 }

@@ -22,12 +22,13 @@ export async function run(input: CommandInput): Promise<number> {
   reporter.note(
     `rollback ${opened.app} in ${opened.name} (namespace ${opened.namespace}) to ${toRevision ? `release ${toRevision}` : 'the previous release'}`,
   );
-  const { alarms, ...shared } = await deployOptionsFor(opened, input, reporter.listener);
+  const { alarms, ...shared } = await deployOptionsFor(opened, input);
   const result = await rollbackRelease({
     ...shared,
     ...(alarms ? { alarms: { ...alarms, tolerateFiringBefore: true } } : {}),
     kubeConfig: connection.kubeConfig,
     ...(toRevision ? { toRevision } : {}),
+    onEvent: reporter.listener,
   });
   return finishDeploy(result, { input, reporter, command: 'rollback', environment: opened.name });
 }

@@ -25,6 +25,13 @@ const AUTH_OPTIONS = {
   'role-arn': { type: 'string', placeholder: 'arn', description: 'IAM role to assume first' },
 } as const;
 
+const NO_PRUNE_OPTION = {
+  'no-prune': {
+    type: 'boolean',
+    description: 'keep objects the previous release had and this one has not (default: delete them)',
+  },
+} as const;
+
 const LOCK_OPTIONS = {
   'wait-for-lock': {
     type: 'string',
@@ -40,6 +47,25 @@ const PRUNE_OPTIONS = {
     description:
       'allow a release that prunes every workload of the app or more than half of its objects (config: allowMassPrune)',
   },
+} as const;
+
+const EVIDENCE_OPTIONS = {
+  evidence: {
+    type: 'string',
+    placeholder: 'dir',
+    description: 'write an evidence bundle (.tar.gz) of a failed release here, before its rollback',
+  },
+  'evidence-s3': {
+    type: 'string',
+    placeholder: 's3://bucket/prefix',
+    description: 'upload the evidence bundle there; its URL goes to the summary, JSON, JUnit and exports',
+  },
+  'evidence-kms-key': {
+    type: 'string',
+    placeholder: 'key',
+    description: 'SSE-KMS key (id, ARN or alias) for the evidence upload',
+  },
+  'evidence-always': { type: 'boolean', description: 'write the evidence bundle for a healthy release too' },
 } as const;
 
 // rollback has nothing to roll back to when its own rollback fails, and render prints only YAML:
@@ -58,19 +84,23 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
       ...IMAGE_OPTIONS,
       ...ROLLOUT_OPTIONS,
       force: { type: 'boolean', description: 'take over fields another field manager owns' },
-      'no-prune': {
-        type: 'boolean',
-        description: 'keep objects the previous release had and this one has not (default: delete them)',
-      },
+      ...NO_PRUNE_OPTION,
       ...PRUNE_OPTIONS,
       ...LOCK_OPTIONS,
+      ...EVIDENCE_OPTIONS,
     },
+  },
+  check: {
+    summary:
+      'everything a deploy does before it changes anything (input, SSM, auth, access review, dry-run, alarms); changes nothing',
+    usage: 'kubeship check [--env <name>] [--image <uri> | --tag <tag>] [options]',
+    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...NO_PRUNE_OPTION, ...PRUNE_OPTIONS },
   },
   'set-image': {
     summary:
       "roll the app's Deployment to a new image, verify, undo on failure (kubectl set image + rollout status + undo)",
     usage: 'kubeship set-image --image <uri> [--env <name>] [options]',
-    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...ROLLOUT_OPTIONS },
+    options: { ...CONFIG_OPTIONS, ...IMAGE_OPTIONS, ...ROLLOUT_OPTIONS, ...EVIDENCE_OPTIONS },
   },
   render: {
     summary: 'print the manifests a deploy would apply (Secret data redacted unless --reveal-secrets)',
@@ -149,11 +179,44 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
         description: 'the environment whose running image is promoted',
       },
       to: { type: 'string', placeholder: 'env', description: 'the environment to deploy it to' },
+      ...EVIDENCE_OPTIONS,
       'expect-digest': {
         type: 'string',
         placeholder: 'sha256:...',
         description: 'refuse (exit 2) unless --from runs exactly this digest (the one that was approved)',
       },
+    },
+  },
+  pipeline: {
+    summary:
+      'print a fleet as CodePipeline V2 stages (one per wave, an action per cluster) or a CodeBuild batch buildspec',
+    usage: 'kubeship pipeline --env <fleet> --format codepipeline|codebuild-batch',
+    options: {
+      config: CONFIG_OPTIONS.config,
+      env: CONFIG_OPTIONS.env,
+      format: { type: 'string', placeholder: 'codepipeline|codebuild-batch', description: 'what to print' },
+      'project-ref': {
+        type: 'string',
+        placeholder: 'logical-id',
+        description:
+          'codepipeline: the CodeBuild project resource that runs the deploys (default KubeshipDeployProject)',
+      },
+      'input-artifact': {
+        type: 'string',
+        placeholder: 'name',
+        description: 'codepipeline: the artifact with the config (default SourceOutput)',
+      },
+    },
+  },
+  report: {
+    summary: 'merge per-cluster JSON deploy reports into one fleet report (table or JSON, JUnit, exports)',
+    usage:
+      'kubeship report merge <report.json>... [--output json] [--report-junit <file>] [--exports <file>]',
+    positionals: true,
+    options: {
+      output: CONFIG_OPTIONS.output,
+      'report-junit': ROLLOUT_OPTIONS['report-junit'],
+      exports: ROLLOUT_OPTIONS.exports,
     },
   },
   token: {

@@ -1,6 +1,7 @@
 import { type AppSpec, AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
 import * as z from 'zod';
 import { ENVIRONMENT_NAME, LIMITS, type NumberLimit } from '../input/limits.ts';
+import { checkFleet, fleetSchema } from './fleet-schema.ts';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
   error: 'must be a DNS-1123 label (lowercase letters, digits, -)',
@@ -103,56 +104,63 @@ const canary = z
     error: 'needs exactly one of preset or steps',
   });
 
-const environment = z
-  .strictObject({
-    /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
-    cluster: z
-      .strictObject({
-        name: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, {
-          error: 'must be an EKS cluster name (1-100 letters, digits, - and _)',
-        }),
-        region: region.optional(),
-        roleArn: roleArn.optional(),
-      })
-      .optional(),
-    /** Or a kubeconfig context (non-EKS clusters, local testing). */
-    kubeconfig: z.strictObject({ path: z.string().optional(), context: z.string().min(1) }).optional(),
-    namespace: dnsLabel,
-    /** SSM parameters: every parameter under `paths` becomes an env var; `names` are read one by one. */
-    ssm: z
-      .strictObject({
-        paths: z.array(ssmPath).optional(),
-        names: z.array(z.string().min(1)).optional(),
-        region: region.optional(),
-      })
-      .optional(),
-    /** Values for `${VAR}` placeholders in templates, and for the app function. */
-    variables: variables.optional(),
-    replicas: bounded(LIMITS.replicas).optional(),
-    timeoutSeconds: bounded(LIMITS.timeoutSeconds).optional(),
-    rollback: z.boolean().optional(),
-    /** Allow a release to prune every workload of the app, or more than half of its objects (default false). */
-    allowMassPrune: z.boolean().optional(),
-    maxRestarts: bounded(LIMITS.maxRestarts).optional(),
-    unschedulableGraceSeconds: bounded(LIMITS.unschedulableGraceSeconds).optional(),
-    /** Wait this long for another deploy of the app to finish (default 0: fail at once). */
-    lockWaitSeconds: bounded(LIMITS.lockWaitSeconds).optional(),
-    /** CloudWatch alarms that gate the release: checked before it starts, watched for bakeSeconds once healthy. */
-    alarms: alarmGate.optional(),
-    /** Ship the app's Deployment through canary steps instead of a rolling update. */
-    canary: canary.optional(),
-    /** Or blue/green: green verified at full size, the Service switched, blue kept keepSeconds. */
-    blueGreen: z
-      .strictObject({
-        service: dnsLabel,
-        keepSeconds: z.int().min(0).max(21_600),
-        deployment: dnsLabel.optional(),
-      })
-      .optional(),
+const environmentObject = z.strictObject({
+  /** The EKS cluster to deploy to (authenticated with the build's IAM role). */
+  cluster: z
+    .strictObject({
+      name: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, {
+        error: 'must be an EKS cluster name (1-100 letters, digits, - and _)',
+      }),
+      region: region.optional(),
+      roleArn: roleArn.optional(),
+    })
+    .optional(),
+  /** Or a kubeconfig context (non-EKS clusters, local testing). */
+  kubeconfig: z.strictObject({ path: z.string().optional(), context: z.string().min(1) }).optional(),
+  namespace: dnsLabel,
+  /** SSM parameters: every parameter under `paths` becomes an env var; `names` are read one by one. */
+  ssm: z
+    .strictObject({
+      paths: z.array(ssmPath).optional(),
+      names: z.array(z.string().min(1)).optional(),
+      region: region.optional(),
+    })
+    .optional(),
+  /** Values for `${VAR}` placeholders in templates, and for the app function. */
+  variables: variables.optional(),
+  replicas: bounded(LIMITS.replicas).optional(),
+  timeoutSeconds: bounded(LIMITS.timeoutSeconds).optional(),
+  rollback: z.boolean().optional(),
+  /** Allow a release to prune every workload of the app, or more than half of its objects (default false). */
+  allowMassPrune: z.boolean().optional(),
+  maxRestarts: bounded(LIMITS.maxRestarts).optional(),
+  unschedulableGraceSeconds: bounded(LIMITS.unschedulableGraceSeconds).optional(),
+  /** Wait this long for another deploy of the app to finish (default 0: fail at once). */
+  lockWaitSeconds: bounded(LIMITS.lockWaitSeconds).optional(),
+  /** CloudWatch alarms that gate the release: checked before it starts, watched for bakeSeconds once healthy. */
+  alarms: alarmGate.optional(),
+  /** Ship the app's Deployment through canary steps instead of a rolling update. */
+  canary: canary.optional(),
+  /** Or blue/green: green verified at full size, the Service switched, blue kept keepSeconds. */
+  blueGreen: z
+    .strictObject({
+      service: dnsLabel,
+      keepSeconds: z.int().min(0).max(21_600),
+      deployment: dnsLabel.optional(),
+    })
+    .optional(),
+});
+
+const environment = environmentObject
+  .extend({
+    /** Or several clusters in ordered waves, each overriding what it needs (see docs/fleets.md). */
+    fleet: fleetSchema(environmentObject).optional(),
   })
-  .refine((env) => (env.cluster === undefined) !== (env.kubeconfig === undefined), {
-    error: 'needs exactly one of cluster (EKS) or kubeconfig (a context)',
-  });
+  .refine(
+    (env) => [env.cluster, env.kubeconfig, env.fleet].filter((target) => target !== undefined).length === 1,
+    { error: 'needs exactly one of cluster (EKS), kubeconfig (a context) or fleet (several clusters)' },
+  )
+  .superRefine(checkFleet);
 
 /** The config file's schema (the app spec itself is validated by @kubeship/manifests). */
 export const configSchema = z

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN, imageProblem } from '@kubeship/manifests';
+import { type EvidenceFlags, evidenceFlags } from './evidence.ts';
 import {
   ENVIRONMENT_NAME,
   LIMITS,
@@ -54,6 +55,8 @@ export interface CliOptions {
   readonly revealSecrets: boolean;
   /** Absolute output paths, their directories created and writability checked. */
   readonly files: OutputFiles;
+  /** `--evidence`, `--evidence-s3`: where the evidence bundle goes. */
+  readonly evidence?: EvidenceFlags;
 }
 
 type Values = Readonly<Record<string, string | boolean | undefined>>;
@@ -65,6 +68,7 @@ const ENDPOINT_VARIABLES = [
   'AWS_ENDPOINT_URL_SSM',
   'AWS_ENDPOINT_URL_STS',
   'AWS_ENDPOINT_URL_EKS',
+  'AWS_ENDPOINT_URL_S3',
 ];
 const FILE_FLAGS = { exports: 'exports', 'report-junit': 'reportJunit', out: 'out' } as const;
 
@@ -170,6 +174,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
   if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
     problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
 
+  const evidence = evidenceFlags(values, cwd, problems);
   const requested = Object.entries(FILE_FLAGS).flatMap(([name, key]) => {
     const value = flag(name);
     return value === undefined ? [] : [{ flag: `--${name}`, key, path: resolve(cwd, value) }];
@@ -210,6 +215,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     resolveSsm: values['resolve-ssm'] === true,
     revealSecrets: values['reveal-secrets'] === true,
     files,
+    ...(evidence ? { evidence } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ const KEYS = [
   'KUBESHIP_EXIT_CODE',
   'KUBESHIP_STRATEGY',
   'KUBESHIP_LAST_STEP',
+  'KUBESHIP_EVIDENCE_URL',
 ];
 
 describe('exportsFile', () => {
@@ -28,6 +29,18 @@ describe('exportsFile', () => {
       KUBESHIP_EXIT_CODE: '0',
       KUBESHIP_STRATEGY: 'rolling',
       KUBESHIP_LAST_STEP: '',
+      KUBESHIP_EVIDENCE_URL: '',
+    });
+  });
+
+  it('a release with an uploaded evidence bundle exports its URL', () => {
+    const evidenceBundle = {
+      name: 'kubeship-evidence-web-r5-x.tar.gz',
+      bytes: 900,
+      url: 's3://ev/web/x.tar.gz',
+    };
+    expect(parseExports(exportsFile({ ...rolledBack, evidenceBundle }, { exitCode: 1 }))).toMatchObject({
+      KUBESHIP_EVIDENCE_URL: 's3://ev/web/x.tar.gz',
     });
   });
 

@@ -10,7 +10,8 @@ function lastStep(result: DeployResult): string {
 /**
  * Pure: `KEY=value` lines for buildspec `exported-variables` and CodePipeline variables:
  * the image, its digest when the reference carries one, the Deployment's revision, the outcome,
- * whether it was rolled back, the strategy and the last gate step reached. Values never contain newlines.
+ * whether it was rolled back, the strategy, the last gate step reached and the evidence bundle's
+ * S3 URL. Values never contain newlines.
  */
 export function exportsFile(result: DeployResult, context: { image?: string; exitCode: number }): string {
   const main = result.deployments[0];
@@ -25,7 +26,13 @@ export function exportsFile(result: DeployResult, context: { image?: string; exi
     KUBESHIP_EXIT_CODE: String(context.exitCode),
     KUBESHIP_STRATEGY: result.strategy ?? 'rolling',
     KUBESHIP_LAST_STEP: lastStep(result),
+    KUBESHIP_EVIDENCE_URL: result.evidenceBundle?.url ?? '',
   };
+  return keyValueLines(values);
+}
+
+/** Pure: `KEY=value` lines, one per entry, newlines in values replaced by spaces. */
+export function keyValueLines(values: Readonly<Record<string, string>>): string {
   return Object.entries(values)
     .map(([key, value]) => `${key}=${value.replace(/[\r\n]/g, ' ')}`)
     .join('\n')

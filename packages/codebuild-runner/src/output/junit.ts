@@ -1,6 +1,7 @@
 import { type DeployResult, doomedSubject, type ReleaseStep } from '@kubeship/core';
 
-const escapeXml = (text: string) =>
+/** Escapes the five XML special characters. */
+export const escapeXml = (text: string) =>
   text.replace(
     /[<>&"']/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
@@ -47,6 +48,7 @@ export function junitReport(result: DeployResult, context: { environment: string
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="kubeship" tests="${tests}" failures="${failures}" time="${seconds}">`,
     `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">`,
+    ...evidenceProperties(result),
     ...cases,
     '  </testsuite>',
     '</testsuites>',
@@ -68,4 +70,15 @@ function stepCase(step: ReleaseStep, suite: string): string {
   ].join('\n');
   const type = step.reason ?? step.outcome;
   return `${head}\n      <failure type="${escapeXml(type)}" message="${escapeXml(`${step.outcome}: ${type}`)}">${escapeXml(details)}</failure>\n    </testcase>`;
+}
+
+/** The evidence bundle's location as suite properties (JUnit's place for run metadata). */
+function evidenceProperties(result: DeployResult): string[] {
+  const bundle = result.evidenceBundle;
+  if (!bundle) return [];
+  const properties = [
+    ...(bundle.url ? [['kubeship.evidence.url', bundle.url]] : []),
+    ...(bundle.path ? [['kubeship.evidence.path', bundle.path]] : []),
+  ].map(([name, value]) => `      <property name="${name}" value="${escapeXml(value ?? '')}"/>`);
+  return ['    <properties>', ...properties, '    </properties>'];
 }

@@ -68,6 +68,7 @@ const phase = z.enum([
   'config',
   'lock',
   'plan',
+  'access',
   'alarm-check',
   'dry-run',
   'pre-deploy',
@@ -77,6 +78,7 @@ const phase = z.enum([
   'post-deploy',
   'bake',
   'diagnose',
+  'evidence',
   'rollback',
   'prune',
   'record',
@@ -254,6 +256,17 @@ export const deployReportSchema = z
       stopped: z.strictObject({ phase, code: errorCode, message: z.string().min(1) }).optional(),
       strategy: z.enum(['rolling', 'canary', 'blue-green']).optional(),
       steps: z.array(step).optional(),
+      evidenceBundle: z
+        .strictObject({
+          name: z.string().regex(/^kubeship-evidence-.+\.tar\.gz$/),
+          bytes: z.number().int().positive(),
+          path: z.string().min(1).optional(),
+          url: z
+            .string()
+            .regex(/^s3:\/\/.+/)
+            .optional(),
+        })
+        .optional(),
       durationsMs: z.partialRecord(phase, millis),
       startedAt: millis,
       finishedAt: millis,

@@ -1,8 +1,8 @@
 // The `kubeship` binary, built as npx runs it, against the shared testbed: a real control plane
 // with KWOK nodes, the EKS token webhook and moto as AWS. Every run is a separate process.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { aws, IMAGE_MARKERS, type TestbedInfo, testbedAdmin } from '@kubeship/testbed';
@@ -214,6 +214,7 @@ describe('kubeship deploy (built binary, testbed)', () => {
       KUBESHIP_EXIT_CODE: '0',
       KUBESHIP_STRATEGY: 'rolling',
       KUBESHIP_LAST_STEP: '',
+      KUBESHIP_EVIDENCE_URL: '',
     });
 
     // status, human and JSON
@@ -752,7 +753,10 @@ describe('secrets never reach the output', () => {
       await kubeship(['diff', '--tag', 'three'], { cwd }),
       await kubeship(['diff', '--tag', 'three', '--output', 'json'], { cwd }),
       await kubeship(['status', '--output', 'json'], { cwd }),
-      await kubeship(['deploy', '--tag', `three-${IMAGE_MARKERS.crashLoop}`, '--output', 'json'], { cwd }),
+      await kubeship(
+        ['deploy', '--tag', `three-${IMAGE_MARKERS.crashLoop}`, '--output', 'json', '--evidence', 'evidence'],
+        { cwd },
+      ),
       await kubeship(['deploy', '--tag', `four-${IMAGE_MARKERS.crashLoop}`], { cwd }),
     ];
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1]);
@@ -764,6 +768,22 @@ describe('secrets never reach the output', () => {
     expect(values).toContain(Buffer.from(secret).toString('base64'));
     for (const file of ['j.xml', 'e.env'])
       expect(readFileSync(join(cwd, file), 'utf8')).not.toContain(secret);
+    // the failed release's evidence bundle: every file of the archive, in every form of the value
+    const [archive] = readdirSync(join(cwd, 'evidence'));
+    const unpacked = tempDir('kubeship-evidence-');
+    execFileSync('tar', ['-xzf', join(cwd, 'evidence', archive ?? 'none'), '-C', unpacked]);
+    const files = readdirSync(unpacked, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['release.yaml', 'report.json', 'events.json']),
+    );
+    const forms = [
+      secret,
+      ...(['base64', 'base64url', 'hex'] as const).map((f) => Buffer.from(secret).toString(f)),
+    ];
+    for (const entry of files) {
+      const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      for (const form of forms) expect(text.includes(form), `${entry.name} holds the value`).toBe(false);
+    }
   });
 
   it('no stdout or stderr of any kubeship run in this file holds the value or its base64', () => {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { inspect } from 'node:util';
 import type * as k8s from '@kubernetes/client-node';
+import type { AccessExplainer } from '../access/explainer.ts';
 import { KubeshipError } from '../errors.ts';
 import { boundKubernetesRequests, type KubernetesRequestLimits } from './_kubernetes-requests.ts';
 import type { TokenSource } from './_token-source.ts';
@@ -17,6 +18,8 @@ export interface ClusterConnection {
   readonly principal: string;
   /** For humans, e.g. `EKS cluster prod (us-east-1) as arn:aws:sts::111122223333:assumed-role/deployer/build-1`. */
   readonly description: string;
+  /** EKS only: says, from the principal's access entry, why rights are missing (see `explainFromAccessEntry`). */
+  readonly explainAccess?: AccessExplainer;
 }
 
 type Authenticator = Parameters<k8s.KubeConfig['addAuthenticator']>[0];
@@ -29,8 +32,12 @@ class Connection implements ClusterConnection {
   readonly server: string;
   readonly principal: string;
   readonly description: string;
+  declare readonly explainAccess?: AccessExplainer;
 
   constructor(fields: ClusterConnection) {
+    // a function, not data: kept out of the connection's keys and JSON like the KubeConfig
+    if (fields.explainAccess)
+      Object.defineProperty(this, 'explainAccess', { value: fields.explainAccess, enumerable: false });
     this.server = fields.server;
     this.principal = fields.principal;
     this.description = fields.description;

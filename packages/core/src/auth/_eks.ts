@@ -1,4 +1,5 @@
 import { IAM_ROLE_ARN_PATTERN } from '@kubeship/manifests';
+import { explainFromAccessEntry } from '../access/eks-explain.ts';
 import { KubeshipError } from '../errors.ts';
 import { type AwsRequestLimits, awsClientSettings, networkCause, recordEndpoint } from './_aws-requests.ts';
 import { type ClusterConnection, clusterConnection, eksKubeConfig } from './_connection.ts';
@@ -140,6 +141,14 @@ export async function connectToEks(options: EksConnectionOptions): Promise<Clust
     server: access.endpoint,
     principal: who,
     description: `EKS cluster ${clusterName} (${region}) as ${who}`,
+    explainAccess: async (missing) => {
+      const client = new EKSClient({ region, credentials, ...awsClientSettings(options.limits) });
+      try {
+        return await explainFromAccessEntry(client, { clusterName, principal: who }, missing);
+      } finally {
+        client.destroy();
+      }
+    },
   });
 }
 

@@ -193,6 +193,7 @@ export async function resultOf(ctx: DeployContext): Promise<DeployResult> {
     ...(ctx.stopped ? { stopped: ctx.stopped } : {}),
     strategy: strategyOf(ctx.progressive),
     steps: ctx.steps,
+    ...(ctx.evidenceBundle ? { evidenceBundle: ctx.evidenceBundle } : {}),
     durationsMs: ctx.durations,
     startedAt: ctx.startedAt,
     finishedAt: ctx.clock.now(),

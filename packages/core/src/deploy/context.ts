@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
 import type { DeployEventListener, DeployPhase } from '../events/deploy-events.ts';
 import { type ReleaseStep, stepFailed } from '../events/steps.ts';
+import type { EvidenceBundle } from '../evidence/save.ts';
 import type { Hook } from '../gates/hooks.ts';
 import { checkStrategy, type Progressive } from '../progressive/strategy.ts';
 import { assertReleaseHasObjects } from '../release/prune-safety.ts';
@@ -62,6 +63,8 @@ export interface DeployContext {
   stopped?: NonNullable<DeployResult['stopped']>;
   /** Why the record of a stopped release could not be written. */
   recordError?: string;
+  /** Where the evidence bundle went, when one was written. */
+  evidenceBundle?: EvidenceBundle | undefined;
 }
 
 /**

@@ -1,6 +1,8 @@
 // The deploy engine: the list of phases. Each phase lives in the file of what it does to the
 // cluster: before-change.ts (nothing yet), change.ts, going-back.ts, closing.ts.
+import { reviewReleaseAccess } from '../access/review.ts';
 import type { DeployPhase } from '../events/deploy-events.ts';
+import { saveEvidence } from '../evidence/save.ts';
 import { checkAlarms, createNamespaces, dryRun, lock, planRelease, readCluster } from './before-change.ts';
 import { apply, bake, runHooks, shipProgressively, verify } from './change.ts';
 import {
@@ -26,6 +28,7 @@ import type { DeployObjectsOptions, DeployResult } from './types.ts';
  */
 export async function deployObjects(options: DeployObjectsOptions): Promise<DeployResult> {
   const ctx = createContext(options);
+  await phase(ctx, 'access', () => reviewReleaseAccess(ctx));
   await createNamespaces(ctx);
   if (options.lease) await phase(ctx, 'lock', () => lock(ctx));
   try {
@@ -42,6 +45,8 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
       if (hooksAt(ctx, 'post-deploy').length > 0 && !releaseFailed(ctx))
         await phase(ctx, 'post-deploy', () => runHooks(ctx, 'post-deploy'));
       if ((options.alarms?.bakeMs ?? 0) > 0 && !releaseFailed(ctx)) await phase(ctx, 'bake', () => bake(ctx));
+      if (options.evidence?.always || releaseFailed(ctx))
+        ctx.evidenceBundle = await phase(ctx, 'evidence', () => saveEvidence(ctx));
       if (releaseFailed(ctx)) {
         await phase(ctx, 'diagnose', () => diagnose(ctx));
         if (rollbackWanted(ctx)) await phase(ctx, 'rollback', () => restorePrevious(ctx));
@@ -66,7 +71,7 @@ export async function deployObjects(options: DeployObjectsOptions): Promise<Depl
 }
 
 /** Runs one phase: its start and finish as events, its time added to the durations, where an error escaped. */
-async function phase<T>(ctx: DeployContext, name: DeployPhase, work: () => Promise<T>): Promise<T> {
+export async function phase<T>(ctx: DeployContext, name: DeployPhase, work: () => Promise<T>): Promise<T> {
   const at = ctx.clock.now();
   ctx.emit({ type: 'phase-started', phase: name, at });
   try {

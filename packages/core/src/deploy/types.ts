@@ -1,11 +1,13 @@
 // The options of a deploy and what it returns.
 import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import type { AccessExplainer } from '../access/rights.ts';
 import type { PlannedChange } from '../apply/plan.ts';
 import type { Clock } from '../clock.ts';
 import type { KubeshipErrorCode } from '../errors.ts';
 import type { DeployEventListener, DeployPhase } from '../events/deploy-events.ts';
 import type { ReleaseStep } from '../events/steps.ts';
+import type { EvidenceBundle, EvidenceOptions } from '../evidence/save.ts';
 import type { AlarmGateOptions } from '../gates/alarms.ts';
 import type { BlueGreenOptions, CanaryOptions, Strategy } from '../progressive/strategy.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
@@ -76,6 +78,13 @@ export interface DeployObjectsOptions {
    * it again and green is removed.
    */
   readonly blueGreen?: BlueGreenOptions;
+  /**
+   * The evidence bundle: written when the release fails, before it is rolled back (and, with
+   * `always`, for a healthy release too) into a directory and/or S3; see `saveEvidence`.
+   */
+  readonly evidence?: EvidenceOptions;
+  /** Says why rights the access review found missing are missing (a ClusterConnection's `explainAccess`). */
+  readonly explainAccess?: AccessExplainer;
   /** `kubeship/<version>`, the ApplySet tooling annotation. */
   readonly tooling?: string;
   readonly clock?: Clock;
@@ -154,7 +163,23 @@ export interface DeployResult {
   readonly strategy?: Strategy;
   /** The gates the release went through, in order (hooks, the alarm bake); always set by deployObjects. */
   readonly steps?: readonly ReleaseStep[];
+  /** Where the evidence bundle went (with the `evidence` option, when one was written). */
+  readonly evidenceBundle?: EvidenceBundle;
   readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
   readonly startedAt: number;
   readonly finishedAt: number;
+}
+
+/** What {@link checkObjects} found: a deploy of these objects would be allowed. */
+export interface CheckResult {
+  /** The changes a deploy would make (Secret values never shown). */
+  readonly changes: DeployResult['changes'];
+  /** The dry-run's warnings (Pod Security, deprecations) and kubeship's own. */
+  readonly warnings: readonly string[];
+  /** The release revision a deploy would record, and the one it would replace (0: none). */
+  readonly revision: number;
+  readonly previousRevision: number;
+  /** How many distinct rights the access review asked about (0: the cluster refused the review). */
+  readonly rightsReviewed: number;
+  readonly durationsMs: Readonly<Partial<Record<DeployPhase, number>>>;
 }

@@ -130,3 +130,11 @@ export function rolloutOptionsOf(
     ...(plan.unschedulableGraceMs === undefined ? {} : { unschedulableGraceMs: plan.unschedulableGraceMs }),
   };
 }
+
+export {
+  type FleetProblem,
+  type FleetSettings,
+  type FleetTarget,
+  fleetProblems,
+  memberSettings,
+} from './fleet.ts';

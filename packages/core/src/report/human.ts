@@ -210,6 +210,8 @@ export function formatResult(result: DeployResult, style: HumanStyle): string[] 
   for (const step of result.steps ?? [])
     lines.push(`  ${step.name}: ${step.outcome}${step.reason ? ` (${step.reason})` : ''}`);
   for (const id of result.pruned) lines.push(`  pruned: ${id}`);
+  const bundle = result.evidenceBundle;
+  if (bundle) lines.push(`  evidence: ${[bundle.url, bundle.path].filter(Boolean).join(', ')}`);
   const phases = Object.entries(result.durationsMs).map(
     ([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}s`,
   );

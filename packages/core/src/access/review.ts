@@ -1,0 +1,208 @@
+import * as k8s from '@kubernetes/client-node';
+import type { KubeObject } from '@kubeship/manifests';
+import { readLive } from '../apply/server.ts';
+import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
+import type { Clock } from '../clock.ts';
+import { KubeshipError } from '../errors.ts';
+import type { DeployEventListener } from '../events/deploy-events.ts';
+import type { Hook } from '../gates/hooks.ts';
+import { readHistory, readRecord } from '../release/history.ts';
+import { lastDeployed } from '../release/record.ts';
+import {
+  type AccessExplainer,
+  type AccessPlan,
+  type AccessRight,
+  missingRightsTable,
+  type ResourceOf,
+  rightsNeeded,
+} from './rights.ts';
+
+/** What the access review found: how many distinct rights it asked about, and which were refused. */
+export interface AccessReview {
+  readonly asked: number;
+  readonly refused: readonly AccessRight[];
+}
+
+/** The part of a deploy the review reads: its options and the objects it will apply. */
+export interface AccessReviewSubject {
+  readonly kc: k8s.KubeConfig;
+  readonly clock: Clock;
+  readonly emit: DeployEventListener;
+  readonly namespace: string;
+  readonly objects: readonly KubeObject[];
+  readonly hooks: readonly Hook[];
+  readonly warnings: string[];
+  readonly options: {
+    readonly app: string;
+    readonly lease?: object;
+    readonly prune?: boolean;
+    readonly rollback?: boolean;
+    readonly canary?: { readonly deployment?: string; readonly alb?: object };
+    readonly blueGreen?: { readonly deployment?: string };
+    readonly explainAccess?: AccessExplainer;
+  };
+}
+
+/** At most this many reviews in flight at once: about one round for a usual release, bounded for a large one. */
+export const ACCESS_REVIEW_CONCURRENCY = 32;
+/** The whole review, explanation included, ends within this (each request is bounded on its own too). */
+export const ACCESS_REVIEW_TIMEOUT_MS = 30_000;
+
+/**
+ * The pre-flight access review: works out every right the whole run can need (see
+ * {@link rightsNeeded}), asks the cluster about each once with a SelfSubjectAccessReview (at
+ * most {@link ACCESS_REVIEW_CONCURRENCY} at a time, within {@link ACCESS_REVIEW_TIMEOUT_MS}), and,
+ * when any is refused, throws one FORBIDDEN error listing all of them in a table (with the
+ * explainer's reasons). Nothing is changed. A cluster that refuses the reviews themselves gets a
+ * warning and no review.
+ */
+export async function reviewReleaseAccess(subject: AccessReviewSubject): Promise<AccessReview> {
+  const timer = { id: undefined as NodeJS.Timeout | undefined };
+  const deadline = new Promise<never>((_, reject) => {
+    timer.id = setTimeout(
+      () =>
+        reject(
+          new KubeshipError(
+            'CLUSTER_UNREACHABLE',
+            `the access review did not finish within ${ACCESS_REVIEW_TIMEOUT_MS / 1000}s`,
+          ),
+        ),
+      ACCESS_REVIEW_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([review(subject), deadline]);
+  } finally {
+    clearTimeout(timer.id);
+  }
+}
+
+async function review(subject: AccessReviewSubject): Promise<AccessReview> {
+  const rights = rightsNeeded(await accessPlanOf(subject));
+  const api = subject.kc.makeApiClient(k8s.AuthorizationV1Api);
+  let answers: boolean[];
+  try {
+    answers = await mapBounded(rights, ACCESS_REVIEW_CONCURRENCY, (right) => allowed(api, right));
+  } catch (error) {
+    if (!(error instanceof k8s.ApiException && (error.code === 403 || error.code === 404))) {
+      throw describeKubernetesError(error, { verb: 'create', resource: 'selfsubjectaccessreviews' });
+    }
+    const message = `access review skipped: the cluster refuses SelfSubjectAccessReviews (HTTP ${error.code}); a missing right will be found when it is used`;
+    subject.warnings.push(message);
+    subject.emit({ type: 'warning', at: subject.clock.now(), message });
+    return { asked: 0, refused: [] };
+  }
+  const refused = rights.filter((_, i) => !answers[i]);
+  if (refused.length === 0) return { asked: rights.length, refused };
+  const reasons = subject.options.explainAccess
+    ? await subject.options.explainAccess(refused).catch(() => [])
+    : [];
+  throw new KubeshipError(
+    'FORBIDDEN',
+    [
+      `access review: not allowed ${refused.length} of the ${rights.length} rights this deploy can need; nothing was changed:`,
+      missingRightsTable(refused),
+      ...reasons,
+    ].join('\n'),
+    { details: { missing: refused } },
+  );
+}
+
+async function allowed(api: k8s.AuthorizationV1Api, right: AccessRight): Promise<boolean> {
+  const answer = await api.createSelfSubjectAccessReview({
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: {
+        resourceAttributes: {
+          verb: right.verb,
+          group: right.group,
+          resource: right.resource,
+          ...(right.subresource ? { subresource: right.subresource } : {}),
+          ...(right.namespace ? { namespace: right.namespace } : {}),
+        },
+      },
+    },
+  });
+  return answer.status?.allowed === true;
+}
+
+/**
+ * The facts the rights depend on, read without changing anything: each kind's REST resource
+ * (discovery), the previous release's objects and whether the declared namespaces exist. A read
+ * the caller may not do is taken at its widest (the review then reports that right as missing).
+ */
+async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
+  const { kc, options } = subject;
+  const ref = { app: options.app, namespace: subject.namespace };
+  const declared = subject.objects.filter((o) => o.kind === 'Namespace');
+  const resolver = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as {
+    resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined>;
+  };
+  const resolve = async (object: KubeObject) => {
+    const found = await resolver.resource(object.apiVersion, object.kind).catch(() => undefined);
+    if (!found) return { object };
+    const slash = object.apiVersion.lastIndexOf('/');
+    const resource: ResourceOf = {
+      group: slash < 0 ? '' : object.apiVersion.slice(0, slash),
+      resource: found.name,
+      namespaced: found.namespaced,
+    };
+    return { object, resource };
+  };
+  // the reads are independent: one round trip each, side by side
+  const [objects, previous, live] = await Promise.all([
+    Promise.all(subject.objects.map(resolve)),
+    readHistory(kc, ref)
+      .then(async (history) => {
+        const last = lastDeployed(history);
+        return last ? ((await readRecord(kc, ref, last.revision))?.objects ?? []) : [];
+      })
+      .then((before) => Promise.all(before.map(resolve)))
+      .catch(() => []),
+    declared.length > 0 ? readLive(kc, declared).catch(() => new Map()) : new Map(),
+  ]);
+  const shipped = options.canary ?? options.blueGreen;
+  const target = shipped
+    ? (subject.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === shipped.deployment) ??
+      subject.objects.find((o) => o.kind === 'Deployment'))
+    : undefined;
+  return {
+    objects,
+    previous,
+    hookNamespaces: [...new Set(subject.hooks.map((hook) => hook.namespace))],
+    recordNamespace: subject.namespace,
+    lease: options.lease !== undefined,
+    namespacesToCreate: declared
+      .filter((ns) => !live.has(`Namespace ${ns.metadata.name}`))
+      .map((ns) => ns.metadata.name),
+    prune: options.prune !== false,
+    rollback: options.rollback !== false,
+    ...(target
+      ? {
+          progressive: {
+            mode: options.blueGreen ? 'blue-green' : options.canary?.alb ? 'alb-canary' : 'canary',
+            namespace: target.metadata.namespace ?? subject.namespace,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -14,6 +14,10 @@ export default defineConfig({
       })),
       {
         extends: true,
+        test: { name: 'repo-unit', root: 'scripts', include: ['**/*.test.ts'] },
+      },
+      {
+        extends: true,
         test: {
           name: 'integration',
           include: ['packages/*/test/integration/**/*.test.ts', 'examples/*/test/**/*.test.ts'],

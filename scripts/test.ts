@@ -1,10 +1,16 @@
-// The test command: lint, typecheck, the API reference, then every vitest project (unit and integration). Ends with
+// The test command: lint, typecheck, the import rules (dependency-cruiser), the API reference, then
+// every vitest project (unit and integration). Ends with
 // one plain line "tests: N passed, N failed, N skipped" and fails when any test failed, was
 // skipped, or no test ran at all.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** The sources whose imports the layer rules of .dependency-cruiser.cjs check. */
+const DEPENDENCY_ROOTS = ['manifests', 'core', 'codebuild-runner', 'testbed'].map(
+  (name) => `packages/${name}/src`,
+);
 
 function run(step: string, command: string, args: string[]): number {
   const started = Date.now();
@@ -20,6 +26,7 @@ function run(step: string, command: string, args: string[]): number {
 if (
   run('lint', 'biome', ['check', '.']) !== 0 ||
   run('typecheck', 'tsc', ['-p', 'tsconfig.json']) !== 0 ||
+  run('dependencies', 'depcruise', ['--config', '.dependency-cruiser.cjs', ...DEPENDENCY_ROOTS]) !== 0 ||
   run('api reference', 'typedoc', []) !== 0
 ) {
   process.exit(1);

@@ -1,24 +1,12 @@
 import { helpText, parseCommandArgs, UsageError } from './args.ts';
+import type { CliEnv, CommandInput } from './command-input.ts';
 import { COMMAND_SPECS } from './commands/specs.ts';
 import { EXIT } from './exit-codes.ts';
-import type { CliOptions } from './input/options.ts';
 import type { CliIo } from './io.ts';
 import { processIo } from './io.ts';
 import { VERSION } from './version.ts';
 
-/** The environment variables the CLI reads. */
-export type CliEnv = Readonly<Record<string, string | undefined>>;
-
-/** What a command gets: its arguments (raw and checked), the environment and where to write. */
-export interface CommandInput {
-  /** The flags as given; read checked values from `options`. */
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
-  /** Flags and environment variables parsed and checked once, before the command runs. */
-  readonly options: CliOptions;
-  readonly positionals: readonly string[];
-  readonly env: CliEnv;
-  readonly io: CliIo;
-}
+export type { CliEnv } from './command-input.ts';
 
 type CommandModule = { run(input: CommandInput): Promise<number> };
 

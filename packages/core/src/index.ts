@@ -43,26 +43,37 @@ export {
   resolveConfig,
   type SsmBinding,
 } from './config/index.ts';
+export { checkObjects } from './deploy/check.ts';
 export { createNamespaces } from './deploy/create-namespaces.ts';
-export {
-  type CheckResult,
-  checkObjects,
-  type DeploymentOutcome,
-  type DeployObjectsOptions,
-  type DeployResult,
-  deployObjects,
-  type Manifest,
-  type ObjectOutcome,
-} from './deploy/engine.ts';
-export { acquireDeployLease, type DeployLease, type LeaseOptions, type LeaseWait } from './deploy/lease.ts';
-export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
+export { deployObjects } from './deploy/engine.ts';
+export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
 export {
   type PrepareReleaseOptions,
   prepareRelease,
   type Release,
   type ReleaseSource,
-} from './deploy/release.ts';
+} from './deploy/prepare-release.ts';
+export { type PromotionCheck, promotionImage } from './deploy/promote-guard.ts';
+export {
+  previewRelease,
+  type ReleaseInput,
+  type ReleasePreview,
+} from './deploy/release-objects.ts';
 export { type RollbackReleaseOptions, rollbackRelease } from './deploy/rollback-release.ts';
+export type {
+  CheckResult,
+  DeploymentOutcome,
+  DeployObjectsOptions,
+  DeployResult,
+  Manifest,
+  ObjectOutcome,
+} from './deploy/types.ts';
+export {
+  type UninstallOptions,
+  type UninstallResult,
+  uninstallOrder,
+  uninstallRelease,
+} from './deploy/uninstall.ts';
 export {
   type FleetProblem,
   type FleetSettings,
@@ -79,6 +90,14 @@ export {
   rolloutOptionsOf,
 } from './environment/plan.ts';
 export { type ErrorDetails, isKubeshipError, KubeshipError, type KubeshipErrorCode } from './errors.ts';
+export type {
+  DeployEvent,
+  DeployEventListener,
+  DeployPhase,
+  EventTarget,
+  LeaseWait,
+} from './events/deploy-events.ts';
+export type { AlarmReading, ReleaseStep } from './events/steps.ts';
 export { EVIDENCE_LOG_LIMIT_BYTES, EVIDENCE_MAX_FAILING_CONTAINERS } from './evidence/collect.ts';
 export { type EvidenceBundle, type EvidenceOptions, parseS3Uri } from './evidence/save.ts';
 export {
@@ -110,7 +129,6 @@ export {
   hookJob,
   splitHooks,
 } from './gates/hooks.ts';
-export type { AlarmReading, ReleaseStep } from './gates/steps.ts';
 export { ALB_ACTIONS_PREFIX, canaryService, weightedActionName, weightedIngress } from './progressive/alb.ts';
 export { endBlueGreen, greenDeployment, runBlueGreen, switchedService } from './progressive/blue-green.ts';
 export { canaryDeployment, TRACK_LABEL } from './progressive/canary.ts';
@@ -135,13 +153,6 @@ export {
   type ReleaseStatus,
   readReleaseStatus,
 } from './release/status.ts';
-export {
-  type UninstallOptions,
-  type UninstallResult,
-  uninstallOrder,
-  uninstallRelease,
-} from './release/uninstall.ts';
-export type { DeployEvent, DeployEventListener, DeployPhase, EventTarget } from './report/events.ts';
 export {
   elapsed,
   formatEvent,

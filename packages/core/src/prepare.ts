@@ -8,4 +8,4 @@ export {
   prepareRelease,
   type Release,
   type ReleaseSource,
-} from './deploy/release.ts';
+} from './deploy/prepare-release.ts';

@@ -31,6 +31,7 @@ export {
 } from './objects/config-refs.ts';
 export type { Patch, PatchOperation } from './objects/patch.ts';
 export { replaceImage } from './objects/replace-image.ts';
+export { CHANGE_CAUSE_ANNOTATION, imagesOf, WORKLOAD_KINDS, withChangeCause } from './objects/workloads.ts';
 export {
   HOOK_ANNOTATION,
   HOOK_DELETE_POLICY_ANNOTATION,

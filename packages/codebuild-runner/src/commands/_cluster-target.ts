@@ -1,5 +1,5 @@
 import { UsageError } from '../args.ts';
-import type { CommandInput } from '../main.ts';
+import type { CommandInput } from '../command-input.ts';
 
 /** The EKS cluster named by flags, or by the environment of the config file. */
 export interface ClusterTarget {
@@ -10,15 +10,10 @@ export interface ClusterTarget {
 
 /** `--cluster-name/--region/--role-arn`, falling back to the config file's environment. */
 export async function clusterTarget(input: CommandInput): Promise<ClusterTarget> {
-  const { values } = input;
-  const flagRegion = input.options.region;
-  if (typeof values['cluster-name'] === 'string') {
-    if (!flagRegion) throw new UsageError('--region (or AWS_REGION) is required with --cluster-name');
-    return {
-      clusterName: values['cluster-name'],
-      region: flagRegion,
-      ...(typeof values['role-arn'] === 'string' ? { roleArn: values['role-arn'] } : {}),
-    };
+  const { clusterName, roleArn: roleFlag, region, regionFlag } = input.options;
+  if (clusterName !== undefined) {
+    if (!region) throw new UsageError('--region (or AWS_REGION) is required with --cluster-name');
+    return { clusterName, region, ...(roleFlag ? { roleArn: roleFlag } : {}) };
   }
   // loaded only without --cluster-name: `kubeship token` with flags stays small and fast
   const [{ openEnvironment, regionOf }, { KubeshipError }] = await Promise.all([
@@ -32,10 +27,10 @@ export async function clusterTarget(input: CommandInput): Promise<ClusterTarget>
       'INVALID_INPUT',
       `${opened.file}: environment ${opened.name} is not an EKS cluster (it uses a kubeconfig context)`,
     );
-  const roleArn = (values['role-arn'] as string | undefined) ?? cluster.roleArn;
+  const roleArn = roleFlag ?? cluster.roleArn;
   return {
     clusterName: cluster.name,
-    region: (values.region as string | undefined) ?? regionOf(opened),
+    region: regionFlag ?? regionOf(opened),
     ...(roleArn ? { roleArn } : {}),
   };
 }

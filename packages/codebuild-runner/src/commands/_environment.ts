@@ -6,6 +6,7 @@ import { type EnvironmentPlan, planEnvironment } from '@kubeship/core/environmen
 import { KubeshipError } from '@kubeship/core/errors';
 import type { KubeObject } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
+import type { CommandInput } from '../command-input.ts';
 import { appFromConfig } from '../config/app-source.ts';
 import { type BuildContext, buildContext, selectEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load.ts';
@@ -13,7 +14,6 @@ import { planRenderedSource, type RenderPlan } from '../config/rendered-source.t
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { readTemplates } from '../config/templates.ts';
 import { awsLimits, kubernetesLimits } from '../input/limits.ts';
-import type { CommandInput } from '../main.ts';
 import { fleetMemberOf, refuseWholeFleet } from './_fleet-member.ts';
 
 /** One environment of the config file, ready to use: nothing has been contacted yet. */
@@ -41,7 +41,7 @@ export interface OpenedEnvironment {
 export async function openEnvironment(input: CommandInput, name?: string): Promise<OpenedEnvironment> {
   const { file, config } = await loadConfig({
     cwd: input.io.cwd,
-    ...(typeof input.values.config === 'string' ? { file: input.values.config } : {}),
+    ...(input.options.configFile === undefined ? {} : { file: input.options.configFile }),
   });
   const chosen = fleetMemberOf(
     selectEnvironment(config, file, name ?? input.options.environment),
@@ -62,8 +62,8 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
       ...(input.options.lockWaitSeconds === undefined
         ? {}
         : { lockWaitSeconds: input.options.lockWaitSeconds }),
-      ...(input.values['no-rollback'] === true ? { rollback: false } : {}),
-      ...(input.values['allow-mass-prune'] === true ? { allowMassPrune: true } : {}),
+      ...(input.options.noRollback ? { rollback: false } : {}),
+      ...(input.options.allowMassPrune ? { allowMassPrune: true } : {}),
     });
   if (config.app !== undefined) {
     const app = appFromConfig(config, file, {

@@ -1,7 +1,7 @@
 import type { DeployResult } from '@kubeship/core';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
 import { writeOutputFile } from '../input/output-files.ts';
-import type { CommandInput } from '../main.ts';
 import { exportsFile } from '../output/exports.ts';
 import { junitReport } from '../output/junit.ts';
 import type { Reporter } from '../output/reporter.ts';

@@ -1,7 +1,7 @@
+import type { CommandInput } from '../command-input.ts';
 import { selectEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
-import type { CommandInput } from '../main.ts';
 
 /** A fleet environment as a whole: where it is, and its waves. */
 export interface WholeFleet {

@@ -1,7 +1,7 @@
 import type { AlarmGateOptions, CanaryStep, EvidenceOptions } from '@kubeship/core';
 import { UsageError } from '../args.ts';
+import type { CommandInput } from '../command-input.ts';
 import { awsLimits } from '../input/limits.ts';
-import type { CommandInput } from '../main.ts';
 import { type OpenedEnvironment, regionOf } from './_environment.ts';
 
 /**

@@ -1,5 +1,5 @@
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { deployEnvironment } from './deploy.ts';
 
 /**

@@ -1,22 +1,21 @@
 import {
   compareReleases,
   describeChange,
-  type HookPhase,
-  hookJob,
-  type Manifest,
   objectId,
   planChanges,
-  readHistory,
+  previewRelease,
   readLive,
-  splitHooks,
 } from '@kubeship/core';
 import { UsageError } from '../args.ts';
+import type { CommandInput } from '../command-input.ts';
+import { changeCause } from '../config/environment.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseFor } from './_environment.ts';
 
 /**
- * `kubeship diff`: what a deploy would change (Secret values never shown), without changing it;
+ * `kubeship diff`: what a deploy of the same input would change (Secret values never shown),
+ * without changing it: the objects exactly as the deploy applies them (core's `previewRelease`:
+ * change cause, membership labels, replicas left to an HPA, hook runs of the next revision);
  * with `--from-revision`, what changed between two recorded releases.
  */
 export async function run(input: CommandInput): Promise<number> {
@@ -30,9 +29,15 @@ export async function run(input: CommandInput): Promise<number> {
   const image = chooseImage(opened);
   const release = await releaseFor(opened, input, { image });
   const connection = await connect(opened, input);
-  const history = await readHistory(connection.kubeConfig, { app: release.app, namespace: opened.namespace });
-  const revision = Math.max(0, ...history.map((r) => r.revision)) + 1;
-  const { objects, hooks } = asApplied(release.objects, { app: release.app, revision });
+  const preview = await previewRelease(connection.kubeConfig, {
+    app: release.app,
+    namespace: opened.namespace,
+    objects: release.objects,
+    changeCause: changeCause(image, opened.build),
+  });
+  const { revision } = preview;
+  const hooks = new Map(preview.hookRuns.map((run) => [objectId(run.job), run.phase]));
+  const objects = [...preview.objects, ...preview.hookRuns.map((run) => run.job)];
   const plan = planChanges(objects, await readLive(connection.kubeConfig, objects));
   if (input.options.output === 'json') {
     const changes = plan.map((p) => ({
@@ -58,22 +63,6 @@ export async function run(input: CommandInput): Promise<number> {
   const changed = plan.filter((p) => p.action !== 'unchanged').length;
   input.io.stdout(`${changed} of ${plan.length} objects would change\n`);
   return EXIT.ok;
-}
-
-/**
- * Pure: the objects as a deploy of release `revision` applies them: hook Jobs as their run for
- * that release (`<name>-r<revision>`), with the phase of each hook run by its id.
- */
-export function asApplied(
-  objects: readonly Manifest[],
-  release: { readonly app: string; readonly revision: number },
-): { objects: Manifest[]; hooks: Map<string, HookPhase> } {
-  const split = splitHooks(objects);
-  const runs = split.hooks.map((hook) => ({ hook, job: hookJob(hook, release) }));
-  return {
-    objects: [...split.objects, ...runs.map((r) => r.job)],
-    hooks: new Map(runs.map((r) => [objectId(r.job), r.hook.phase])),
-  };
 }
 
 /** Two recorded releases compared: objects added, removed and changed, field by field. */

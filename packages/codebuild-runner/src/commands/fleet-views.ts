@@ -1,6 +1,6 @@
 import { isKubeshipError } from '@kubeship/core/auth';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { worstExitCode } from '../output/fleet-report.ts';
 import { memberInput } from './_fleet-member.ts';
 import { wholeFleet } from './_fleet-open.ts';

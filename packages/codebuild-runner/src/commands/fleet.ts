@@ -5,15 +5,15 @@ import type { FleetEvent } from '@kubeship/core';
 import { KubeshipError } from '@kubeship/core/auth';
 import { ManifestError } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
 import { writeOutputFile } from '../input/output-files.ts';
-import type { CommandInput } from '../main.ts';
 import { fleetExports, fleetJunit, fleetReportOf, fleetTable } from '../output/fleet-report.ts';
 import { createReporter, type Reporter } from '../output/reporter.ts';
 import { chooseImage, type OpenedEnvironment, openEnvironment } from './_environment.ts';
 import { memberInput } from './_fleet-member.ts';
 import type { WholeFleet } from './_fleet-open.ts';
-import { type PreparedDeploy, prepareDeploy } from './deploy.ts';
+import { type PreparedDeploy, prepareDeploy } from './_prepare-deploy.ts';
 
 interface Member {
   readonly opened: OpenedEnvironment;

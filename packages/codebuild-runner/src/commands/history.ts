@@ -1,6 +1,6 @@
 import type { ReleaseSummary } from '@kubeship/core';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
 
 /** Pure: what became of a release, in words (a `rolled-back` record is a release that failed). */

@@ -1,9 +1,9 @@
 import { connectToEks } from '@kubeship/core';
 import { stringify } from 'yaml';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
 import { awsLimits } from '../input/limits.ts';
 import { writeOutputFile } from '../input/output-files.ts';
-import type { CommandInput } from '../main.ts';
 import { clusterTarget } from './_cluster-target.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function run(input: CommandInput): Promise<number> {
   const target = await clusterTarget(input);
   const connection = await connectToEks({ ...target, limits: awsLimits(input.options.awsTimeoutSeconds) });
   const cluster = connection.kubeConfig.getCurrentCluster();
-  const name = (input.values.alias as string | undefined) ?? target.clusterName;
+  const name = input.options.alias ?? target.clusterName;
   const exec = input.env.KUBESHIP_EXEC_COMMAND
     ? { command: input.env.KUBESHIP_EXEC_COMMAND, args: [] }
     : (input.io.self ?? { command: 'kubeship', args: [] });

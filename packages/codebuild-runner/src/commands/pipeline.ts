@@ -1,7 +1,7 @@
 import { KubeshipError } from '@kubeship/core/auth';
 import { UsageError } from '../args.ts';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { codeBuildBatch, codePipelineStages, PipelineLimitError } from '../output/pipeline.ts';
 import { VERSION } from '../version.ts';
 import { wholeFleet } from './_fleet-open.ts';

@@ -1,6 +1,6 @@
 import { promotionImage, readDeploymentState } from '@kubeship/core';
 import { UsageError } from '../args.ts';
-import type { CommandInput } from '../main.ts';
+import type { CommandInput } from '../command-input.ts';
 import { connect, openEnvironment } from './_environment.ts';
 import { deployEnvironment } from './deploy.ts';
 
@@ -10,9 +10,7 @@ import { deployEnvironment } from './deploy.ts';
  * not agree on one digest, or A runs another digest than the one that was approved.
  */
 export async function run(input: CommandInput): Promise<number> {
-  const from = input.values.from as string | undefined;
-  const to = input.values.to as string | undefined;
-  const expectDigest = input.values['expect-digest'] as string | undefined;
+  const { from, to, expectDigest } = input.options;
   if (!from || !to) throw new UsageError('promote needs --from <env> and --to <env>');
   if (from === to) throw new UsageError('--from and --to name the same environment');
   const source = await openEnvironment(input, from);

@@ -1,7 +1,7 @@
 import { toYaml } from '@kubeship/manifests';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
 import { writeOutputFile } from '../input/output-files.ts';
-import type { CommandInput } from '../main.ts';
 import { chooseImage, openEnvironment, releaseFor } from './_environment.ts';
 
 /**
@@ -10,13 +10,12 @@ import { chooseImage, openEnvironment, releaseFor } from './_environment.ts';
  * is redacted unless --reveal-secrets.
  */
 export async function run(input: CommandInput): Promise<number> {
-  const { values } = input;
-  const revealSecrets = values['reveal-secrets'] === true;
+  const { revealSecrets } = input.options;
   const opened = await openEnvironment(input);
   const image = chooseImage(opened);
   const release = await releaseFor(opened, input, {
     image,
-    offline: !values['resolve-ssm'],
+    offline: !input.options.resolveSsm,
     readsCluster: false,
   });
   const yaml = toYaml(release.objects, { revealSecrets });

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { KubeshipError } from '@kubeship/core/auth';
 import { UsageError } from '../args.ts';
+import type { CommandInput } from '../command-input.ts';
 import { readTextFile } from '../input/files.ts';
 import { writeOutputFile } from '../input/output-files.ts';
-import type { CommandInput } from '../main.ts';
 import { fleetExports, fleetJunit, fleetTable, mergeReports } from '../output/fleet-report.ts';
 
 /** The largest report file merged (a report carries every event of its deploy). */

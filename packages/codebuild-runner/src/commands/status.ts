@@ -1,6 +1,6 @@
 import type { DeploymentState, ReleaseStatus } from '@kubeship/core';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
 import { outcomeText } from './history.ts';
 

@@ -1,7 +1,7 @@
 import { eksTokenFor } from '@kubeship/core/auth';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
 import { awsLimits } from '../input/limits.ts';
-import type { CommandInput } from '../main.ts';
 import { clusterTarget } from './_cluster-target.ts';
 
 const API_VERSIONS = new Set(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1']);

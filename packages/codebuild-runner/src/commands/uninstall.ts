@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { UninstallResult } from '@kubeship/core';
+import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { CommandInput } from '../main.ts';
 import { connect, openEnvironment } from './_environment.ts';
 
 /** Pure: the human lines of `kubeship uninstall`: what went (or would go), what stayed and why. */
@@ -28,13 +28,13 @@ export async function run(input: CommandInput): Promise<number> {
   const opened = await openEnvironment(input);
   const { uninstallRelease } = await import('@kubeship/core');
   const connection = await connect(opened, input);
-  const dryRun = input.values['dry-run'] === true;
+  const dryRun = input.options.dryRun;
   const progress = input.options.output === 'json' ? input.io.stderr : input.io.stdout;
   const result = await uninstallRelease(connection.kubeConfig, {
     app: opened.app,
     namespace: opened.namespace,
     dryRun,
-    keepHistory: input.values['keep-history'] === true,
+    keepHistory: input.options.keepHistory,
     lease: { holder: opened.build.buildId ?? `${hostname()}-${process.pid}`, waitMs: opened.plan.lockWaitMs },
     ...(input.io.signal ? { signal: input.io.signal } : {}),
     onDeleted: (id) => progress(`  gone: ${id}\n`),

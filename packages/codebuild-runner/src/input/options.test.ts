@@ -230,3 +230,59 @@ describe('config and template files', () => {
     expect(run.stderr).toContain('has 8 MiB, more than the 8 MiB kubeship reads');
   });
 });
+
+describe('every flag a command reads is a checked, typed option', () => {
+  it('gives commands typed values for the flags they used to read raw', () => {
+    const options = parseCliOptions(
+      {
+        config: 'ops/kubeship.yaml',
+        'cluster-name': 'prod',
+        'role-arn': 'arn:aws:iam::123456789012:role/deploy',
+        region: 'eu-west-1',
+        alias: 'prod-admin',
+        from: 'uat',
+        to: 'prod',
+        'expect-digest': 'sha256:abc',
+        'no-rollback': true,
+        'no-prune': true,
+        force: true,
+        'resolve-ssm': true,
+        'reveal-secrets': true,
+      },
+      { AWS_REGION: 'us-east-1' },
+      tempDir(),
+    );
+    expect(options).toMatchObject({
+      configFile: 'ops/kubeship.yaml',
+      clusterName: 'prod',
+      roleArn: 'arn:aws:iam::123456789012:role/deploy',
+      region: 'eu-west-1',
+      regionFlag: 'eu-west-1',
+      alias: 'prod-admin',
+      from: 'uat',
+      to: 'prod',
+      expectDigest: 'sha256:abc',
+      noRollback: true,
+      noPrune: true,
+      force: true,
+      resolveSsm: true,
+      revealSecrets: true,
+    });
+  });
+
+  it('leaves them unset or false when not given; the region falls back to the environment, the flag does not', () => {
+    const options = parseCliOptions({}, { AWS_REGION: 'us-east-1' }, tempDir());
+    expect(options).toMatchObject({ region: 'us-east-1', noRollback: false, noPrune: false, force: false });
+    for (const key of [
+      'regionFlag',
+      'configFile',
+      'clusterName',
+      'roleArn',
+      'alias',
+      'from',
+      'to',
+      'expectDigest',
+    ])
+      expect(options).not.toHaveProperty(key);
+  });
+});

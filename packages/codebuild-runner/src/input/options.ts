@@ -33,6 +33,32 @@ export interface CliOptions {
   readonly environment?: string;
   /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
   readonly region?: string;
+  /** `--region` alone (it wins over a config file's region; `region` falls back to the environment). */
+  readonly regionFlag?: string;
+  /** `--config`: the config file to read instead of looking for one. */
+  readonly configFile?: string;
+  /** `--cluster-name`, `--role-arn`, `--alias` (`token`, `kubeconfig`). */
+  readonly clusterName?: string;
+  readonly roleArn?: string;
+  readonly alias?: string;
+  /** `promote --from A --to B [--expect-digest sha256:...]`. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly expectDigest?: string;
+  /** `--no-rollback`, `--no-prune`, `--allow-mass-prune`, `--force`. */
+  readonly noRollback: boolean;
+  readonly noPrune: boolean;
+  readonly allowMassPrune: boolean;
+  /** `--create-namespace`: create the release's missing namespaces (outside the release). */
+  readonly createNamespace: boolean;
+  /** `uninstall --dry-run`: list what would be deleted. */
+  readonly dryRun: boolean;
+  /** `uninstall --keep-history`: keep the release records. */
+  readonly keepHistory: boolean;
+  readonly force: boolean;
+  /** `render --resolve-ssm [--reveal-secrets]`. */
+  readonly resolveSsm: boolean;
+  readonly revealSecrets: boolean;
   /** Absolute output paths, their directories created and writability checked. */
   readonly files: OutputFiles;
   /** `--evidence`, `--evidence-s3`: where the evidence bundle goes. */
@@ -145,7 +171,12 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
       where: '--role-arn',
       message: `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not ${JSON.stringify(roleArn)}`,
     });
-  for (const name of ['config', 'cluster-name', 'alias']) flag(name);
+  const [configFile, clusterName, alias, expectDigest] = [
+    'config',
+    'cluster-name',
+    'alias',
+    'expect-digest',
+  ].map(flag);
   if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
     problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
 
@@ -159,6 +190,8 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
   if (problems.length > 0) throw new InputError('invalid arguments or environment', problems);
 
   const environment = flag('env') ?? kubeshipEnv;
+  const ifGiven = (key: keyof CliOptions, value: string | undefined) =>
+    value === undefined ? {} : { [key]: value };
   const effectiveRegion = region ?? variable('AWS_REGION') ?? variable('AWS_DEFAULT_REGION');
   return {
     output: output as CliOptions['output'],
@@ -173,6 +206,23 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...(tag === undefined ? {} : { tag }),
     ...(environment === undefined ? {} : { environment }),
     ...(effectiveRegion === undefined ? {} : { region: effectiveRegion }),
+    ...ifGiven('regionFlag', region),
+    ...ifGiven('configFile', configFile),
+    ...ifGiven('clusterName', clusterName),
+    ...ifGiven('roleArn', roleArn),
+    ...ifGiven('alias', alias),
+    ...ifGiven('from', flag('from')),
+    ...ifGiven('to', flag('to')),
+    ...ifGiven('expectDigest', expectDigest),
+    noRollback: values['no-rollback'] === true,
+    noPrune: values['no-prune'] === true,
+    allowMassPrune: values['allow-mass-prune'] === true,
+    createNamespace: values['create-namespace'] === true,
+    dryRun: values['dry-run'] === true,
+    keepHistory: values['keep-history'] === true,
+    force: values.force === true,
+    resolveSsm: values['resolve-ssm'] === true,
+    revealSecrets: values['reveal-secrets'] === true,
     files,
     ...(evidence ? { evidence } : {}),
   };

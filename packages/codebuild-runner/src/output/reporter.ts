@@ -8,7 +8,7 @@ import {
   progressLine,
   stillWaitingLine,
 } from '@kubeship/core';
-import type { CommandInput } from '../main.ts';
+import type { CommandInput } from '../command-input.ts';
 
 /** What the closing report says besides the deploy result. */
 export interface ReportContext {

@@ -1,11 +1,12 @@
 // Releases through the built `kubeship` binary on the testbed: `diff` between two recorded
-// releases (Secret values never shown), `deploy --no-prune`, and `rollback` under the deploy lease.
+// releases (Secret values never shown), `diff` showing exactly what a deploy applies,
+// `deploy --no-prune`, and `rollback` under the deploy lease, the rollout rules and the alarm gate.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { acquireDeployLease, systemClock } from '@kubeship/core';
-import { aws, putParameter, type TestbedInfo } from '@kubeship/testbed';
+import { aws, putLoadBalancerAlarm, putParameter, setAlarmState, type TestbedInfo } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
@@ -69,7 +70,7 @@ const deployment = {
 const extra = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' }, data: { MODE: 'a' } };
 
 /** A templates project in a fresh namespace; `write` replaces its objects. */
-async function project(prefix: string, ssmPath?: string) {
+async function project(prefix: string, ssmPath?: string, environment: Record<string, unknown> = {}) {
   const ns = await testNamespace(clients.kc, prefix);
   cleanups.push(ns.remove);
   const cwd = tempDir('kubeship-releases-');
@@ -85,6 +86,7 @@ async function project(prefix: string, ssmPath?: string) {
           namespace: ns.name,
           timeoutSeconds: 60,
           ...(ssmPath ? { ssm: { paths: [ssmPath] } } : {}),
+          ...environment,
         },
       },
     }),
@@ -242,6 +244,81 @@ describe.concurrent('releases (built binary, testbed)', () => {
     ).rejects.toMatchObject({ code: 404 });
   });
 
+  it('diff shows exactly what a deploy of the same input applies: replicas left to a live HPA, the change cause; nothing once deployed', async () => {
+    const p = await project('rel-diff-drift');
+    p.write([deployment]);
+    expectExit(await kubeship(['deploy', '--tag', '1'], p.cwd), 0);
+    // an HPA scales the Deployment from now on: a deploy leaves spec.replicas to it
+    await clients.kc.makeApiClient(k8s.AutoscalingV2Api).createNamespacedHorizontalPodAutoscaler({
+      namespace: p.ns,
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+          minReplicas: 1,
+          maxReplicas: 3,
+        },
+      },
+    });
+    p.write([{ ...deployment, spec: { ...deployment.spec, replicas: 3 } }]);
+    type Changes = { changes: Array<{ id: string; action: string; changes: Array<{ path: string }> }> };
+    const diff = async (tag: string) => {
+      const run = await kubeship(['diff', '--tag', tag, '--output', 'json'], p.cwd);
+      expectExit(run, 0);
+      const web = (JSON.parse(run.stdout) as Changes).changes.find((c) => c.id === `Deployment ${p.ns}/web`);
+      return { action: web?.action, paths: web?.changes.map((c) => c.path) ?? [] };
+    };
+    // the same image: the deploy would change nothing (the template's replicas go to the HPA)
+    expect(await diff('1')).toEqual({ action: 'unchanged', paths: [] });
+    // a new image: its change cause changes with it
+    const next = await diff('2');
+    expect(next.action).toBe('update');
+    expect(next.paths).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/containers\[web\]\.image$/),
+        expect.stringMatching(/kubernetes\.io\/change-cause/),
+      ]),
+    );
+    expect(next.paths.filter((path) => path.includes('replicas'))).toEqual([]);
+    // once deployed, the diff of the same input is empty: it shows what the deploy applied
+    expectExit(await kubeship(['deploy', '--tag', '2'], p.cwd), 0);
+    const after = await kubeship(['diff', '--tag', '2'], p.cwd);
+    expectExit(after, 0);
+    expect(after.stdout).toMatch(/^0 of 1 objects would change$/m);
+  });
+
+  it("rollback goes through the environment's alarm gate like a deploy: it bakes, and the alarm already firing neither refuses it nor fails the bake", async () => {
+    const alarm = `kubeship-it-${randomBytes(3).toString('hex')}-rollback-5xx`;
+    putLoadBalancerAlarm(info, alarm);
+    const p = await project('rel-rollback-gate', undefined, {
+      alarms: { names: [alarm], bakeSeconds: 2, intervalSeconds: 1 },
+      maxRestarts: 2,
+    });
+    p.write([deployment]);
+    expectExit(await kubeship(['deploy', '--tag', '1'], p.cwd), 0);
+    expectExit(await kubeship(['deploy', '--tag', '2'], p.cwd), 0);
+
+    // release 2 set the alarm off: a deploy is refused, the rollback is what it is for
+    setAlarmState(info, { name: alarm, state: 'ALARM', reason: 'Threshold Crossed: 9 5xx' });
+    const refused = await kubeship(['deploy', '--tag', '3'], p.cwd);
+    expectExit(refused, 2);
+    expect(refused.stderr + refused.stdout).toMatch(/not deploying: alarm .*rollback-5xx is ALARM/);
+    const back = await kubeship(['rollback', '--output', 'json'], p.cwd);
+    expectExit(back, 0);
+    const report = JSON.parse(back.stdout) as {
+      result: { outcome: string; steps: Array<{ name: string; outcome: string }> };
+    };
+    expect(report.result.outcome).toBe('deployed');
+    expect(report.result.steps).toContainEqual(
+      expect.objectContaining({ name: 'alarm bake', outcome: 'passed' }),
+    );
+    expect(
+      (await clients.apps.readNamespacedDeployment({ name: 'web', namespace: p.ns })).spec?.template.spec
+        ?.containers[0]?.image,
+    ).toBe('registry.local/web:1');
+    setAlarmState(info, { name: alarm, state: 'OK', reason: 'recovered' });
+  });
+
   it('rollback respects the deploy lease: refused while another holds it (nothing changes), waits with --wait-for-lock until the lease of a killed holder expires', async () => {
     const p = await project('rel-lease');
     p.write([deployment]);
@@ -273,7 +350,8 @@ describe.concurrent('releases (built binary, testbed)', () => {
 
     // waits: a holder that stopped renewing (a build that was killed) holds the lease until it
     // expires; the rollback waits for that, and until then nothing has changed
-    const durationSeconds = 6;
+    // long enough for a CLI run to reach its lock phase on a loaded machine before the lease expires
+    const durationSeconds = 15;
     const renewed = new Date();
     await clients.kc.makeApiClient(k8s.CoordinationV1Api).createNamespacedLease({
       namespace: p.ns,

@@ -1,5 +1,5 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
-import type { AccessRight } from './rights.ts';
+import type { AccessRight } from './explainer.ts';
 
 /** The EKS calls the explanation makes (an EKSClient, or a test double of its `send`). */
 export type EksAccessClient = Pick<EKSClient, 'send'>;

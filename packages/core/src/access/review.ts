@@ -4,10 +4,10 @@ import { readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
+import type { DeployEventListener } from '../events/deploy-events.ts';
 import type { Hook } from '../gates/hooks.ts';
 import { readHistory, readRecord } from '../release/history.ts';
 import { lastDeployed } from '../release/record.ts';
-import type { DeployEventListener } from '../report/events.ts';
 import {
   type AccessExplainer,
   type AccessPlan,

@@ -2,22 +2,9 @@ import type { KubeObject } from '@kubeship/manifests';
 import { healthRuleFor } from '../rollout/rules/registry.ts';
 import type { RelatedCollection } from '../rollout/rules/types.ts';
 
-/** One Kubernetes permission a deploy can need: what RBAC checks, and why kubeship needs it. */
-export interface AccessRight {
-  readonly verb: string;
-  /** The API group ('' for the core group). */
-  readonly group: string;
-  /** The plural resource, e.g. `deployments`. */
-  readonly resource: string;
-  readonly subresource?: string;
-  /** Absent for cluster-scoped resources (and cluster-wide lists). */
-  readonly namespace?: string;
-  /** The phases that need it, e.g. `apply, rollback`. */
-  readonly why: string;
-}
+import type { AccessExplainer, AccessRight } from './explainer.ts';
 
-/** Says why rights are missing (e.g. from the EKS access entry); an empty list when it cannot tell. */
-export type AccessExplainer = (missing: readonly AccessRight[]) => Promise<readonly string[]>;
+export type { AccessExplainer, AccessRight };
 
 /** The REST resource of a kind, as discovery (or a CRD of the release) names it. */
 export interface ResourceOf {

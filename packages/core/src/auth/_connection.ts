@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { inspect } from 'node:util';
 import type * as k8s from '@kubernetes/client-node';
-import type { AccessExplainer } from '../access/rights.ts';
+import type { AccessExplainer } from '../access/explainer.ts';
 import { KubeshipError } from '../errors.ts';
 import { boundKubernetesRequests, type KubernetesRequestLimits } from './_kubernetes-requests.ts';
 import type { TokenSource } from './_token-source.ts';

@@ -1,16 +1,15 @@
 import type * as k8s from '@kubernetes/client-node';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { type KubeObject, objectIdentity } from '@kubeship/manifests';
+import { imagesOf, type KubeObject, objectIdentity, withChangeCause } from '@kubeship/manifests';
 import { objectId } from '../apply/plan.ts';
 import { applyAll } from '../apply/server.ts';
 import type { Clock } from '../clock.ts';
+import type { DeployEventListener } from '../events/deploy-events.ts';
 import { deleteMembers } from '../release/prune.ts';
 import type { ReleaseRecord } from '../release/record.ts';
 import { restorePlan } from '../release/restore.ts';
-import type { DeployEventListener } from '../report/events.ts';
 import { rollBack as rollBackDeployment } from '../rollout/rollback.ts';
 import { type RolloutVerdict, targetId, targetOf } from '../rollout/tracker.ts';
-import { imagesOf } from './engine.ts';
 
 /** How putting the previous release back went. */
 export interface RestoreOutcome {
@@ -149,17 +148,6 @@ export async function restoreRelease(
       : `rolling back to ${what} did not end healthy: ${[...failures.values(), ...objects.filter((o) => !o.healthy).map((o) => `${o.id}: ${o.error ?? 'not healthy'}`)].join('; ')}`,
     objects,
     removed,
-  };
-}
-
-function withChangeCause(object: KubeObject, changeCause: string): KubeObject {
-  if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(object.kind)) return object;
-  return {
-    ...object,
-    metadata: {
-      ...object.metadata,
-      annotations: { ...object.metadata.annotations, 'kubernetes.io/change-cause': changeCause },
-    },
   };
 }
 

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { describeKubernetesError } from '../auth/index.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
+import type { LeaseWait } from '../events/deploy-events.ts';
 
 /** A held deploy lease; renewed in the background until released. */
 export interface DeployLease {
@@ -9,25 +10,6 @@ export interface DeployLease {
   readonly holder: string;
   /** Stops renewing and deletes the lease if this holder still owns it. */
   release(): Promise<void>;
-}
-
-/** What a deploy waiting for the lease knows about its holder; see {@link LeaseOptions.onWaiting}. */
-export interface LeaseWait {
-  /** `namespace/name` of the Lease. */
-  readonly lease: string;
-  /** Who holds it: the other deploy's build id. */
-  readonly holder: string;
-  /** When the holder last renewed it (ms since the epoch). */
-  readonly renewedAt: number;
-  /** When it expires unless renewed; an expired lease is taken over. */
-  readonly expiresAt: number;
-  /**
-   * The holder missed its renewals (it renews every third of the lease duration): it was most
-   * likely stopped or killed, and the lease is taken over at `expiresAt`.
-   */
-  readonly stale: boolean;
-  /** When this deploy stops waiting (DEPLOY_LOCKED). */
-  readonly giveUpAt: number;
 }
 
 /** Options of {@link acquireDeployLease}. */

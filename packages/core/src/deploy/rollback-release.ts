@@ -1,5 +1,6 @@
 import { noSuchRelease, readHistory, readRecord } from '../release/history.ts';
-import { type DeployObjectsOptions, type DeployResult, deployObjects } from './engine.ts';
+import { deployObjects } from './engine.ts';
+import type { DeployObjectsOptions, DeployResult } from './types.ts';
 
 /** Options of {@link rollbackRelease}: a deploy's options without its objects. */
 export interface RollbackReleaseOptions

@@ -1,4 +1,4 @@
-import type { DeployObjectsOptions } from '../deploy/engine.ts';
+import type { DeployObjectsOptions } from '../deploy/types.ts';
 
 // One place for the precedence rules that turn an environment of a kubeship config, and what the
 // caller says (flags, the job's parameters, the build), into what to deploy where. The CLI and the

@@ -1,4 +1,4 @@
-import type { DeployResult } from '../deploy/engine.ts';
+import type { DeployResult } from '../deploy/types.ts';
 import type { KubeshipErrorCode } from '../errors.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeployResult } from '../deploy/engine.ts';
+import type { DeployResult } from '../deploy/types.ts';
 import { fleetProblems, memberSettings } from '../environment/fleet.ts';
 import { KubeshipError } from '../errors.ts';
 import { type DeployFleetOptions, deployFleet, type FleetEvent } from './run.ts';

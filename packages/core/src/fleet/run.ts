@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../clock.ts';
-import type { DeployResult } from '../deploy/engine.ts';
+import type { DeployResult } from '../deploy/types.ts';
 import { isKubeshipError, type KubeshipErrorCode } from '../errors.ts';
-import type { DeployEvent, DeployEventListener } from '../report/events.ts';
+import type { DeployEvent, DeployEventListener } from '../events/deploy-events.ts';
 import {
   type FleetClusterOutcome,
   type FleetClusterStatus,

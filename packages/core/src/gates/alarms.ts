@@ -12,8 +12,8 @@ import {
 } from '../auth/_aws-requests.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
-import type { DeployEventListener } from '../report/events.ts';
-import type { AlarmReading, ReleaseStep } from './steps.ts';
+import type { DeployEventListener } from '../events/deploy-events.ts';
+import type { AlarmReading, ReleaseStep } from '../events/steps.ts';
 
 /** Which alarms gate a release, and how. */
 export interface AlarmGateOptions {
@@ -29,6 +29,12 @@ export interface AlarmGateOptions {
   readonly insufficientData?: 'ok' | 'alarm';
   /** Deploy even when an alarm is already in ALARM before the deploy (default false: refuse). */
   readonly ignoreActiveAlarms?: boolean;
+  /**
+   * Alarms already in ALARM before the change neither refuse it nor fail the bake while they stay
+   * in ALARM; one that clears during the bake and fires again does (default false). For putting a
+   * release back (`kubeship rollback`): the firing alarm is usually the reason for it.
+   */
+  readonly tolerateFiringBefore?: boolean;
   /** The CloudWatch client (see {@link createCloudWatchClient}). */
   readonly client: CloudWatchClient;
 }
@@ -138,7 +144,7 @@ export async function checkAlarmsBeforeDeploy(
     );
   }
   const firing = firingAlarms(alarms, gate.insufficientData);
-  if (firing.length > 0 && !gate.ignoreActiveAlarms) {
+  if (firing.length > 0 && !gate.ignoreActiveAlarms && !gate.tolerateFiringBefore) {
     throw new KubeshipError(
       'INVALID_INPUT',
       `not deploying: ${firing.map((a) => `alarm ${a.name} is ${a.state} (${a.reason})`).join('; ')}; fix it first, or ignore active alarms to deploy anyway`,
@@ -160,6 +166,8 @@ export async function bakeWithAlarms(
     readonly emit: DeployEventListener;
     readonly signal?: AbortSignal;
     readonly name?: string;
+    /** The alarms that were firing before the change (see {@link AlarmGateOptions.tolerateFiringBefore}). */
+    readonly firingBefore?: readonly string[];
   },
 ): Promise<ReleaseStep> {
   const { clock } = run;
@@ -174,6 +182,7 @@ export async function bakeWithAlarms(
     detail: `watching ${describeGate(gate)} for ${gate.bakeMs / 1000}s`,
   });
   const seen = new Map<string, string>();
+  const tolerated = new Set(gate.tolerateFiringBefore ? (run.firingBefore ?? []) : []);
   const finish = (step: Omit<ReleaseStep, 'kind' | 'name' | 'startedAt' | 'finishedAt'>): ReleaseStep => {
     const done: ReleaseStep = { kind: 'bake', name, startedAt, finishedAt: clock.now(), ...step };
     run.emit({ type: 'step-finished', at: done.finishedAt, step: done });
@@ -203,7 +212,9 @@ export async function bakeWithAlarms(
       seen.set(alarm.name, alarm.state);
       run.emit({ type: 'alarm', at: clock.now(), alarm });
     }
-    const firing = firingAlarms(alarms, gate.insufficientData);
+    const firingNow = firingAlarms(alarms, gate.insufficientData);
+    for (const alarm of alarms) if (!firingNow.includes(alarm)) tolerated.delete(alarm.name);
+    const firing = firingNow.filter((alarm) => !tolerated.has(alarm.name));
     if (firing.length > 0) {
       return finish({
         outcome: 'failed',

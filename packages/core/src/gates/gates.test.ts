@@ -4,10 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../clock.ts';
 import { isKubeshipError } from '../errors.ts';
-import type { DeployEvent } from '../report/events.ts';
+import type { DeployEvent } from '../events/deploy-events.ts';
+import type { AlarmReading } from '../events/steps.ts';
 import { bakeWithAlarms, checkAlarmsBeforeDeploy, firingAlarms, readAlarms } from './alarms.ts';
 import { hookJob, splitHooks } from './hooks.ts';
-import type { AlarmReading } from './steps.ts';
 
 const job = (name: string, annotations: Record<string, string>): KubeObject => ({
   apiVersion: 'batch/v1',
@@ -165,5 +165,80 @@ describe('alarms', () => {
     expect(mock.commandCalls(DescribeAlarmsCommand)).toHaveLength(4);
     expect(events.filter((e) => e.type === 'alarm')).toHaveLength(1);
     mock.restore();
+  });
+
+  describe('a rollback tolerates the alarms already firing before it (tolerateFiringBefore)', () => {
+    /** Bakes 3 reads long; `states` gives each read's state of alarms a and b. */
+    async function bake(states: ReadonlyArray<{ a: string; b: string }>, tolerate: boolean) {
+      const mock = mockClient(CloudWatchClient);
+      let read = 0;
+      mock.on(DescribeAlarmsCommand).callsFake(async () => {
+        const state = states[Math.min(read++, states.length - 1)] ?? { a: 'OK', b: 'OK' };
+        return {
+          MetricAlarms: [
+            { AlarmName: 'a', StateValue: state.a, StateReason: `a is ${state.a}` },
+            { AlarmName: 'b', StateValue: state.b, StateReason: `b is ${state.b}` },
+          ],
+        };
+      });
+      let now = 0;
+      const clock: Clock = {
+        now: () => now,
+        schedule(callback, ms) {
+          now += ms;
+          queueMicrotask(callback);
+          return () => {};
+        },
+      };
+      const gate = {
+        names: ['a', 'b'],
+        bakeMs: 20_000,
+        intervalMs: 10_000,
+        tolerateFiringBefore: tolerate,
+        client: new CloudWatchClient({ region: 'us-east-1' }),
+      };
+      try {
+        await checkAlarmsBeforeDeploy(gate);
+        return await bakeWithAlarms(gate, { clock, emit: () => {}, firingBefore: ['a'] });
+      } finally {
+        mock.restore();
+      }
+    }
+
+    it('is not refused and passes while the alarm that was firing stays in ALARM', async () => {
+      const alarm = { a: 'ALARM', b: 'OK' };
+      expect(await bake([alarm, alarm, alarm, alarm], true)).toMatchObject({ outcome: 'passed' });
+    });
+
+    it('fails when that alarm clears and fires again', async () => {
+      const step = await bake(
+        [
+          { a: 'ALARM', b: 'OK' },
+          { a: 'OK', b: 'OK' },
+          { a: 'ALARM', b: 'OK' },
+        ],
+        true,
+      );
+      expect(step).toMatchObject({
+        outcome: 'failed',
+        reason: 'AlarmTriggered',
+        message: 'alarm a is ALARM: a is ALARM',
+      });
+    });
+
+    it('fails when another alarm fires', async () => {
+      const step = await bake(
+        [
+          { a: 'ALARM', b: 'OK' },
+          { a: 'ALARM', b: 'ALARM' },
+        ],
+        true,
+      );
+      expect(step).toMatchObject({ outcome: 'failed', message: 'alarm b is ALARM: b is ALARM' });
+    });
+
+    it('without it, a deploy is refused while an alarm is firing', async () => {
+      await expect(bake([{ a: 'ALARM', b: 'OK' }], false)).rejects.toThrow(/not deploying: alarm a is ALARM/);
+    });
   });
 });

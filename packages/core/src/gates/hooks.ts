@@ -9,11 +9,11 @@ import { objectId } from '../apply/plan.ts';
 import { applyAll } from '../apply/server.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
-import type { DeployEventListener } from '../report/events.ts';
+import type { DeployEventListener } from '../events/deploy-events.ts';
+import type { ReleaseStep } from '../events/steps.ts';
 import { collectEvidence, type EvidenceLog } from '../rollout/diagnostics.ts';
 import type { RolloutVerdict } from '../rollout/tracker.ts';
 import { followJobLogs, type JobLogLine } from './_job-logs.ts';
-import type { ReleaseStep } from './steps.ts';
 
 /** The label on every hook Job run: the app it belongs to. */
 export const HOOK_OF_LABEL = 'kubeship.dev/hook-of';

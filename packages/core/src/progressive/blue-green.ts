@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { applyAll } from '../apply/server.ts';
-import type { ReleaseStep } from '../gates/steps.ts';
+import type { ReleaseStep } from '../events/steps.ts';
 import { bakeStep, type CanaryRun, canaryDeployment, removeCanary } from './canary.ts';
 
 /** What blue/green needs from the engine: the canary's settings, the Service to switch, the keep time. */

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kubeship/manifests';
+import { type KubeObject, WORKLOAD_KINDS } from '@kubeship/manifests';
 import { objectId } from '../apply/plan.ts';
 import { configObjectNames } from '../config/index.ts';
 import { KubeshipError } from '../errors.ts';
@@ -7,16 +7,6 @@ import { KubeshipError } from '../errors.ts';
 // (kubeship's own SSM ConfigMap and Secret are made for the app, never by it), and a release that
 // would take away every workload of the app, or most of what it had, is refused before anything
 // changes unless the user said so (`--allow-mass-prune`, `allowMassPrune: true`).
-
-/** The kinds that run the app: a release left with none of them has stopped the app. */
-export const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-  'Pod',
-]);
 
 /** A release may prune at most this share of the objects its source produced before (more is refused). */
 export const MAX_PRUNE_SHARE = 0.5;

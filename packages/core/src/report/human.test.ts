@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReleaseStep } from '../gates/steps.ts';
+import type { ReleaseStep } from '../events/steps.ts';
 import { formatEvent } from './human.ts';
 
 const style = { color: false };

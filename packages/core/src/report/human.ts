@@ -1,10 +1,9 @@
-import type { DeployResult } from '../deploy/engine.ts';
-import type { LeaseWait } from '../deploy/lease.ts';
-import type { ReleaseStep } from '../gates/steps.ts';
+import type { DeployResult } from '../deploy/types.ts';
+import type { DeployEvent, LeaseWait } from '../events/deploy-events.ts';
+import type { ReleaseStep } from '../events/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import { doomedSubject, type RolloutCounts, type WaitingPod } from '../rollout/predicates.ts';
 import type { RolloutProgress } from '../rollout/tracker.ts';
-import type { DeployEvent } from './events.ts';
 
 /** How human output looks: colours only where a terminal shows them. */
 export interface HumanStyle {

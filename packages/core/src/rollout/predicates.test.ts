@@ -63,3 +63,33 @@ describe('judgePod for Job pods (retriedByJob)', () => {
     });
   });
 });
+
+describe('one image pull grace for a deploy and for `kubeship status`', () => {
+  const started = Date.parse('2026-01-01T00:00:00Z');
+  const pulling: V1Pod = {
+    metadata: { name: 'web-1' },
+    status: {
+      phase: 'Pending',
+      startTime: new Date(started),
+      containerStatuses: [
+        {
+          name: 'web',
+          image: 'r.io/web:2',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ImagePullBackOff', message: 'dial tcp: i/o timeout' } },
+        },
+      ],
+    },
+  };
+  // status judges with the default rules: no imagePullGraceMs given, as `kubeship status` does
+  const rules = { maxRestarts: 3, unschedulableGraceMs: 60_000, deployStartedAt: started };
+
+  it('waits out a transient pull failure for 30 s by default, then dooms the pod', () => {
+    expect(judgePod(pulling, rules, started + 29_000)).toMatchObject({ waiting: { pod: 'web-1' } });
+    expect(judgePod(pulling, rules, started + 30_000)).toMatchObject({
+      doomed: { pod: 'web-1', reason: 'ImagePullBackOff' },
+    });
+  });
+});

@@ -31,8 +31,11 @@ export interface FailureRules {
   readonly imagePullGraceMs?: number;
 }
 
-/** The default of {@link FailureRules.imagePullGraceMs}: three or four of the kubelet's pull retries. */
-export const DEFAULT_IMAGE_PULL_GRACE_MS = 90_000;
+/**
+ * The default of {@link FailureRules.imagePullGraceMs}, for a deploy and for `kubeship status`
+ * alike: long enough for the kubelet's first pull retries (back-off 10 s, 20 s).
+ */
+export const DEFAULT_IMAGE_PULL_GRACE_MS = 30_000;
 
 /** Why a pod of the new ReplicaSet can never become ready without a new deploy. */
 export interface DoomedPod {

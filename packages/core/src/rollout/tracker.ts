@@ -1,8 +1,14 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { objectId } from '../apply/plan.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type ClusterWatch, type CollectionRef, watchCollections } from './_cluster-watch.ts';
-import type { DoomedPod, RolloutCounts, WaitingPod } from './predicates.ts';
+import {
+  DEFAULT_IMAGE_PULL_GRACE_MS,
+  type DoomedPod,
+  type RolloutCounts,
+  type WaitingPod,
+} from './predicates.ts';
 import { healthRuleFor } from './rules/index.ts';
 import type { Health, HealthRule, JudgeRules, NamespaceView, RelatedCollection } from './rules/types.ts';
 
@@ -93,9 +99,13 @@ export function verdictReason(verdict: RolloutVerdict | undefined): string | und
   return undefined;
 }
 
-/** `Deployment web/api`, the identity of a tracked object in messages and maps. */
+/** `Deployment web/api`, the identity of a tracked object in messages and maps: its {@link objectId}. */
 export const targetId = (target: RolloutTarget) =>
-  `${target.kind} ${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
+  objectId({
+    apiVersion: target.apiVersion,
+    kind: target.kind,
+    metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) },
+  });
 
 /** The tracked identity of a manifest. */
 export const targetOf = (object: KubeObject): RolloutTarget => ({
@@ -132,7 +142,7 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
     deployStartedAt: options.startedAt,
     maxRestarts: options.maxRestarts ?? 3,
     unschedulableGraceMs: options.unschedulableGraceMs ?? 60_000,
-    imagePullGraceMs: options.imagePullGraceMs ?? 30_000,
+    imagePullGraceMs: options.imagePullGraceMs ?? DEFAULT_IMAGE_PULL_GRACE_MS,
     ...(options.metricsGraceMs === undefined ? {} : { metricsGraceMs: options.metricsGraceMs }),
   };
   const settleMs = options.statusSettleMs ?? 3000;

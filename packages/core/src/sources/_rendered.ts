@@ -1,6 +1,6 @@
 import type { KubeObject } from '@kubeship/manifests';
 import { loadYaml } from '@kubeship/manifests';
-import { manifestCall } from '../deploy/release.ts';
+import { manifestCall } from '../_manifest-call.ts';
 
 /** The objects a rendering tool produced from one of the user's files. */
 export interface RenderedFile {

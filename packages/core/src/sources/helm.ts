@@ -1,11 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
-import { HOOK_ANNOTATION, type KubeObject } from '@kubeship/manifests';
+import { HOOK_ANNOTATION, imagesOf, type KubeObject } from '@kubeship/manifests';
 import { stringify } from 'yaml';
 import { createSsmClient } from '../config/_client.ts';
 import { readParameters } from '../config/_read.ts';
-import { imagesOf } from '../deploy/engine.ts';
 import { KubeshipError } from '../errors.ts';
 import { parseRendered, type RenderedFile } from './_rendered.ts';
 import { runTool } from './_tool-process.ts';

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseImageReference } from '@kubeship/manifests';
+import { imagesOf, parseImageReference } from '@kubeship/manifests';
 import { stringify } from 'yaml';
-import { imagesOf } from '../deploy/engine.ts';
 import { KubeshipError } from '../errors.ts';
 import { parseRendered, type RenderedFile } from './_rendered.ts';
 import { isMissingTool, runTool, type ToolRun } from './_tool-process.ts';

@@ -2,8 +2,9 @@ import * as k8s from '@kubernetes/client-node';
 import { IMAGE_MARKERS, MARKER_LAST_LOG_LINES } from '@kubeship/testbed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
-import { type DeployObjectsOptions, deployObjects, type Manifest } from '../../src/deploy/engine.ts';
-import type { DeployEvent } from '../../src/report/events.ts';
+import { deployObjects } from '../../src/deploy/engine.ts';
+import type { DeployObjectsOptions, Manifest } from '../../src/deploy/types.ts';
+import type { DeployEvent } from '../../src/events/deploy-events.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -4,11 +4,12 @@ import type { KubeObject } from '@kubeship/manifests';
 import { IMAGE_MARKERS, LOG_ANNOTATION_PREFIX, putLoadBalancerAlarm, setAlarmState } from '@kubeship/testbed';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedClients } from '../../../testbed/test/helpers.ts';
-import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
+import { deployObjects } from '../../src/deploy/engine.ts';
+import type { DeployObjectsOptions } from '../../src/deploy/types.ts';
 import { isKubeshipError } from '../../src/errors.ts';
+import type { DeployEvent } from '../../src/events/deploy-events.ts';
 import { type AlarmGateOptions, createCloudWatchClient } from '../../src/gates/alarms.ts';
 import { readHistory } from '../../src/release/history.ts';
-import type { DeployEvent } from '../../src/report/events.ts';
 
 const info = inject('testbed');
 const id = randomBytes(3).toString('hex');

@@ -6,8 +6,9 @@ import type { KubeObject } from '@kubeship/manifests';
 import { IMAGE_MARKERS } from '@kubeship/testbed';
 import { afterAll, describe, expect, it } from 'vitest';
 import { namespacedClients } from '../../../testbed/test/helpers.ts';
-import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
+import { deployObjects } from '../../src/deploy/engine.ts';
 import { rollbackRelease } from '../../src/deploy/rollback-release.ts';
+import type { DeployObjectsOptions } from '../../src/deploy/types.ts';
 import { readHistory } from '../../src/release/history.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -5,8 +5,9 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
 import { systemClock } from '../../src/clock.ts';
-import { acquireDeployLease, type LeaseWait } from '../../src/deploy/lease.ts';
+import { acquireDeployLease } from '../../src/deploy/lease.ts';
 import { isKubeshipError, type KubeshipError } from '../../src/errors.ts';
+import type { LeaseWait } from '../../src/events/deploy-events.ts';
 import { leaseWaitLine } from '../../src/report/human.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

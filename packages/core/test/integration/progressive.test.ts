@@ -4,9 +4,10 @@ import type { KubeObject } from '@kubeship/manifests';
 import { putLoadBalancerAlarm, setAlarmState } from '@kubeship/testbed';
 import { describe, expect, inject, it } from 'vitest';
 import { namespacedClients, watchUntil } from '../../../testbed/test/helpers.ts';
-import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
+import { deployObjects } from '../../src/deploy/engine.ts';
+import type { DeployObjectsOptions } from '../../src/deploy/types.ts';
+import type { DeployEvent } from '../../src/events/deploy-events.ts';
 import { createCloudWatchClient } from '../../src/gates/alarms.ts';
-import type { DeployEvent } from '../../src/report/events.ts';
 
 const info = inject('testbed');
 const id = randomBytes(3).toString('hex');

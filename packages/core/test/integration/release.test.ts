@@ -5,8 +5,8 @@ import { aws } from '@kubeship/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
 import { deployObjects } from '../../src/deploy/engine.ts';
-import { prepareRelease } from '../../src/deploy/release.ts';
-import type { DeployEvent } from '../../src/report/events.ts';
+import { prepareRelease } from '../../src/deploy/prepare-release.ts';
+import type { DeployEvent } from '../../src/events/deploy-events.ts';
 
 const saved = { ...process.env };
 afterAll(() => {

@@ -1,8 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { IMAGE_MARKERS, startTestbed } from '@kubeship/testbed';
 import { describe, expect, it } from 'vitest';
-import { deployObjects, type Manifest } from '../../src/deploy/engine.ts';
-import type { DeployEvent } from '../../src/report/events.ts';
+import { deployObjects } from '../../src/deploy/engine.ts';
+import type { Manifest } from '../../src/deploy/types.ts';
+import type { DeployEvent } from '../../src/events/deploy-events.ts';
 
 const deployment = (image: string): Manifest => ({
   apiVersion: 'apps/v1',

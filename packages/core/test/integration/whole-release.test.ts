@@ -8,8 +8,9 @@ import {
   forbidPodsByQuota,
   testNamespace,
 } from '../../../testbed/test/helpers.ts';
-import { type DeployObjectsOptions, deployObjects } from '../../src/deploy/engine.ts';
+import { deployObjects } from '../../src/deploy/engine.ts';
 import { rollbackRelease } from '../../src/deploy/rollback-release.ts';
+import type { DeployObjectsOptions } from '../../src/deploy/types.ts';
 import { readHistory } from '../../src/release/history.ts';
 import { config, ingress } from './_objects.ts';
 

@@ -22,16 +22,10 @@ import { formatPath, type PathSegment } from '../_path.ts';
 import { parseQuantity } from '../_quantity.ts';
 import { PARSE_OPTIONS, toManifestIssues } from '../_zod-issues.ts';
 import { image } from '../spec/container.ts';
-import { podContainers, podTemplatePath, SELECTOR_KINDS, valueAt } from './workloads.ts';
+import { podContainers, podTemplatePath, SELECTOR_KINDS, valueAt, WORKLOAD_KINDS } from './workloads.ts';
 
 const SUBDOMAIN_NAMED = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
-  'Pod',
+  ...WORKLOAD_KINDS,
   'ConfigMap',
   'Secret',
   'ServiceAccount',

@@ -1,5 +1,5 @@
 // Where each workload kind keeps its pod spec and pod labels.
-import { isRecord } from '../_kube-object.ts';
+import { isRecord, type KubeObject } from '../_kube-object.ts';
 
 const TEMPLATE = ['spec', 'template'] as const;
 
@@ -13,6 +13,12 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   Pod: [],
 };
+
+/** The workload kinds: the kinds that run pods from a template of their own (or are a Pod). */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(Object.keys(POD_TEMPLATE_PATHS));
+
+/** The annotation `kubectl rollout history` shows as a revision's cause. */
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
 /** Kinds whose `spec.selector.matchLabels` must match their pod template's labels. */
 export const SELECTOR_KINDS: ReadonlySet<string> = new Set([
@@ -52,4 +58,20 @@ export function podContainers(
         )
       : [];
   });
+}
+
+/** The container images (init containers first) of a workload's pod template, or of a Pod; none for other kinds. */
+export const imagesOf = (object: KubeObject): string[] =>
+  podContainers(object).map(({ container }) => (typeof container.image === 'string' ? container.image : ''));
+
+/** A workload stamped with `kubernetes.io/change-cause`; other kinds, or no cause, unchanged. */
+export function withChangeCause<T extends KubeObject>(object: T, changeCause: string | undefined): T {
+  if (!changeCause || !WORKLOAD_KINDS.has(object.kind)) return object;
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...object.metadata.annotations, [CHANGE_CAUSE_ANNOTATION]: changeCause },
+    },
+  };
 }

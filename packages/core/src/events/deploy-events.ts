@@ -1,8 +1,7 @@
 import type { ChangeAction } from '../apply/plan.ts';
-import type { LeaseWait } from '../deploy/lease.ts';
-import type { AlarmReading, ReleaseStep } from '../gates/steps.ts';
 import type { Evidence } from '../rollout/diagnostics.ts';
 import type { DoomedPod, RolloutCounts, WaitingPod } from '../rollout/predicates.ts';
+import type { AlarmReading, ReleaseStep } from './steps.ts';
 
 /** The object an event is about: `kind` and `name`, and `namespace` ('' for cluster-scoped kinds). */
 export interface EventTarget {
@@ -146,3 +145,22 @@ export type DeployEvent =
 
 /** Receives deploy events as they happen. */
 export type DeployEventListener = (event: DeployEvent) => void;
+
+/** What a deploy waiting for the lease knows about its holder; see {@link LeaseOptions.onWaiting}. */
+export interface LeaseWait {
+  /** `namespace/name` of the Lease. */
+  readonly lease: string;
+  /** Who holds it: the other deploy's build id. */
+  readonly holder: string;
+  /** When the holder last renewed it (ms since the epoch). */
+  readonly renewedAt: number;
+  /** When it expires unless renewed; an expired lease is taken over. */
+  readonly expiresAt: number;
+  /**
+   * The holder missed its renewals (it renews every third of the lease duration): it was most
+   * likely stopped or killed, and the lease is taken over at `expiresAt`.
+   */
+  readonly stale: boolean;
+  /** When this deploy stops waiting (DEPLOY_LOCKED). */
+  readonly giveUpAt: number;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareRelease } from './release.ts';
+import { prepareRelease } from './prepare-release.ts';
 
 const image = 'registry.local/web:2';
 

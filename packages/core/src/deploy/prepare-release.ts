@@ -2,17 +2,17 @@ import {
   type AppSpec,
   type KubeObject,
   loadTemplates,
-  ManifestError,
   render,
   replaceImage,
   ssmReferences,
   validateApp,
 } from '@kubeship/manifests';
+import { manifestCall } from '../_manifest-call.ts';
 import type { AwsCredentialIdentityProvider } from '../auth/index.ts';
 import { configObjectNames, explicitKeyFor, type ResolvedConfig, resolveConfig } from '../config/index.ts';
 import { KubeshipError } from '../errors.ts';
 import { wireConfig } from './_config-wiring.ts';
-import type { Manifest } from './engine.ts';
+import type { Manifest } from './types.ts';
 
 /** What to deploy: a typed app spec, objects loaded from the team's YAML templates, or rendered ones. */
 export type ReleaseSource =
@@ -326,23 +326,4 @@ function placeholderConfig(
     podTemplateAnnotations: {},
     bindingFor: (name) => ({ kind: 'Secret', name: objectNames.secret, key: keyOf(name) }),
   };
-}
-
-/** Runs a @kubeship/manifests call, turning its ManifestError into an INVALID_MANIFEST KubeshipError. */
-export function manifestCall<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    if (error instanceof ManifestError) {
-      throw new KubeshipError('INVALID_MANIFEST', error.message, {
-        details: {
-          manifestCode: error.code,
-          issues: error.issues,
-          ...(error.file ? { file: error.file } : {}),
-        },
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }

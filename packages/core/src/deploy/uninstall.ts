@@ -5,12 +5,12 @@ import { RawObjectClient } from '../apply/_raw.ts';
 import { objectId } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { acquireDeployLease } from '../deploy/lease.ts';
 import { KubeshipError } from '../errors.ts';
 import { HOOK_OF_LABEL } from '../gates/hooks.ts';
-import { APPLYSET, appApplySetId, applySetParentName } from './applyset.ts';
-import { type HistoryRef, readHistory, readRecord } from './history.ts';
-import { recordSecretName } from './record.ts';
+import { APPLYSET, appApplySetId, applySetParentName } from '../release/applyset.ts';
+import { type HistoryRef, readHistory, readRecord } from '../release/history.ts';
+import { recordSecretName } from '../release/record.ts';
+import { acquireDeployLease } from './lease.ts';
 
 /** Options of {@link uninstallRelease}. */
 export interface UninstallOptions extends HistoryRef {

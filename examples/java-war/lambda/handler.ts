@@ -253,7 +253,8 @@ export function outcomeOf(result: DeployResult, plan: Pick<DeployPlan, 'environm
       outputVariables: {
         KUBESHIP_IMAGE: plan.image,
         KUBESHIP_IMAGE_DIGEST: digest,
-        KUBESHIP_REVISION: String(main?.revisionAfter ?? ''),
+        KUBESHIP_RELEASE: String(result.revision || ''),
+        KUBESHIP_DEPLOYMENT_REVISION: String(main?.revisionAfter ?? ''),
         KUBESHIP_OUTCOME: result.outcome,
       },
     };
@@ -262,7 +263,7 @@ export function outcomeOf(result: DeployResult, plan: Pick<DeployPlan, 'environm
     .filter((d) => d.verdict !== 'complete')
     .map(
       (d) =>
-        `${d.namespace}/${d.name}: ${d.reason ?? d.verdict}${d.rollback ? `; rolled back to revision ${d.rollback.toRevision} (${d.rollback.healthy ? 'healthy' : 'NOT healthy'})` : ''}`,
+        `${d.namespace}/${d.name}: ${d.reason ?? d.verdict}${d.rollback ? `; rolled back to release ${d.rollback.toRevision} (${d.rollback.healthy ? 'healthy' : 'NOT healthy'})` : ''}`,
     );
   return {
     kind: 'failure',

@@ -146,7 +146,8 @@ describe('judging the outcome', () => {
       outputVariables: {
         KUBESHIP_IMAGE: IMAGE,
         KUBESHIP_IMAGE_DIGEST: DIGEST,
-        KUBESHIP_REVISION: '4',
+        KUBESHIP_RELEASE: '2',
+        KUBESHIP_DEPLOYMENT_REVISION: '4',
         KUBESHIP_OUTCOME: 'deployed',
       },
     });
@@ -175,7 +176,7 @@ describe('judging the outcome', () => {
       kind: 'failure',
       type: 'JobFailed',
       message:
-        'dev: rolled back: java-war (CrashLoopBackOff)\nteam-dev/java-war: CrashLoopBackOff; rolled back to revision 5 (healthy)',
+        'dev: rolled back: java-war (CrashLoopBackOff)\nteam-dev/java-war: CrashLoopBackOff; rolled back to release 5 (healthy)',
     });
   });
 
@@ -261,7 +262,8 @@ describe('the handler with stubbed I/O', () => {
       outputVariables: {
         KUBESHIP_OUTCOME: 'deployed',
         KUBESHIP_IMAGE_DIGEST: DIGEST,
-        KUBESHIP_REVISION: '4',
+        KUBESHIP_RELEASE: '2',
+        KUBESHIP_DEPLOYMENT_REVISION: '4',
       },
       executionDetails: { percentComplete: 100, externalExecutionId: 'req-1' },
     });

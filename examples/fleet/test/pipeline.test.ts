@@ -43,7 +43,12 @@ describe('kubeship pipeline on the fleet example', () => {
     expect(resources.EvidenceBucket.Properties).toMatchObject({
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['ArtifactKey', 'Arn'] } } },
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['ArtifactKey', 'Arn'] },
+            },
+          },
         ],
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -62,12 +67,12 @@ describe('kubeship pipeline on the fleet example', () => {
     const sid = (name: string) => statements.find((s: { Sid: string }) => s.Sid === name);
     expect(sid('UploadTheEvidence')).toMatchObject({
       Action: 's3:PutObject',
-      Resource: { 'Fn::Sub': '${EvidenceBucket.Arn}/shop/prod/*' },
+      Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/shop/prod/*` },
     });
     expect(sid('ArtifactKey').Action).toContain('kms:GenerateDataKey');
     expect(sid('ExplainARefusedRight')).toMatchObject({
       Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
-      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:eks:*:${AWS::AccountId}:access-entry/shop-prod/*' },
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:eks:*:\${AWS::AccountId}:access-entry/shop-prod/*` },
     });
     const buildspec: string = resources.KubeshipDeployProject.Properties.Source.BuildSpec;
     expect(buildspec).toContain('--evidence-s3 "s3://$EVIDENCE_BUCKET/shop/$KUBESHIP_ENV/$KUBESHIP_CLUSTER"');

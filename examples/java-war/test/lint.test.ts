@@ -73,7 +73,12 @@ describe('CloudFormation templates', () => {
     expect(result.failed.map((f) => `${f.checkId} ${f.resource}`)).toEqual([]);
     expect(result.passed).toBeGreaterThan(50);
     for (const skipped of result.skipped) expect(skipped.comment?.length ?? 0).toBeGreaterThan(40);
-    expect(result.skipped.map((s) => s.checkId).sort()).toEqual(['CKV_AWS_115', 'CKV_AWS_117', 'CKV_AWS_18', 'CKV_AWS_18']);
+    expect(result.skipped.map((s) => s.checkId).sort()).toEqual([
+      'CKV_AWS_115',
+      'CKV_AWS_117',
+      'CKV_AWS_18',
+      'CKV_AWS_18',
+    ]);
   });
 
   it('grant no wildcard action and allow "*" resources only for actions that have no resource-level permissions', () => {
@@ -164,11 +169,19 @@ describe('CloudFormation templates', () => {
   });
 
   it('keep the evidence in an encrypted, private, TLS-only bucket that expires it', () => {
-    const resources = (readYaml(templates[0] as string) as Json).Resources as Record<string, { Properties: Json }>;
+    const resources = (readYaml(templates[0] as string) as Json).Resources as Record<
+      string,
+      { Properties: Json }
+    >;
     expect(resources.EvidenceBucket?.Properties).toMatchObject({
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] } } },
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
+            },
+          },
         ],
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -186,7 +199,7 @@ describe('CloudFormation templates', () => {
           Effect: 'Deny',
           Principal: '*',
           Action: 's3:*',
-          Resource: [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, { 'Fn::Sub': '${EvidenceBucket.Arn}/*' }],
+          Resource: [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, { 'Fn::Sub': `\${EvidenceBucket.Arn}/*` }],
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
       ],
@@ -412,9 +425,7 @@ describe('buildspecs', () => {
       expect.arrayContaining(['KUBESHIP_IMAGE_DIGEST', 'KUBESHIP_RELEASE', 'KUBESHIP_DEPLOYMENT_REVISION']),
     );
     expect((spec.env as Json)['exported-variables']).not.toContain('KUBESHIP_REVISION');
-    expect(raw).toContain(
-      'evidence=(--evidence evidence --evidence-s3 "$' + '{EVIDENCE_S3:?',
-    );
+    expect(raw).toContain('evidence=(--evidence evidence --evidence-s3 "$' + '{EVIDENCE_S3:?');
     expect(raw).toContain('--evidence-kms-key "$' + '{EVIDENCE_KMS_KEY:?');
     expect(raw.match(/--exports kubeship\.env "\$\{evidence\[@\]\}"/g)).toHaveLength(2);
     expect(((spec.artifacts as Json)['secondary-artifacts'] as Json).evidence).toEqual({

@@ -203,7 +203,12 @@ describe('CloudFormation', () => {
     expect(resources.EvidenceBucket.Properties).toMatchObject({
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] } } },
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
+            },
+          },
         ],
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -223,7 +228,7 @@ describe('CloudFormation', () => {
       Effect: 'Deny',
       Principal: '*',
       Action: 's3:*',
-      Resource: [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, { 'Fn::Sub': '${EvidenceBucket.Arn}/*' }],
+      Resource: [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, { 'Fn::Sub': `\${EvidenceBucket.Arn}/*` }],
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
   });
@@ -235,7 +240,10 @@ describe('CloudFormation', () => {
       ['DeployProdRole', 'DeployProdProject', 'prod'],
     ] as const) {
       const sids = Object.fromEntries(
-        statements({ Resources: { [role]: resources[role] } }).map(({ statement }) => [statement.Sid, statement]),
+        statements({ Resources: { [role]: resources[role] } }).map(({ statement }) => [
+          statement.Sid,
+          statement,
+        ]),
       );
       expect(sids.UploadTheEvidence).toMatchObject({
         Action: 's3:PutObject',
@@ -249,7 +257,7 @@ describe('CloudFormation', () => {
         Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
         Resource: {
           'Fn::Sub': [
-            'arn:${AWS::Partition}:eks:${AWS::Region}:${AWS::AccountId}:access-entry/${Cluster}/*',
+            `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:access-entry/\${Cluster}/*`,
             { Cluster: { 'Fn::ImportValue': `wordpress-${env}-ClusterName` } },
           ],
         },

@@ -268,6 +268,49 @@ describe('the handler with stubbed I/O', () => {
       executionDetails: { percentComplete: 100, externalExecutionId: 'req-1' },
     });
   });
+
+  it('asks the deploy to upload it to EVIDENCE_S3 with the key, and names its URL in the failure', async () => {
+    const asked: unknown[] = [];
+    const handler = createHandler({
+      codePipeline: new CodePipelineClient({ region: 'us-east-1' }),
+      config,
+      region: 'eu-west-1',
+      evidence: { uri: 's3://evidence/java-war/dev', kmsKeyId: 'alias/evidence' },
+      connect: async () => ({
+        kubeConfig: {} as never,
+        server: 'https://cluster',
+        principal: 'arn:aws:iam::123456789012:role/deployer',
+        description: 'stub',
+      }),
+      prepare: async (options) => ({
+        app: 'java-war',
+        namespace: options.namespace,
+        objects: [],
+        parameters: [],
+      }),
+      deploy: async (options) => {
+        asked.push(options.evidence);
+        return result({
+          outcome: 'rolled-back',
+          code: 'ROLLOUT_FAILED',
+          message: 'rolled back: java-war',
+          evidenceBundle: { name: 'b.tar.gz', bytes: 10, url: 's3://evidence/java-war/dev/b.tar.gz' },
+        });
+      },
+      log: () => {},
+    });
+    const done = await handler(
+      jobEvent(JSON.stringify({ env: 'dev', image: IMAGE }), 'job-evidence'),
+      context,
+    );
+    expect(asked).toEqual([
+      { s3: { uri: 's3://evidence/java-war/dev', region: 'eu-west-1', kmsKeyId: 'alias/evidence' } },
+    ]);
+    expect(done.outcome).toMatchObject({ kind: 'failure' });
+    expect(done.outcome.kind === 'failure' && done.outcome.message).toContain(
+      'evidence: s3://evidence/java-war/dev/b.tar.gz',
+    );
+  });
 });
 
 describe('the Lambda bundle', () => {

@@ -78,6 +78,7 @@ describe('CloudFormation templates', () => {
       'CKV_AWS_117',
       'CKV_AWS_18',
       'CKV_AWS_18',
+      'CKV_AWS_18',
     ]);
   });
 
@@ -283,6 +284,38 @@ describe('CloudFormation templates', () => {
       SourceSecurityGroupId: { Ref: 'FunctionSecurityGroup' },
     });
     expect(JSON.stringify(resources.Function?.Properties.VpcConfig)).toContain('FunctionSecurityGroup');
+    // a failed release's evidence goes to the stack's own bucket, under the environment's prefix only
+    expect(resources.EvidenceBucket?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['FunctionKey', 'Arn'] },
+            },
+          },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: expect.any(Number) }] },
+    });
+    expect(JSON.stringify(resources.EvidenceBucketPolicy?.Properties)).toContain(
+      '"aws:SecureTransport":"false"',
+    );
+    const evidence = iamStatements(readYaml(templates[1] as string) as Json).find(
+      (s) => s.resource === 'FunctionRole' && s.statement.Sid === 'Evidence',
+    )?.statement;
+    expect(evidence).toMatchObject({
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/java-war/\${EnvironmentName}/*` },
+    });
+    expect(
+      ((resources.Function as { Properties: Json }).Properties.Environment as Json).Variables,
+    ).toMatchObject({
+      EVIDENCE_S3: { 'Fn::Sub': `s3://\${EvidenceBucket}/java-war/\${EnvironmentName}` },
+      EVIDENCE_KMS_KEY: { 'Fn::GetAtt': ['FunctionKey', 'Arn'] },
+    });
   });
 
   it('run each deploy project in its own cluster’s VPC when asked, admitted to that control plane only', () => {

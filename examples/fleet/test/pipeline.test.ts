@@ -37,6 +37,48 @@ describe('kubeship pipeline on the fleet example', () => {
     expect(lint.errors).toHaveLength(0);
   });
 
+  it('keeps the evidence in an encrypted, private, TLS-only bucket that expires it; the deploy role writes only its prefix', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template, read field by field
+    const resources = (readYaml(join(exampleDir, 'pipeline.yaml')) as any).Resources;
+    expect(resources.EvidenceBucket.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['ArtifactKey', 'Arn'] },
+            },
+          },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: expect.any(Number) }] },
+    });
+    expect(resources.EvidenceBucketPolicy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const statements = resources.DeployRole.Properties.Policies[0].PolicyDocument.Statement;
+    const sid = (name: string) => statements.find((s: { Sid: string }) => s.Sid === name);
+    expect(sid('UploadTheEvidence')).toMatchObject({
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/shop/prod/*` },
+    });
+    expect(sid('ArtifactKey').Action).toContain('kms:GenerateDataKey');
+    expect(sid('ExplainARefusedRight')).toMatchObject({
+      Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:eks:*:\${AWS::AccountId}:access-entry/shop-prod/*` },
+    });
+    const buildspec: string = resources.KubeshipDeployProject.Properties.Source.BuildSpec;
+    expect(buildspec).toContain('--evidence-s3 "s3://$EVIDENCE_BUCKET/shop/$KUBESHIP_ENV/$KUBESHIP_CLUSTER"');
+    expect(buildspec).toContain('--evidence-kms-key "$EVIDENCE_KMS_KEY"');
+  });
+
   it('codebuild-batch: the buildspec is buildspec-batch.yml, valid against the buildspec schema', async () => {
     const generated = await generate('codebuild-batch');
     expect(generated).toBe(readFileSync(join(exampleDir, 'buildspec-batch.yml'), 'utf8'));

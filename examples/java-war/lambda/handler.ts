@@ -18,6 +18,7 @@ import {
   type DeployResult,
   deployObjects,
   type EksConnectionOptions,
+  type EvidenceOptions,
   formatEvent,
   formatResult,
   isKubeshipError,
@@ -253,7 +254,8 @@ export function outcomeOf(result: DeployResult, plan: Pick<DeployPlan, 'environm
       outputVariables: {
         KUBESHIP_IMAGE: plan.image,
         KUBESHIP_IMAGE_DIGEST: digest,
-        KUBESHIP_REVISION: String(main?.revisionAfter ?? ''),
+        KUBESHIP_RELEASE: String(result.revision || ''),
+        KUBESHIP_DEPLOYMENT_REVISION: String(main?.revisionAfter ?? ''),
         KUBESHIP_OUTCOME: result.outcome,
       },
     };
@@ -262,12 +264,19 @@ export function outcomeOf(result: DeployResult, plan: Pick<DeployPlan, 'environm
     .filter((d) => d.verdict !== 'complete')
     .map(
       (d) =>
-        `${d.namespace}/${d.name}: ${d.reason ?? d.verdict}${d.rollback ? `; rolled back to revision ${d.rollback.toRevision} (${d.rollback.healthy ? 'healthy' : 'NOT healthy'})` : ''}`,
+        `${d.namespace}/${d.name}: ${d.reason ?? d.verdict}${d.rollback ? `; rolled back to ${d.rollback.toRevision > 0 ? `release ${d.rollback.toRevision}` : 'the state before its first release'} (${d.rollback.healthy ? 'healthy' : 'NOT healthy'})` : ''}`,
     );
   return {
     kind: 'failure',
     type: result.code ? FAILURE_TYPE_OF[result.code] : 'JobFailed',
-    message: clip([`${plan.environment}: ${result.message}`, ...reasons].join('\n'), MESSAGE_LIMIT),
+    message: clip(
+      [
+        `${plan.environment}: ${result.message}`,
+        ...reasons,
+        ...(result.evidenceBundle?.url ? [`evidence: ${result.evidenceBundle.url}`] : []),
+      ].join('\n'),
+      MESSAGE_LIMIT,
+    ),
   };
 }
 
@@ -307,6 +316,11 @@ export interface HandlerDependencies {
   readonly deploy?: typeof deployObjects;
   /** Where progress lines go (CloudWatch Logs through console.log in Lambda). */
   readonly log?: (line: string) => void;
+  /**
+   * Where a failed release's evidence bundle is uploaded before its rollback (the function's
+   * EVIDENCE_S3 and EVIDENCE_KMS_KEY), in the function's region; absent: no bundle.
+   */
+  readonly evidence?: { readonly uri: string; readonly kmsKeyId?: string | undefined };
 }
 
 /** The part of the Lambda context the handler reads. */
@@ -358,6 +372,9 @@ export function createHandler(
         timeoutMs: plan.timeoutMs,
         rollback: plan.rollback,
         lease: { holder: `codepipeline-job-${job.jobId}`, waitMs: plan.lockWaitMs },
+        ...(dependencies.evidence
+          ? { evidence: evidenceOptions(dependencies.evidence, dependencies.region ?? plan.cluster.region) }
+          : {}),
         ...(plan.maxRestarts === undefined ? {} : { maxRestarts: plan.maxRestarts }),
         ...(plan.unschedulableGraceMs === undefined
           ? {}
@@ -374,6 +391,20 @@ export function createHandler(
     }
     await report(dependencies.codePipeline, job.jobId, outcome, context.awsRequestId);
     return { jobId: job.jobId, outcome };
+  };
+}
+
+/** The evidence upload for `deployObjects` (the bucket is in `region`): SSE-KMS with the key when one is given. */
+function evidenceOptions(
+  evidence: NonNullable<HandlerDependencies['evidence']>,
+  region: string,
+): EvidenceOptions {
+  return {
+    s3: {
+      uri: evidence.uri,
+      region,
+      ...(evidence.kmsKeyId ? { kmsKeyId: evidence.kmsKeyId } : {}),
+    },
   };
 }
 
@@ -423,6 +454,9 @@ export function handler(event: unknown, context: InvocationContext): Promise<Han
     config: javaWarConfig(process.env),
     region: process.env.AWS_REGION,
     onlyEnvironment: process.env.DEPLOY_ENVIRONMENT,
+    ...(process.env.EVIDENCE_S3
+      ? { evidence: { uri: process.env.EVIDENCE_S3, kmsKeyId: process.env.EVIDENCE_KMS_KEY } }
+      : {}),
   });
   return lambdaHandler(event, context);
 }

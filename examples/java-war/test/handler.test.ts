@@ -146,7 +146,8 @@ describe('judging the outcome', () => {
       outputVariables: {
         KUBESHIP_IMAGE: IMAGE,
         KUBESHIP_IMAGE_DIGEST: DIGEST,
-        KUBESHIP_REVISION: '4',
+        KUBESHIP_RELEASE: '2',
+        KUBESHIP_DEPLOYMENT_REVISION: '4',
         KUBESHIP_OUTCOME: 'deployed',
       },
     });
@@ -175,7 +176,7 @@ describe('judging the outcome', () => {
       kind: 'failure',
       type: 'JobFailed',
       message:
-        'dev: rolled back: java-war (CrashLoopBackOff)\nteam-dev/java-war: CrashLoopBackOff; rolled back to revision 5 (healthy)',
+        'dev: rolled back: java-war (CrashLoopBackOff)\nteam-dev/java-war: CrashLoopBackOff; rolled back to release 5 (healthy)',
     });
   });
 
@@ -261,10 +262,54 @@ describe('the handler with stubbed I/O', () => {
       outputVariables: {
         KUBESHIP_OUTCOME: 'deployed',
         KUBESHIP_IMAGE_DIGEST: DIGEST,
-        KUBESHIP_REVISION: '4',
+        KUBESHIP_RELEASE: '2',
+        KUBESHIP_DEPLOYMENT_REVISION: '4',
       },
       executionDetails: { percentComplete: 100, externalExecutionId: 'req-1' },
     });
+  });
+
+  it('asks the deploy to upload it to EVIDENCE_S3 with the key, and names its URL in the failure', async () => {
+    const asked: unknown[] = [];
+    const handler = createHandler({
+      codePipeline: new CodePipelineClient({ region: 'us-east-1' }),
+      config,
+      region: 'eu-west-1',
+      evidence: { uri: 's3://evidence/java-war/dev', kmsKeyId: 'alias/evidence' },
+      connect: async () => ({
+        kubeConfig: {} as never,
+        server: 'https://cluster',
+        principal: 'arn:aws:iam::123456789012:role/deployer',
+        description: 'stub',
+      }),
+      prepare: async (options) => ({
+        app: 'java-war',
+        namespace: options.namespace,
+        objects: [],
+        parameters: [],
+      }),
+      deploy: async (options) => {
+        asked.push(options.evidence);
+        return result({
+          outcome: 'rolled-back',
+          code: 'ROLLOUT_FAILED',
+          message: 'rolled back: java-war',
+          evidenceBundle: { name: 'b.tar.gz', bytes: 10, url: 's3://evidence/java-war/dev/b.tar.gz' },
+        });
+      },
+      log: () => {},
+    });
+    const done = await handler(
+      jobEvent(JSON.stringify({ env: 'dev', image: IMAGE }), 'job-evidence'),
+      context,
+    );
+    expect(asked).toEqual([
+      { s3: { uri: 's3://evidence/java-war/dev', region: 'eu-west-1', kmsKeyId: 'alias/evidence' } },
+    ]);
+    expect(done.outcome).toMatchObject({ kind: 'failure' });
+    expect(done.outcome.kind === 'failure' && done.outcome.message).toContain(
+      'evidence: s3://evidence/java-war/dev/b.tar.gz',
+    );
   });
 });
 

@@ -73,7 +73,13 @@ describe('CloudFormation templates', () => {
     expect(result.failed.map((f) => `${f.checkId} ${f.resource}`)).toEqual([]);
     expect(result.passed).toBeGreaterThan(50);
     for (const skipped of result.skipped) expect(skipped.comment?.length ?? 0).toBeGreaterThan(40);
-    expect(result.skipped.map((s) => s.checkId).sort()).toEqual(['CKV_AWS_115', 'CKV_AWS_117', 'CKV_AWS_18']);
+    expect(result.skipped.map((s) => s.checkId).sort()).toEqual([
+      'CKV_AWS_115',
+      'CKV_AWS_117',
+      'CKV_AWS_18',
+      'CKV_AWS_18',
+      'CKV_AWS_18',
+    ]);
   });
 
   it('grant no wildcard action and allow "*" resources only for actions that have no resource-level permissions', () => {
@@ -163,6 +169,79 @@ describe('CloudFormation templates', () => {
     expect(dev.match(/#\{BuildVariables\.IMAGE_URI\}/g)).toHaveLength(2);
   });
 
+  it('keep the evidence in an encrypted, private, TLS-only bucket that expires it', () => {
+    const resources = (readYaml(templates[0] as string) as Json).Resources as Record<
+      string,
+      { Properties: Json }
+    >;
+    expect(resources.EvidenceBucket?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
+            },
+          },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: expect.any(Number) }] },
+    });
+    expect(resources.EvidenceBucketPolicy?.Properties.PolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, { 'Fn::Sub': `\${EvidenceBucket.Arn}/*` }],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
+  });
+
+  it("let each deploy role upload evidence under its environment's prefix and read its own cluster's access entries", () => {
+    const template = readYaml(templates[0] as string) as Json;
+    const resources = template.Resources as Record<string, { Properties: Json }>;
+    const statements = iamStatements(template);
+    for (const [env, cluster] of [
+      ['Dev', 'DevClusterName'],
+      ['Uat', 'UatClusterName'],
+      ['Prod', 'ProdClusterName'],
+    ] as const) {
+      const role = `Deploy${env}Role`;
+      const sid = (name: string) =>
+        statements.find((s) => s.resource === role && s.statement.Sid === name)?.statement;
+      expect(sid('Evidence')).toMatchObject({
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/java-war/${env.toLowerCase()}/*` },
+      });
+      expect(sid('PipelineKey')?.Action).toContain('kms:GenerateDataKey*');
+      expect(sid('ExplainARefusedRight')).toMatchObject({
+        Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:access-entry/\${${cluster}}/*`,
+        },
+      });
+      const project = resources[`Deploy${env}Project`]?.Properties as Json;
+      expect((project.Environment as Json).EnvironmentVariables).toContainEqual({
+        Name: 'EVIDENCE_S3',
+        Value: { 'Fn::Sub': `s3://\${EvidenceBucket}/java-war/${env.toLowerCase()}` },
+      });
+      expect((project.SecondaryArtifacts as Json[])[0]).toMatchObject({
+        ArtifactIdentifier: 'evidence',
+        Location: { Ref: 'EvidenceBucket' },
+      });
+    }
+  });
+
   it('give each deploy role an access entry with namespace-scoped access policies', () => {
     const resources = (readYaml(templates[0] as string) as Json).Resources as Record<
       string,
@@ -205,6 +284,38 @@ describe('CloudFormation templates', () => {
       SourceSecurityGroupId: { Ref: 'FunctionSecurityGroup' },
     });
     expect(JSON.stringify(resources.Function?.Properties.VpcConfig)).toContain('FunctionSecurityGroup');
+    // a failed release's evidence goes to the stack's own bucket, under the environment's prefix only
+    expect(resources.EvidenceBucket?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['FunctionKey', 'Arn'] },
+            },
+          },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: expect.any(Number) }] },
+    });
+    expect(JSON.stringify(resources.EvidenceBucketPolicy?.Properties)).toContain(
+      '"aws:SecureTransport":"false"',
+    );
+    const evidence = iamStatements(readYaml(templates[1] as string) as Json).find(
+      (s) => s.resource === 'FunctionRole' && s.statement.Sid === 'Evidence',
+    )?.statement;
+    expect(evidence).toMatchObject({
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/java-war/\${EnvironmentName}/*` },
+    });
+    expect(
+      ((resources.Function as { Properties: Json }).Properties.Environment as Json).Variables,
+    ).toMatchObject({
+      EVIDENCE_S3: { 'Fn::Sub': `s3://\${EvidenceBucket}/java-war/\${EnvironmentName}` },
+      EVIDENCE_KMS_KEY: { 'Fn::GetAtt': ['FunctionKey', 'Arn'] },
+    });
   });
 
   it('run each deploy project in its own cluster’s VPC when asked, admitted to that control plane only', () => {
@@ -343,7 +454,17 @@ describe('buildspecs', () => {
     expect(spec.reports).toEqual({
       'deploy-verification': { files: ['kubeship-junit.xml'], 'file-format': 'JUNITXML' },
     });
-    expect((spec.env as Json)['exported-variables']).toContain('KUBESHIP_IMAGE_DIGEST');
+    expect((spec.env as Json)['exported-variables']).toEqual(
+      expect.arrayContaining(['KUBESHIP_IMAGE_DIGEST', 'KUBESHIP_RELEASE', 'KUBESHIP_DEPLOYMENT_REVISION']),
+    );
+    expect((spec.env as Json)['exported-variables']).not.toContain('KUBESHIP_REVISION');
+    expect(raw).toContain('evidence=(--evidence evidence --evidence-s3 "$' + '{EVIDENCE_S3:?');
+    expect(raw).toContain('--evidence-kms-key "$' + '{EVIDENCE_KMS_KEY:?');
+    expect(raw.match(/--exports kubeship\.env "\$\{evidence\[@\]\}"/g)).toHaveLength(2);
+    expect(((spec.artifacts as Json)['secondary-artifacts'] as Json).evidence).toEqual({
+      files: ['**/*'],
+      'base-directory': 'evidence',
+    });
   });
 });
 

@@ -117,7 +117,7 @@ describe('CloudFormation', () => {
     expect(result.passed).toBeGreaterThan(100);
     for (const skipped of result.skipped)
       expect(skipped.comment ?? '', skipped.checkId).toMatch(/\w{3,}.{20,}/);
-    expect(result.skipped.map((s) => s.checkId).sort()).toEqual(['CKV_AWS_157', 'CKV_AWS_18']);
+    expect(result.skipped.map((s) => s.checkId).sort()).toEqual(['CKV_AWS_157', 'CKV_AWS_18', 'CKV_AWS_18']);
   });
 
   it('grants no "*" action on "*" resource, and every wildcard resource only to read-only or unscopable actions', () => {
@@ -196,6 +196,93 @@ describe('CloudFormation', () => {
       });
       expect(entry.KubernetesGroups).toEqual([binding.subjects[0].name]);
     }
+  });
+
+  it('keeps the evidence in an encrypted, private, TLS-only bucket that expires it', () => {
+    const resources = (readYaml(at('cfn', 'pipeline.yaml')) as Json).Resources;
+    expect(resources.EvidenceBucket.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
+            },
+          },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    expect(resources.EvidenceBucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({
+      Status: 'Enabled',
+      ExpirationInDays: expect.any(Number),
+    });
+    expect(resources.EvidenceBucketPolicy.Properties.PolicyDocument.Statement).toContainEqual({
+      Sid: 'TlsOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, { 'Fn::Sub': `\${EvidenceBucket.Arn}/*` }],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+
+  it("lets each deploy role upload evidence under its own prefix and read its own cluster's access entries", () => {
+    const resources = (readYaml(at('cfn', 'pipeline.yaml')) as Json).Resources;
+    for (const [role, project, env] of [
+      ['DeployTestRole', 'DeployTestProject', 'test'],
+      ['DeployProdRole', 'DeployProdProject', 'prod'],
+    ] as const) {
+      const sids = Object.fromEntries(
+        statements({ Resources: { [role]: resources[role] } }).map(({ statement }) => [
+          statement.Sid,
+          statement,
+        ]),
+      );
+      expect(sids.UploadTheEvidence).toMatchObject({
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/wordpress/${env}/*` },
+      });
+      expect(sids.EncryptTheEvidence).toMatchObject({
+        Action: 'kms:GenerateDataKey',
+        Resource: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
+      });
+      expect(sids.ExplainARefusedRight).toMatchObject({
+        Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+        Resource: {
+          'Fn::Sub': [
+            `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:access-entry/\${Cluster}/*`,
+            { Cluster: { 'Fn::ImportValue': `wordpress-${env}-ClusterName` } },
+          ],
+        },
+      });
+      const variables = resources[project].Properties.Environment.EnvironmentVariables;
+      expect(variables).toContainEqual({ Name: 'EVIDENCE_BUCKET', Value: { Ref: 'EvidenceBucket' } });
+      expect(resources[project].Properties.SecondaryArtifacts[0]).toMatchObject({
+        ArtifactIdentifier: 'evidence',
+        Location: { Ref: 'EvidenceBucket' },
+        Path: `wordpress/${env}/builds`,
+      });
+    }
+  });
+
+  it('checks prod with the prod project before the approval', () => {
+    const stages = (readYaml(at('cfn', 'pipeline.yaml')) as Json).Resources.Pipeline.Properties.Stages;
+    const check = stages
+      .find((s: Json) => s.Name === 'DeployTest')
+      .Actions.find((a: Json) => a.Name === 'CheckProd');
+    expect(check.Configuration.ProjectName).toEqual({ Ref: 'DeployProdProject' });
+    expect(JSON.parse(check.Configuration.EnvironmentVariables)).toContainEqual({
+      name: 'KUBESHIP_COMMAND',
+      value: 'check',
+      type: 'PLAINTEXT',
+    });
   });
 
   it('never expires an image an environment ran: deployed-<env>- prefix rules come before the count rule', () => {
@@ -292,18 +379,33 @@ describe('scripts, Dockerfile and buildspecs', () => {
     );
     expect(choose).toContain('sha256sum --check --strict');
     expect(choose).toContain('KUBESHIP="npx -y $KUBESHIP_PACKAGE"');
-    expect(deploy.phases.build.commands).toEqual([
-      expect.stringMatching(
-        /^\$KUBESHIP deploy --env "\$DEPLOY_ENV" --image "\$IMAGE_URI" --report-junit .*reports\/deploy\.xml" --exports .*kubeship\.env"$/,
-      ),
-    ]);
+    expect(deploy.phases.build.commands).toHaveLength(1);
+    const [run] = deploy.phases.build.commands as string[];
+    expect(run).toMatch(
+      /\$KUBESHIP deploy --env "\$DEPLOY_ENV" --image "\$IMAGE_URI" --report-junit .*reports\/deploy\.xml" --exports .*kubeship\.env"/,
+    );
+    expect(run).toContain('--evidence "$CODEBUILD_SRC_DIR/evidence"');
+    expect(run).toMatch(/--evidence-s3 "s3:\/\/\$\{EVIDENCE_BUCKET:\?[^}]*\}\/wordpress\/\$DEPLOY_ENV"/);
+    expect(run).toMatch(/--evidence-kms-key "\$\{EVIDENCE_KMS_KEY:\?[^}]*\}"/);
+    expect(run).toContain('$KUBESHIP check --env "$DEPLOY_ENV" --image "$IMAGE_URI"');
+    expect(deploy.artifacts['secondary-artifacts'].evidence).toEqual({
+      files: ['**/*'],
+      'base-directory': 'evidence',
+    });
     expect(deploy.reports['kubeship-deploy']).toMatchObject({
       'file-format': 'JUNITXML',
       'base-directory': 'reports',
     });
     expect(deploy.env['exported-variables']).toEqual(
-      expect.arrayContaining(['KUBESHIP_IMAGE', 'KUBESHIP_OUTCOME', 'KUBESHIP_REVISION']),
+      expect.arrayContaining([
+        'KUBESHIP_IMAGE',
+        'KUBESHIP_OUTCOME',
+        'KUBESHIP_RELEASE',
+        'KUBESHIP_DEPLOYMENT_REVISION',
+        'KUBESHIP_EVIDENCE_URL',
+      ]),
     );
+    expect(deploy.env['exported-variables']).not.toContain('KUBESHIP_REVISION');
     const build = readYaml(at('build', 'buildspec.yml')) as Json;
     expect(build.env['exported-variables']).toEqual(expect.arrayContaining(['IMAGE_URI', 'IMAGE_DIGEST']));
     expect(build.artifacts.files).toEqual(['imagedefinitions.json', 'image.json']);

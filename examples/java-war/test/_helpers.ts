@@ -69,6 +69,8 @@ export function runProcess(
         ms: Date.now() - started,
       });
     });
+    // a command that exits before it reads its input (a refusal) closes the pipe: not an error of the run
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

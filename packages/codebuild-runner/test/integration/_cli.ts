@@ -49,6 +49,8 @@ export function runProcess(
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
+    // a command that exits before it reads its input (a refusal) must not fail the test with EPIPE
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

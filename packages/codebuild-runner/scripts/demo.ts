@@ -95,7 +95,7 @@ try {
   );
   await kubeship('What is running now', ['status', '--env', 'test'], '9f9f9f9');
   say(
-    `Done: deploy exit ${first}, rolling update exit ${second}, bad release exit ${third} (1 = failed, rolled back, previous revision healthy)`,
+    `Done: deploy exit ${first}, rolling update exit ${second}, bad release exit ${third} (1 = failed, rolled back, previous release healthy)`,
   );
   process.exitCode = first === 0 && second === 0 && third === 1 ? 0 : 1;
 } finally {

@@ -10,7 +10,7 @@ export {
 } from './access/rights.ts';
 export { assertWithinApiLimits, MAX_CONFIG_DATA_BYTES, MAX_OBJECT_BYTES } from './apply/limits.ts';
 export { describeChange, type FieldChange, objectId, type PlannedChange, planChanges } from './apply/plan.ts';
-export { type ApplyWarning, FIELD_MANAGER, missingNamespaces, readLive } from './apply/server.ts';
+export { type ApplyWarning, dryRunAll, FIELD_MANAGER, missingNamespaces, readLive } from './apply/server.ts';
 export {
   AWS_REQUEST_DEFAULTS,
   type AwsCredentialIdentity,

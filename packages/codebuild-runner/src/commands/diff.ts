@@ -1,6 +1,9 @@
 import {
   compareReleases,
   describeChange,
+  dryRunAll,
+  isKubeshipError,
+  leftBehind,
   objectId,
   planChanges,
   previewRelease,
@@ -15,8 +18,10 @@ import { chooseImage, connect, type OpenedEnvironment, openEnvironment, releaseF
 /**
  * `kubeship diff`: what a deploy of the same input would change (Secret values never shown),
  * without changing it: the objects exactly as the deploy applies them (core's `previewRelease`:
- * change cause, membership labels, replicas left to an HPA, hook runs of the next revision);
- * with `--from-revision`, what changed between two recorded releases.
+ * change cause, membership labels, replicas left to an HPA, hook runs of the next revision), the
+ * objects it would prune, and what the API server's dry-run of it says (field-manager conflicts
+ * named with their manager, any other refusal); with `--from-revision`, what changed between two
+ * recorded releases.
  */
 export async function run(input: CommandInput): Promise<number> {
   const { fromRevision, toRevision } = input.options;
@@ -38,15 +43,25 @@ export async function run(input: CommandInput): Promise<number> {
   const { revision } = preview;
   const hooks = new Map(preview.hookRuns.map((run) => [objectId(run.job), run.phase]));
   const objects = [...preview.objects, ...preview.hookRuns.map((run) => run.job)];
-  const plan = planChanges(objects, await readLive(connection.kubeConfig, objects));
+  const ref = { app: release.app, namespace: opened.namespace };
+  const [live, pruned, refused] = await Promise.all([
+    readLive(connection.kubeConfig, objects),
+    input.options.noPrune ? Promise.resolve([]) : leftBehind(connection.kubeConfig, ref, release.objects),
+    dryRunRefusals(connection.kubeConfig, preview.objects, input.options.force),
+  ]);
+  const plan = planChanges(objects, live);
   if (input.options.output === 'json') {
-    const changes = plan.map((p) => ({
-      id: p.id,
-      action: p.action,
-      changes: p.changes,
-      ...(hooks.has(p.id) ? { hook: hooks.get(p.id) } : {}),
-    }));
-    input.io.stdout(`${JSON.stringify({ environment: opened.name, changes }, null, 2)}\n`);
+    const changes = [
+      ...plan.map((p) => ({
+        id: p.id,
+        action: p.action,
+        changes: p.changes,
+        ...(hooks.has(p.id) ? { hook: hooks.get(p.id) } : {}),
+      })),
+      ...pruned.map((id) => ({ id, action: 'prune', changes: [] })),
+    ];
+    const document = { environment: opened.name, changes, dryRun: refused ?? { accepted: true } };
+    input.io.stdout(`${JSON.stringify(document, null, 2)}\n`);
     return EXIT.ok;
   }
   for (const change of plan) {
@@ -60,9 +75,35 @@ export async function run(input: CommandInput): Promise<number> {
     input.io.stdout(`${mark} ${change.id}${note[change.action] ?? ''}${run}\n`);
     for (const field of change.changes) input.io.stdout(`    ${describeChange(field)}\n`);
   }
+  for (const id of pruned)
+    input.io.stdout(`- ${id} (pruned once the release is healthy; --no-prune keeps it)\n`);
   const changed = plan.filter((p) => p.action !== 'unchanged').length;
-  input.io.stdout(`${changed} of ${plan.length} objects would change\n`);
+  const prunes = pruned.length > 0 ? `, ${pruned.length} would be pruned` : '';
+  input.io.stdout(`${changed} of ${plan.length} objects would change${prunes}\n`);
+  if (refused)
+    input.io.stdout(
+      `the server-side dry-run refuses this deploy (${refused.code}); a deploy would change nothing and exit 2:\n${refused.rejections
+        .map((r) => `  ! ${r.message.startsWith(r.object) ? r.message : `${r.object}: ${r.message}`}`)
+        .join('\n')}\n`,
+    );
   return EXIT.ok;
+}
+
+/** What the API server's dry-run refuses in the objects a deploy would apply; undefined when it accepts them all. */
+async function dryRunRefusals(
+  kubeConfig: Parameters<typeof dryRunAll>[0],
+  objects: Parameters<typeof dryRunAll>[1],
+  force: boolean,
+): Promise<{ code: string; rejections: Array<{ object: string; message: string }> } | undefined> {
+  try {
+    await dryRunAll(kubeConfig, objects, { force });
+    return undefined;
+  } catch (error) {
+    if (!isKubeshipError(error) || (error.code !== 'APPLY_CONFLICT' && error.code !== 'DRY_RUN_REJECTED'))
+      throw error;
+    const rejections = (error.details.rejections ?? []) as Array<{ object: string; message: string }>;
+    return { code: error.code, rejections };
+  }
 }
 
 /** Two recorded releases compared: objects added, removed and changed, field by field. */

@@ -135,6 +135,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     options: {
       ...CONFIG_OPTIONS,
       ...IMAGE_OPTIONS,
+      ...NO_PRUNE_OPTION,
+      force: { type: 'boolean', description: 'show the dry-run as a deploy with --force would meet it' },
       'from-revision': {
         type: 'string',
         placeholder: 'n',

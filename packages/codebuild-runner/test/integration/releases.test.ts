@@ -287,6 +287,49 @@ describe.concurrent('releases (built binary, testbed)', () => {
     expect(after.stdout).toMatch(/^0 of 1 objects would change$/m);
   });
 
+  it('diff previews everything a deploy would do: the prune of a dropped object, a field-manager conflict with its manager and --force', async () => {
+    const p = await project('rel-diff-prune');
+    p.write([deployment, service, extra]);
+    expectExit(await kubeship(['deploy', '--tag', '1'], p.cwd), 0);
+    // the Service is dropped from the templates, and another tool takes over a field of the ConfigMap
+    p.write([deployment, { ...extra, data: { MODE: 'b' } }]);
+    await k8s.KubernetesObjectApi.makeApiClient(clients.kc).patch(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'extra', namespace: p.ns },
+        data: { MODE: 'c' },
+      },
+      undefined,
+      undefined,
+      'oncall-tool',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
+    const before = await resourceVersions(p.ns);
+    const human = await kubeship(['diff', '--tag', '1'], p.cwd);
+    expectExit(human, 0);
+    expect(human.stdout).toContain(
+      `- Service ${p.ns}/web (pruned once the release is healthy; --no-prune keeps it)`,
+    );
+    expect(human.stdout).toMatch(/objects would change, 1 would be pruned$/m);
+    expect(human.stdout).toMatch(/the server-side dry-run refuses this deploy \(APPLY_CONFLICT\)/);
+    expect(human.stdout).toMatch(
+      new RegExp(`! ConfigMap ${p.ns}/extra: fields owned by another field manager.*oncall-tool.*--force`),
+    );
+    const json = await kubeship(['diff', '--tag', '1', '--output', 'json', '--no-prune', '--force'], p.cwd);
+    expectExit(json, 0);
+    const document = JSON.parse(json.stdout) as {
+      changes: Array<{ action: string }>;
+      dryRun: { accepted?: boolean };
+    };
+    // --no-prune keeps the Service, and --force takes the field over: the dry-run accepts the deploy
+    expect(document.changes.map((c) => c.action)).not.toContain('prune');
+    expect(document.dryRun).toEqual({ accepted: true });
+    // a diff changes nothing
+    expect(await resourceVersions(p.ns)).toEqual(before);
+  });
+
   it("rollback goes through the environment's alarm gate like a deploy: it bakes, and the alarm already firing neither refuses it nor fails the bake", async () => {
     const alarm = `kubeship-it-${randomBytes(3).toString('hex')}-rollback-5xx`;
     putLoadBalancerAlarm(info, alarm);

@@ -203,7 +203,7 @@ function asApplyError(error: unknown, object: Manifest): KubeshipError {
     return new KubeshipError(
       'APPLY_CONFLICT',
       `${objectId(object)}: fields owned by another field manager: ${fields.join('; ') || bodyOf(error)?.message}. ` +
-        'Another tool changed them since the last deploy; make it stop managing them, or deploy with force to take them over.',
+        'Another tool changed them since the last deploy; make it stop managing them, or deploy with --force (library: force: true) to take them over.',
       { details: { object: objectId(object), conflicts: causes } },
     );
   }

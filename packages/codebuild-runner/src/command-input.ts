@@ -8,11 +8,6 @@ export type CliEnv = Readonly<Record<string, string | undefined>>;
 
 /** What a command gets: its checked options, its positional arguments, the environment and where to write. */
 export interface CommandInput {
-  /**
-   * The flags as given. Read only by the fleet commands (`--cluster`, `pipeline --format`, ...)
-   * that came with issues 23/24; every other command reads the checked `options`.
-   */
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
   /** Flags and environment variables parsed and checked once, before the command runs. */
   readonly options: CliOptions;
   readonly positionals: readonly string[];

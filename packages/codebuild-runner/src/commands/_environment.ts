@@ -45,7 +45,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
   });
   const chosen = fleetMemberOf(
     selectEnvironment(config, file, name ?? input.options.environment),
-    input.values.cluster,
+    input.options.cluster,
     file,
   );
   const { environment } = chosen;

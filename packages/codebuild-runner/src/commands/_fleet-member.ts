@@ -1,14 +1,11 @@
-import { KubeshipError } from '@kubeship/core/auth';
 import { memberSettings } from '@kubeship/core/environment';
-import { FLEET_CLUSTER_NAME } from '../config/fleet-schema.ts';
+import { KubeshipError } from '@kubeship/core/errors';
 import type { EnvironmentConfig } from '../config/schema.ts';
+import type { CliOptions } from '../input/options.ts';
 
 /** The input of one cluster of a fleet: the same flags, with `--cluster` naming it. */
-export function memberInput<Input extends { values: Readonly<Record<string, unknown>> }>(
-  input: Input,
-  cluster: string,
-): Input {
-  return { ...input, values: { ...input.values, cluster } };
+export function memberInput<Input extends { options: CliOptions }>(input: Input, cluster: string): Input {
+  return { ...input, options: { ...input.options, cluster } };
 }
 
 type Chosen = { name: string; environment: EnvironmentConfig };
@@ -19,14 +16,13 @@ type Chosen = { name: string; environment: EnvironmentConfig };
  * or shown cluster by cluster). `--cluster` on an environment that is not a fleet, or naming a
  * cluster the fleet does not have, is bad input naming the fleet's clusters.
  */
-export function fleetMemberOf(chosen: Chosen, cluster: unknown, file: string): Chosen {
-  if (typeof cluster !== 'string') return chosen;
+export function fleetMemberOf(chosen: Chosen, cluster: string | undefined, file: string): Chosen {
+  if (cluster === undefined) return chosen;
   const { fleet } = chosen.environment;
   const problem = (message: string) =>
     new KubeshipError('INVALID_INPUT', `--cluster ${cluster}: ${message}`, {
       details: { file, environment: chosen.name, cluster },
     });
-  if (!FLEET_CLUSTER_NAME.test(cluster)) throw problem('must be a fleet cluster name (lowercase, digits, -)');
   if (!fleet) throw problem(`environment ${chosen.name} of ${file} is one cluster, not a fleet`);
   const member = Object.hasOwn(fleet.clusters, cluster) ? fleet.clusters[cluster] : undefined;
   if (!member)

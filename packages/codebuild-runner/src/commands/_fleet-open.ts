@@ -18,10 +18,10 @@ export interface WholeFleet {
  * are read per cluster, with each cluster's variables.
  */
 export async function wholeFleet(input: CommandInput, environment?: string): Promise<WholeFleet | undefined> {
-  if (typeof input.values.cluster === 'string') return undefined;
+  if (input.options.cluster !== undefined) return undefined;
   const { file, config } = await loadConfig({
     cwd: input.io.cwd,
-    ...(typeof input.values.config === 'string' ? { file: input.values.config } : {}),
+    ...(input.options.configFile === undefined ? {} : { file: input.options.configFile }),
   });
   const chosen = selectEnvironment(config, file, environment ?? input.options.environment);
   const { fleet } = chosen.environment;

@@ -1,4 +1,4 @@
-import { isKubeshipError } from '@kubeship/core/auth';
+import { isKubeshipError } from '@kubeship/core/errors';
 import type { CommandInput } from '../command-input.ts';
 import { EXIT, EXIT_CODE_OF } from '../exit-codes.ts';
 import { worstExitCode } from '../output/fleet-report.ts';

@@ -2,7 +2,7 @@
 // wave by core's deployFleet, and one report. Nothing here deploys by itself.
 import { hostname } from 'node:os';
 import type { FleetEvent } from '@kubeship/core';
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import { ManifestError } from '@kubeship/manifests';
 import { UsageError } from '../args.ts';
 import type { CommandInput } from '../command-input.ts';

@@ -1,4 +1,4 @@
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import { UsageError } from '../args.ts';
 import type { CommandInput } from '../command-input.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -6,17 +6,14 @@ import { codeBuildBatch, codePipelineStages, PipelineLimitError } from '../outpu
 import { VERSION } from '../version.ts';
 import { wholeFleet } from './_fleet-open.ts';
 
-const FORMATS = ['codepipeline', 'codebuild-batch'] as const;
-const LOGICAL_ID = /^[A-Za-z0-9]{1,255}$/;
-const ARTIFACT_NAME = /^[A-Za-z0-9_-]{1,100}$/;
-
 /** `kubeship pipeline`: a fleet as CodePipeline stages or a CodeBuild batch buildspec, on stdout. */
 export async function run(input: CommandInput): Promise<number> {
-  const format = input.values.format;
-  if (!FORMATS.includes(format as (typeof FORMATS)[number]))
-    throw new UsageError(`--format must be ${FORMATS.join(' or ')}, not ${JSON.stringify(format ?? '')}`);
-  const projectRef = stringFlag(input, 'project-ref', 'KubeshipDeployProject', LOGICAL_ID);
-  const inputArtifact = stringFlag(input, 'input-artifact', 'SourceOutput', ARTIFACT_NAME);
+  const {
+    pipelineFormat: format,
+    projectRef = 'KubeshipDeployProject',
+    inputArtifact = 'SourceOutput',
+  } = input.options;
+  if (format === undefined) throw new UsageError('--format must be codepipeline or codebuild-batch');
   const whole = await wholeFleet(input);
   if (!whole)
     throw new UsageError('pipeline needs a fleet environment (environments.<name>.fleet), without --cluster');
@@ -39,12 +36,4 @@ export async function run(input: CommandInput): Promise<number> {
     throw error;
   }
   return EXIT.ok;
-}
-
-function stringFlag(input: CommandInput, name: string, fallback: string, pattern: RegExp): string {
-  const value = input.values[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !pattern.test(value))
-    throw new UsageError(`--${name} must match ${pattern.source}, not ${JSON.stringify(value)}`);
-  return value;
 }

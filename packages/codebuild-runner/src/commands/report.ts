@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { KubeshipError } from '@kubeship/core/auth';
+import { KubeshipError } from '@kubeship/core/errors';
 import { UsageError } from '../args.ts';
 import type { CommandInput } from '../command-input.ts';
 import { readTextFile } from '../input/files.ts';

@@ -1,11 +1,7 @@
 import { fleetProblems } from '@kubeship/core/environment';
 import * as z from 'zod';
 
-/**
- * A cluster's name in a fleet: what `--cluster` takes, and (with - as _) a CodeBuild batch
- * identifier and a CodePipeline action name, so it is a DNS-1123 label of at most 50 characters.
- */
-export const FLEET_CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?$/;
+import { FLEET_CLUSTER_NAME } from '../input/limits.ts';
 
 const clusterName = z.string().regex(FLEET_CLUSTER_NAME, {
   error: 'fleet cluster names are lowercase letters, digits and - (at most 50)',

@@ -51,6 +51,12 @@ export const NUMERIC_ENV_DEFAULTS = {
 /** Environment names in the config file, `--env`, `--from`, `--to` and KUBESHIP_ENV. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
+/**
+ * A cluster's name in a fleet: what `--cluster` takes, and (with - as _) a CodeBuild batch
+ * identifier and a CodePipeline action name, so it is a DNS-1123 label of at most 50 characters.
+ */
+export const FLEET_CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?$/;
+
 /** The whole number in `raw` if it is one within `limit`, else the problem with it. */
 export function parseWholeNumber(raw: string, limit: NumberLimit): number | { problem: string } {
   const text = raw.trim();

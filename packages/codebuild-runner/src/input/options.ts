@@ -3,6 +3,7 @@ import { AWS_REGION_PATTERN, IAM_ROLE_ARN_PATTERN, imageProblem } from '@kubeshi
 import { type EvidenceFlags, evidenceFlags } from './evidence.ts';
 import {
   ENVIRONMENT_NAME,
+  FLEET_CLUSTER_NAME,
   LIMITS,
   NUMERIC_ENV,
   NUMERIC_ENV_DEFAULTS,
@@ -37,6 +38,12 @@ export interface CliOptions {
   readonly regionFlag?: string;
   /** `--config`: the config file to read instead of looking for one. */
   readonly configFile?: string;
+  /** `--cluster <name>`: one cluster of a fleet environment. */
+  readonly cluster?: string;
+  /** `pipeline --format`, `--project-ref`, `--input-artifact`. */
+  readonly pipelineFormat?: 'codepipeline' | 'codebuild-batch';
+  readonly projectRef?: string;
+  readonly inputArtifact?: string;
   /** `--cluster-name`, `--role-arn`, `--alias` (`token`, `kubeconfig`). */
   readonly clusterName?: string;
   readonly roleArn?: string;
@@ -177,6 +184,20 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     'alias',
     'expect-digest',
   ].map(flag);
+  const [cluster, pipelineFormat, projectRef, inputArtifact] = [
+    'cluster',
+    'format',
+    'project-ref',
+    'input-artifact',
+  ].map(flag);
+  for (const [name, value, pattern, what] of [
+    ['--cluster', cluster, FLEET_CLUSTER_NAME, 'a fleet cluster name (lowercase letters, digits, -)'],
+    ['--format', pipelineFormat, /^(codepipeline|codebuild-batch)$/, 'codepipeline or codebuild-batch'],
+    ['--project-ref', projectRef, /^[A-Za-z0-9]{1,255}$/, 'a CloudFormation logical id'],
+    ['--input-artifact', inputArtifact, /^[A-Za-z0-9_-]{1,100}$/, 'a CodePipeline artifact name'],
+  ] as const)
+    if (value !== undefined && !pattern.test(value))
+      problems.push({ where: name, message: `must be ${what}, not ${JSON.stringify(value)}` });
   if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
     problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
 
@@ -209,6 +230,10 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
     ...ifGiven('regionFlag', region),
     ...ifGiven('configFile', configFile),
     ...ifGiven('clusterName', clusterName),
+    ...ifGiven('cluster', cluster),
+    ...ifGiven('pipelineFormat', pipelineFormat),
+    ...ifGiven('projectRef', projectRef),
+    ...ifGiven('inputArtifact', inputArtifact),
     ...ifGiven('roleArn', roleArn),
     ...ifGiven('alias', alias),
     ...ifGiven('from', flag('from')),

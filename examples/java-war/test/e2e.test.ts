@@ -82,6 +82,8 @@ const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
 const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
 const admin = testbedAdmin(info);
 let shim: string;
+/** The stack's evidence bucket and key (cfn/pipeline.yaml), made in moto by beforeAll. */
+const evidence = { bucket: `java-war-evidence-${id}`, kmsKey: '' };
 /** Everything every CLI run and the Lambda handler printed, for the no-secrets check at the end. */
 const printed: string[] = [];
 
@@ -106,6 +108,9 @@ function buildEnv(principal: Principal, extra: Record<string, string> = {}): Nod
     JAVA_WAR_DEV_NAMESPACE: namespaces.dev,
     JAVA_WAR_UAT_NAMESPACE: namespaces.uat,
     JAVA_WAR_PROD_NAMESPACE: namespaces.prod,
+    // the project's evidence bucket prefix and key (cfn/pipeline.yaml)
+    EVIDENCE_S3: `s3://${evidence.bucket}/java-war/${principal.env}`,
+    EVIDENCE_KMS_KEY: evidence.kmsKey,
     ...extra,
   };
 }
@@ -214,6 +219,8 @@ beforeAll(async () => {
   const key = run(['kms', 'create-key', '--description', `java-war e2e ${id}`]) as {
     KeyMetadata: { KeyId: string };
   };
+  evidence.kmsKey = key.KeyMetadata.KeyId;
+  run(['s3api', 'create-bucket', '--bucket', evidence.bucket]);
   for (const env of ['dev', 'uat', 'prod'] as const) {
     putParameter(info, { name: ssmName(env, 'GREETING'), value: `Hello from ${env}` });
     putParameter(info, {
@@ -243,7 +250,8 @@ describe('DEV -> UAT -> PROD with the pipeline buildspec, one image digest', () 
     expect(run.exported).toMatchObject({
       KUBESHIP_IMAGE: IMAGE,
       KUBESHIP_OUTCOME: 'deployed',
-      KUBESHIP_REVISION: '1',
+      KUBESHIP_RELEASE: '1',
+      KUBESHIP_DEPLOYMENT_REVISION: '1',
     });
     const junit = readFileSync(join(run.cwd, 'kubeship-junit.xml'), 'utf8');
     expect(junit).toContain('failures="0"');
@@ -495,7 +503,12 @@ describe('the Lambda deploy step (lambda/handler.ts) on a CodePipeline job', () 
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toMatchObject({
       jobId: `job-good-${id}`,
-      outputVariables: { KUBESHIP_IMAGE: IMAGE, KUBESHIP_OUTCOME: 'deployed', KUBESHIP_REVISION: '1' },
+      outputVariables: {
+        KUBESHIP_IMAGE: IMAGE,
+        KUBESHIP_OUTCOME: 'deployed',
+        KUBESHIP_RELEASE: '1',
+        KUBESHIP_DEPLOYMENT_REVISION: '1',
+      },
       executionDetails: { externalExecutionId: `lambda-${id}`, percentComplete: 100 },
     });
     const live = await deployment(namespaces.lambda);
@@ -520,7 +533,7 @@ describe('the Lambda deploy step (lambda/handler.ts) on a CodePipeline job', () 
     const input = calls[0]?.args[0].input;
     expect(input?.jobId).toBe(`job-bad-${id}`);
     expect(input?.failureDetails?.type).toBe('JobFailed');
-    expect(input?.failureDetails?.message).toMatch(/rolled back to revision \d+ \(healthy\)/);
+    expect(input?.failureDetails?.message).toMatch(/rolled back to release \d+ \(healthy\)/);
     expect(done.outcome.kind).toBe('failure');
     // The rollback left the good image running.
     expect(mainContainer(await deployment(namespaces.lambda)).image).toBe(IMAGE);

@@ -41,6 +41,20 @@ describe('the deploy buildspec on the testbed', () => {
   const run = (args: string[]) =>
     aws([...args, '--region', info.region], info.aws.credentials, info.aws.endpointUrl);
   const suffix = randomBytes(3).toString('hex');
+  // the stack's evidence bucket and key (cfn/pipeline.yaml), made in moto once
+  const evidenceBucket = `wordpress-evidence-${suffix}`;
+  let evidenceKeyId: string | undefined;
+  const evidenceKey = (): string => {
+    if (evidenceKeyId === undefined) {
+      run(['s3api', 'create-bucket', '--bucket', evidenceBucket]);
+      evidenceKeyId = (
+        run(['kms', 'create-key', '--description', 'wordpress evidence']) as {
+          KeyMetadata: { KeyId: string };
+        }
+      ).KeyMetadata.KeyId;
+    }
+    return evidenceKeyId;
+  };
   const roleName = `wordpress-deploy-${suffix}`;
   const group = 'wordpress-deployers';
   const environments: Environment[] = (['test', 'prod'] as const).map((name) => ({
@@ -210,6 +224,8 @@ describe('the deploy buildspec on the testbed', () => {
         RELEASE_TAG_REPOSITORY: repositoryName,
         WORDPRESS_CERTIFICATE_ARN: CERTIFICATE,
         WORDPRESS_INBOUND_CIDRS: INBOUND,
+        EVIDENCE_BUCKET: evidenceBucket,
+        EVIDENCE_KMS_KEY: evidenceKey(),
         // the project's role, and moto in place of AWS
         AWS_ACCESS_KEY_ID: deployCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: deployCredentials.secretAccessKey,
@@ -338,7 +354,7 @@ describe('the deploy buildspec on the testbed', () => {
     const second = randomBytes(20).toString('hex');
     const result = await deploy(prod, second);
     await expectDeployed(prod, second, result);
-    expect(result.exported.KUBESHIP_REVISION).toBe('2');
+    expect(result.exported).toMatchObject({ KUBESHIP_RELEASE: '2', KUBESHIP_DEPLOYMENT_REVISION: '2' });
   });
 
   it('tags the image it verified deployed-<env>-<commit> in ECR; a failed deploy is rolled back and tags nothing', async () => {

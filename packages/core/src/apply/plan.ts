@@ -1,3 +1,4 @@
+import type { KubernetesCallContext } from '../auth/_kubernetes-errors.ts';
 /** The minimum shape of a Kubernetes object that kubeship plans and applies. */
 export interface ObjectRef {
   readonly apiVersion: string;
@@ -36,6 +37,22 @@ const SECRET_FIELDS = new Set(['data', 'stringData']);
 export function objectId(object: ObjectRef): string {
   const { namespace, name } = object.metadata;
   return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
+}
+
+/** An object reduced to what a read or delete request names: apiVersion, kind, name, namespace. */
+export function objectReference(object: ObjectRef): ObjectRef {
+  const { name, namespace } = object.metadata;
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+  };
+}
+
+/** The context that names one object's request in a Kubernetes error (`verb`, plural resource, where). */
+export function objectCall(verb: string, object: ObjectRef): KubernetesCallContext {
+  const { name, namespace } = object.metadata;
+  return { verb, resource: `${object.kind.toLowerCase()}s`, ...(namespace ? { namespace } : {}), name };
 }
 
 /**

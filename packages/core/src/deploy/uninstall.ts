@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { GONE_TIMEOUT_MS, untilGone } from '../apply/_gone.ts';
 import { RawObjectClient } from '../apply/_raw.ts';
-import { objectId } from '../apply/plan.ts';
+import { objectCall, objectId, objectReference } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
@@ -200,12 +200,7 @@ export async function uninstallRelease(
 
 async function readOrThrow(raw: RawObjectClient, object: KubeObject) {
   return raw.read(object as k8s.KubernetesObject).catch((error: unknown) => {
-    throw describeKubernetesError(error, {
-      verb: 'get',
-      resource: `${object.kind.toLowerCase()}s`,
-      ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-      name: object.metadata.name,
-    });
+    throw describeKubernetesError(error, objectCall('get', object));
   });
 }
 
@@ -218,24 +213,12 @@ async function deleteAndWait(
   const client = k8s.KubernetesObjectApi.makeApiClient(kc);
   await Promise.all(
     objects.map(async (object) => {
-      const ref = {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
-        metadata: {
-          name: object.metadata.name,
-          ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-        },
-      };
+      const ref = objectReference(object);
       try {
         await client.delete(ref, undefined, undefined, undefined, undefined, 'Foreground');
       } catch (error) {
         if (!(error instanceof k8s.ApiException && error.code === 404))
-          throw describeKubernetesError(error, {
-            verb: 'delete',
-            resource: `${object.kind.toLowerCase()}s`,
-            ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-            name: object.metadata.name,
-          });
+          throw describeKubernetesError(error, objectCall('delete', object));
       }
       const timeoutMs = options.goneTimeoutMs ?? GONE_TIMEOUT_MS;
       if (!(await untilGone(kc, ref, timeoutMs)))

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
-import { objectId } from '../apply/plan.ts';
+import { objectCall, objectId, objectReference } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { APPLYSET } from './applyset.ts';
 import { type HistoryRef, readHistory, readRecord } from './history.ts';
@@ -65,20 +65,8 @@ export async function deleteMembers(
   const client = k8s.KubernetesObjectApi.makeApiClient(kc);
   const deleted = await Promise.all(
     objects.map(async (object) => {
-      const context = {
-        verb: 'delete',
-        resource: `${object.kind.toLowerCase()}s`,
-        ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-        name: object.metadata.name,
-      };
-      const ref = {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
-        metadata: {
-          name: object.metadata.name,
-          ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-        },
-      };
+      const context = objectCall('delete', object);
+      const ref = objectReference(object);
       try {
         const live = await client.read(ref);
         if (live.metadata?.labels?.[APPLYSET.partOf] !== applySetId) return undefined;

@@ -20,22 +20,15 @@ type Values = Readonly<Record<string, string | boolean | undefined>>;
 /**
  * Pure apart from one stat: checks the evidence flags (an `s3://bucket[/prefix]` location, a
  * directory that is not a file, a KMS key only with an upload, `--evidence-always` only with a
- * destination), adding each problem to `problems`. Undefined when no evidence was asked for.
+ * destination), adding each problem to `problems`; `text` reads a text flag as every flag is read
+ * (an empty one is a problem). Undefined when no evidence was asked for.
  */
 export function evidenceFlags(
   values: Values,
+  text: (name: string) => string | undefined,
   cwd: string,
   problems: InputProblem[],
 ): EvidenceFlags | undefined {
-  const text = (name: string) => {
-    const value = values[name];
-    if (typeof value !== 'string') return undefined;
-    if (value.trim() === '') {
-      problems.push({ where: `--${name}`, message: 'must not be empty' });
-      return undefined;
-    }
-    return value;
-  };
   const dirFlag = text('evidence');
   const s3Uri = text('evidence-s3');
   const kmsKeyId = text('evidence-kms-key');

@@ -201,7 +201,7 @@ export function parseCliOptions(values: Values, env: Env, cwd: string): CliOptio
   if (values['reveal-secrets'] === true && values['resolve-ssm'] !== true)
     problems.push({ where: '--reveal-secrets', message: 'needs --resolve-ssm' });
 
-  const evidence = evidenceFlags(values, cwd, problems);
+  const evidence = evidenceFlags(values, flag, cwd, problems);
   const requested = Object.entries(FILE_FLAGS).flatMap(([name, key]) => {
     const value = flag(name);
     return value === undefined ? [] : [{ flag: `--${name}`, key, path: resolve(cwd, value) }];

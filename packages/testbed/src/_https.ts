@@ -1,4 +1,6 @@
-import { request, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, request, type Server } from 'node:https';
+import type { CertifiedKey } from './_pki.ts';
 
 /** Client TLS material for a request to a testbed server. */
 export interface TlsClient {
@@ -60,4 +62,16 @@ export async function listenOnLoopback(server: Server): Promise<{ port: number; 
         server.close(() => resolve());
       }),
   };
+}
+
+/** An HTTPS server that takes only clients whose certificate the testbed CA signed (as the apiserver's proxy client). */
+export function mutualTlsServer(
+  tls: CertifiedKey,
+  caPem: string,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  return createServer(
+    { cert: tls.cert, key: tls.key, ca: caPem, requestCert: true, rejectUnauthorized: true },
+    handler,
+  );
 }

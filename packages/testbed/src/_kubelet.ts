@@ -1,8 +1,8 @@
 import { appendFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { containerLog, type LogOptions, type PodForLogs } from './_container-logs.ts';
-import { httpsRequest, listenOnLoopback, type TlsClient } from './_https.ts';
+import { httpsRequest, listenOnLoopback, mutualTlsServer, type TlsClient } from './_https.ts';
 import type { CertifiedKey } from './_pki.ts';
 
 /** The kubelet endpoint every KWOK node publishes: serves container logs to the apiserver. */
@@ -25,46 +25,31 @@ export async function startKubelet(options: {
   logFile: string;
 }): Promise<KubeletServer> {
   const log = (line: string) => appendFileSync(options.logFile, `${new Date().toISOString()} ${line}\n`);
-  const server: Server = createServer(
-    {
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ca: options.caPem,
-      requestCert: true,
-      rejectUnauthorized: true,
-    },
-    (req, res) => {
-      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-      const match = LOG_PATH.exec(url.pathname);
-      if (req.method !== 'GET' || !match || !(req.socket as TLSSocket).authorized) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-        return;
-      }
-      const [, namespace = '', pod = '', container = ''] = match.map(decodeURIComponent);
-      const pathToPod = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`;
-      httpsRequest(`${options.apiserver.endpoint}${pathToPod}`, options.apiserver.tls)
-        .then(({ status, body }) => {
-          if (status !== 200) {
-            res.writeHead(404, { 'content-type': 'text/plain' }).end(`pod ${namespace}/${pod} not found\n`);
-            return;
-          }
-          const answer = containerLog(
-            JSON.parse(body) as PodForLogs,
-            container,
-            logOptions(url.searchParams),
-          );
-          log(
-            `logs ${namespace}/${pod}/${container}${url.search}: ${'text' in answer ? 'ok' : answer.status}`,
-          );
-          if ('text' in answer) res.writeHead(200, { 'content-type': 'text/plain' }).end(answer.text);
-          else res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.message);
-        })
-        .catch((error: unknown) => {
-          log(`error ${String(error)}`);
-          if (!res.headersSent) res.writeHead(500).end();
-        });
-    },
-  );
+  const server: Server = mutualTlsServer(options.tls, options.caPem, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const match = LOG_PATH.exec(url.pathname);
+    if (req.method !== 'GET' || !match || !(req.socket as TLSSocket).authorized) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    const [, namespace = '', pod = '', container = ''] = match.map(decodeURIComponent);
+    const pathToPod = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`;
+    httpsRequest(`${options.apiserver.endpoint}${pathToPod}`, options.apiserver.tls)
+      .then(({ status, body }) => {
+        if (status !== 200) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end(`pod ${namespace}/${pod} not found\n`);
+          return;
+        }
+        const answer = containerLog(JSON.parse(body) as PodForLogs, container, logOptions(url.searchParams));
+        log(`logs ${namespace}/${pod}/${container}${url.search}: ${'text' in answer ? 'ok' : answer.status}`);
+        if ('text' in answer) res.writeHead(200, { 'content-type': 'text/plain' }).end(answer.text);
+        else res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.message);
+      })
+      .catch((error: unknown) => {
+        log(`error ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
   return listenOnLoopback(server);
 }
 

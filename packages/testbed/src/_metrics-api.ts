@@ -1,8 +1,8 @@
 import { appendFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { V1Pod } from '@kubernetes/client-node';
-import { listenOnLoopback } from './_https.ts';
+import { listenOnLoopback, mutualTlsServer } from './_https.ts';
 import { matchesSelector } from './_label-selector.ts';
 import type { CertifiedKey } from './_pki.ts';
 
@@ -161,25 +161,16 @@ export async function startMetricsServer(options: {
   pods: () => readonly V1Pod[];
   logFile: string;
 }): Promise<MetricsServer> {
-  const server: Server = createServer(
-    {
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ca: options.caPem,
-      requestCert: true,
-      rejectUnauthorized: true,
-    },
-    (req, res) => {
-      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-      if (req.method !== 'GET' || !(req.socket as TLSSocket).authorized) {
-        res.writeHead(405).end();
-        return;
-      }
-      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const answer = metricsAnswer(url.pathname, url.searchParams, options.pods(), now);
-      appendFileSync(options.logFile, `${now} ${url.pathname}${url.search}: ${answer.status}\n`);
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    },
-  );
+  const server: Server = mutualTlsServer(options.tls, options.caPem, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    if (req.method !== 'GET' || !(req.socket as TLSSocket).authorized) {
+      res.writeHead(405).end();
+      return;
+    }
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const answer = metricsAnswer(url.pathname, url.searchParams, options.pods(), now);
+    appendFileSync(options.logFile, `${now} ${url.pathname}${url.search}: ${answer.status}\n`);
+    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+  });
   return listenOnLoopback(server);
 }

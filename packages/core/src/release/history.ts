@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { RawObjectClient } from '../apply/_raw.ts';
+import { objectCall } from '../apply/plan.ts';
 import { FIELD_MANAGER } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
@@ -108,11 +109,6 @@ export async function applyOwn(kc: k8s.KubeConfig, object: KubeObject): Promise<
   await new RawObjectClient(kc)
     .apply(object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, force: true, dryRun: false })
     .catch((error: unknown) => {
-      throw describeKubernetesError(error, {
-        verb: 'patch',
-        resource: `${object.kind.toLowerCase()}s`,
-        namespace: object.metadata.namespace ?? '',
-        name: object.metadata.name,
-      });
+      throw describeKubernetesError(error, objectCall('patch', object));
     });
 }

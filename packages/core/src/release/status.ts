@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { RawObjectClient } from '../apply/_raw.ts';
-import { objectId } from '../apply/plan.ts';
+import { objectCall, objectId } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
 import { healthRuleFor, type NamespaceView } from '../rollout/rules/index.ts';
@@ -112,12 +112,7 @@ export async function readReleaseStatus(kc: k8s.KubeConfig, ref: HistoryRef): Pr
     Promise.all(
       objects.map((object) =>
         raw.read(object as k8s.KubernetesObject).catch((error: unknown) => {
-          throw describeKubernetesError(error, {
-            verb: 'get',
-            resource: `${object.kind.toLowerCase()}s`,
-            namespace: object.metadata.namespace ?? '',
-            name: object.metadata.name,
-          });
+          throw describeKubernetesError(error, objectCall('get', object));
         }),
       ),
     ),

@@ -44,7 +44,6 @@ export {
   type SsmBinding,
 } from './config/index.ts';
 export { checkObjects } from './deploy/check.ts';
-export { createNamespaces } from './deploy/create-namespaces.ts';
 export { deployObjects } from './deploy/engine.ts';
 export { acquireDeployLease, type DeployLease, type LeaseOptions } from './deploy/lease.ts';
 export {

@@ -43,8 +43,9 @@ export async function prepareDeploy(
   // loads and SSM is read; its failure is reported when it is awaited, after the release's own.
   connect(opened, input).catch(() => {});
   // the cluster side is loaded only once the input is known to be right
-  const { configObjectNames, createNamespaces, deployObjects, KubeshipError, leftBehind, missingNamespaces } =
-    await import('@kubeship/core');
+  const { configObjectNames, deployObjects, KubeshipError, leftBehind, missingNamespaces } = await import(
+    '@kubeship/core'
+  );
   note(
     `${options.command} ${opened.app} to ${opened.name} (namespace ${opened.namespace})${image ? ` with ${image}` : ''}`,
   );
@@ -80,13 +81,10 @@ export async function prepareDeploy(
     if (kept.length > 0) note(`--no-prune: keeping what the release no longer has: ${kept.join(', ')}`);
   }
   const missing = await missingNamespaces(connection.kubeConfig, objects);
-  if (missing.length > 0 && input.options.createNamespace) {
-    const created = await createNamespaces(
-      connection.kubeConfig,
-      missing.map((m) => m.namespace),
-    );
+  const createNamespaces = input.options.createNamespace ? missing.map((m) => m.namespace) : [];
+  if (createNamespaces.length > 0) {
     note(
-      `--create-namespace: created ${created.map((n) => `namespace ${n}`).join(', ')} (not part of the release)`,
+      `--create-namespace: creating ${createNamespaces.map((n) => `namespace ${n}`).join(', ')} (not part of the release; removed again if the deploy stops before it changes anything)`,
     );
   } else if (missing.length > 0) {
     throw new KubeshipError(
@@ -109,6 +107,7 @@ export async function prepareDeploy(
     objects,
     // set-image ships only the Deployments and their config: the rest of the release stays as it is
     prune: !options.onlyDeployments && !noPrune,
+    ...(createNamespaces.length > 0 ? { createNamespaces } : {}),
     changeCause: changeCause(image, opened.build),
     ...(connection.explainAccess ? { explainAccess: connection.explainAccess } : {}),
     onEvent,

@@ -238,8 +238,19 @@ describe.concurrent('the testbed as a sandbox, and the lifecycle commands (built
     const refused = await kubeship(['deploy', '--tag', 'one'], cwd, 2);
     expect(refused.stderr).toContain(`namespace "${ns}" does not exist`);
     expect(refused.stderr).toContain('pass --create-namespace');
+    // a release the dry-run refuses leaves no namespace behind: nothing changed
+    write([web(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'gadget' } }]);
+    const dryRunRefused = await kubeship(['deploy', '--tag', 'one', '--create-namespace'], cwd, 2);
+    expect(dryRunRefused.stderr).toContain('the cluster does not serve example.com/v1 Widget');
+    await expect(clients.core.readNamespace({ name: ns })).rejects.toMatchObject({ code: 404 });
+    write([web([{ configMapRef: { name: 'settings' } }]), service, settings('a')]);
     const created = await kubeship(['deploy', '--tag', 'one', '--create-namespace'], cwd);
-    expect(created.stdout).toContain(`--create-namespace: created namespace ${ns} (not part of the release)`);
+    expect(created.stdout).toContain(
+      `--create-namespace: creating namespace ${ns} (not part of the release;`,
+    );
+    expect((await clients.core.readNamespace({ name: ns })).metadata?.labels).not.toHaveProperty(
+      'app.kubernetes.io/managed-by',
+    );
     await kubeship(['deploy', '--tag', 'two'], cwd);
     const bystander = { metadata: { name: 'not-ours' }, data: { KEEP: 'yes' } };
     await clients.core.createNamespacedConfigMap({ namespace: ns, body: bystander });

@@ -14,9 +14,16 @@ import { type DeployContext, warn } from './context.ts';
 import { acquireDeployLease } from './lease.ts';
 import { nextRevision } from './release-objects.ts';
 
-/** A first deploy creates its namespace(s) first: the lease lives there. */
+/**
+ * A first deploy creates its namespace(s) first, the release's own and those of
+ * `createNamespaces`: the lease lives there.
+ */
 export async function createNamespaces(ctx: DeployContext): Promise<void> {
-  ctx.createdNamespaces = await ensureNamespaces(ctx.kc, ctx.objects);
+  const declared = new Set(ctx.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  const asked = (ctx.options.createNamespaces ?? [])
+    .filter((name) => !declared.has(name))
+    .map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  ctx.createdNamespaces = await ensureNamespaces(ctx.kc, [...ctx.objects, ...asked]);
 }
 
 /** Takes the deploy lease, waiting for another deploy of the app as long as allowed. */

@@ -45,6 +45,12 @@ export interface DeployObjectsOptions {
    * such a release is refused with PRUNE_REFUSED before anything changes).
    */
   readonly allowMassPrune?: boolean;
+  /**
+   * Namespaces to create when they do not exist (`deploy --create-namespace`). They are not
+   * members of the release: a later prune or uninstall leaves them. A deploy that stops before it
+   * changed anything removes the ones it created, as it does the release's own Namespaces.
+   */
+  readonly createNamespaces?: readonly string[];
   /** Release records kept per app (default 10). */
   readonly historyLimit?: number;
   /** Take over fields another field manager owns (default false). */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CODEPIPELINE_LIMITS, codeBuildBatch, codePipelineStages, PipelineLimitError } from './pipeline.ts';
@@ -58,6 +59,32 @@ describe('codeBuildBatch', () => {
     expect(spec.batch['fast-fail']).toBe(true);
     expect(spec.phases.build.commands.join('\n')).toContain(
       'kubeship deploy --env "$KUBESHIP_ENV" --cluster "$KUBESHIP_CLUSTER"',
+    );
+  });
+
+  it("each build keeps a failed release's evidence: in evidence/<cluster> always, in the bucket when the project sets it", () => {
+    const spec = parse(codeBuildBatch(fleet, { kubeship: 'kubeship' })) as Record<string, any>;
+    const deploy =
+      (spec.phases.build.commands as string[]).find((c) => c.startsWith('kubeship deploy')) ?? '';
+    expect(spec.artifacts.files).toContain('evidence/**/*');
+    // the arguments a POSIX shell gives kubeship, with the project's variables set and not
+    const argv = (env: Record<string, string>) =>
+      execFileSync('sh', ['-c', `printf '%s\\n' ${deploy.replace(/^kubeship /, '').replace(/ >.*$/, '')}`], {
+        env: { PATH: process.env.PATH, KUBESHIP_ENV: 'prod', KUBESHIP_CLUSTER: 'eu-west-1', ...env },
+        encoding: 'utf8',
+      })
+        .trimEnd()
+        .split('\n');
+    const bare = argv({});
+    expect(bare).toContain('evidence/eu-west-1');
+    expect(bare.join(' ')).not.toContain('--evidence-s3');
+    expect(bare.join(' ')).not.toContain('--evidence-kms-key');
+    const withBucket = argv({
+      EVIDENCE_S3: 's3://evidence/shop/prod',
+      EVIDENCE_KMS_KEY: 'arn:aws:kms:k',
+    }).join(' ');
+    expect(withBucket).toContain(
+      '--evidence-s3 s3://evidence/shop/prod/eu-west-1 --evidence-kms-key arn:aws:kms:k',
     );
   });
 });

@@ -84,7 +84,9 @@ export interface BatchOptions {
  * wave's builds depend on every build of the wave before, and, with `maxParallel`, on the build
  * `maxParallel` places before them in their own wave; `fast-fail` stops the batch at the first
  * failed cluster. Each build runs `kubeship deploy --cluster` for its cluster and keeps its JSON
- * report, for `kubeship report merge`.
+ * report, for `kubeship report merge`, and the evidence bundle of a failed release: in
+ * `evidence/<cluster>`, an artifact of the build, and under `$EVIDENCE_S3/<cluster>` (SSE-KMS with
+ * `$EVIDENCE_KMS_KEY`) when the project sets those variables.
  */
 export function codeBuildBatch(fleet: PipelineFleet, options: BatchOptions): string {
   const identifier = (w: number, cluster: string) => `wave${w + 1}_${cluster.replace(/-/g, '_')}`;
@@ -109,16 +111,26 @@ export function codeBuildBatch(fleet: PipelineFleet, options: BatchOptions): str
     phases: {
       build: {
         commands: [
-          'mkdir -p reports',
-          `${options.kubeship} deploy --env "$KUBESHIP_ENV" --cluster "$KUBESHIP_CLUSTER" --output json --report-junit "reports/$KUBESHIP_CLUSTER.xml" > "reports/$KUBESHIP_CLUSTER.json"`,
+          'mkdir -p reports evidence',
+          `${options.kubeship} deploy --env "$KUBESHIP_ENV" --cluster "$KUBESHIP_CLUSTER" --output json --report-junit "reports/$KUBESHIP_CLUSTER.xml" ${EVIDENCE_FLAGS} > "reports/$KUBESHIP_CLUSTER.json"`,
         ],
       },
     },
     reports: { kubeship: { files: ['reports/*.xml'], 'file-format': 'JUNITXML' } },
-    artifacts: { files: ['reports/*.json'] },
+    artifacts: { files: ['reports/*.json', 'evidence/**/*'] },
   };
   return `# kubeship pipeline --env ${fleet.environment} --format codebuild-batch: one build per cluster, wave after wave\n${stringify(buildspec, { lineWidth: 0 })}`;
 }
+
+/**
+ * Where a batch build keeps the evidence of a failed release: its own folder, and the project's
+ * bucket and key when it sets EVIDENCE_S3 and EVIDENCE_KMS_KEY (POSIX `${VAR:+...}`: absent, no flag).
+ */
+const EVIDENCE_FLAGS = [
+  '--evidence "evidence/$KUBESHIP_CLUSTER"',
+  '${EVIDENCE_S3:+--evidence-s3 "$EVIDENCE_S3/$KUBESHIP_CLUSTER"}',
+  '${EVIDENCE_KMS_KEY:+--evidence-kms-key "$EVIDENCE_KMS_KEY"}',
+].join(' ');
 
 /** The variables that make the project's one buildspec deploy one cluster of the fleet. */
 function fleetVariables(environment: string, cluster: string): Record<string, string> {

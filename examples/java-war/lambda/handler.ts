@@ -372,6 +372,8 @@ export function createHandler(
         timeoutMs: plan.timeoutMs,
         rollback: plan.rollback,
         lease: { holder: `codepipeline-job-${job.jobId}`, waitMs: plan.lockWaitMs },
+        // a right the access review finds refused is explained from the cluster's access entry
+        ...(connection.explainAccess ? { explainAccess: connection.explainAccess } : {}),
         ...(dependencies.evidence
           ? { evidence: evidenceOptions(dependencies.evidence, dependencies.region ?? plan.cluster.region) }
           : {}),

@@ -271,6 +271,9 @@ describe('the handler with stubbed I/O', () => {
 
   it('asks the deploy to upload it to EVIDENCE_S3 with the key, and names its URL in the failure', async () => {
     const asked: unknown[] = [];
+    // the access review's refusals are explained from the connection's access entry
+    const explainAccess = async () => ['explained'];
+    const explained: unknown[] = [];
     const handler = createHandler({
       codePipeline: new CodePipelineClient({ region: 'us-east-1' }),
       config,
@@ -281,6 +284,7 @@ describe('the handler with stubbed I/O', () => {
         server: 'https://cluster',
         principal: 'arn:aws:iam::123456789012:role/deployer',
         description: 'stub',
+        explainAccess,
       }),
       prepare: async (options) => ({
         app: 'java-war',
@@ -290,6 +294,7 @@ describe('the handler with stubbed I/O', () => {
       }),
       deploy: async (options) => {
         asked.push(options.evidence);
+        explained.push(options.explainAccess);
         return result({
           outcome: 'rolled-back',
           code: 'ROLLOUT_FAILED',
@@ -306,6 +311,7 @@ describe('the handler with stubbed I/O', () => {
     expect(asked).toEqual([
       { s3: { uri: 's3://evidence/java-war/dev', region: 'eu-west-1', kmsKeyId: 'alias/evidence' } },
     ]);
+    expect(explained).toEqual([explainAccess]);
     expect(done.outcome).toMatchObject({ kind: 'failure' });
     expect(done.outcome.kind === 'failure' && done.outcome.message).toContain(
       'evidence: s3://evidence/java-war/dev/b.tar.gz',

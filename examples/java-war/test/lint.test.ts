@@ -310,6 +310,17 @@ describe('CloudFormation templates', () => {
       Action: 's3:PutObject',
       Resource: { 'Fn::Sub': `\${EvidenceBucket.Arn}/java-war/\${EnvironmentName}/*` },
     });
+    // the function may read its cluster's access entries, so a refused access review says why
+    expect(
+      iamStatements(readYaml(templates[1] as string) as Json).find(
+        (s) => s.resource === 'FunctionRole' && s.statement.Sid === 'ExplainARefusedRight',
+      )?.statement,
+    ).toMatchObject({
+      Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:access-entry/\${ClusterName}/*`,
+      },
+    });
     expect(
       ((resources.Function as { Properties: Json }).Properties.Environment as Json).Variables,
     ).toMatchObject({

@@ -3,9 +3,10 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './_to
 /**
  * The AWS SDK's Node.js default chain (environment, SSO, profiles, credential process, web identity,
  * CodeBuild/ECS container, IMDS), with its first link read here: while the environment holds static
- * keys and names no profile, they are the answer and the chain is never loaded (it costs
- * `kubeship token`, which kubectl runs before each of its commands, a third of its start-up). Else
- * the chain is loaded on first use, once. The environment is read at each call, as the chain does.
+ * keys and names no profile, they are the answer and the chain is never loaded (it brings the SDK's
+ * core with it, which `kubeship token`, run by kubectl before each of its commands, would load for
+ * nothing). Else the chain is loaded on first use, once. The environment is read at each call, as
+ * the chain does.
  */
 export function defaultCredentials(env: NodeJS.ProcessEnv = process.env): AwsCredentialIdentityProvider {
   let chain: Promise<AwsCredentialIdentityProvider> | undefined;

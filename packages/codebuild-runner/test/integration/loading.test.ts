@@ -71,7 +71,13 @@ async function loadedBy(
       (source) => /(?:^|\/)((?:core|manifests|codebuild-runner)?\/?src\/.+)$/.exec(source)?.[1] ?? [],
     ),
   );
-  return { stdout: run.stdout, packages: [...packages].sort(), sources: [...sources].sort() };
+  return {
+    stdout: run.stdout,
+    packages: [...packages].sort(),
+    sources: [...sources].sort(),
+    // the AWS SDK and Smithy publish ES and CommonJS builds; only the ES ones tree-shake
+    commonJsBuilds: modules.filter((source) => source.includes('/dist-cjs/')),
+  };
 }
 
 const HEAVY = ['@kubernetes/client-node', '@aws-sdk/client-eks', '@aws-sdk/client-ssm', 'zod'];
@@ -99,7 +105,7 @@ describe('what the light commands of the built CLI load', () => {
     expect(run.sources).not.toContain('core/src/index.ts');
   });
 
-  it('token --cluster-name without keys in the environment loads the credentials chain, which finds the container credentials CodeBuild serves', async () => {
+  it('token --cluster-name without keys in the environment loads the credentials chain (ES builds only), which finds the container credentials CodeBuild serves', async () => {
     const key = 'ASIACONTAINEREXAMPLE';
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -122,6 +128,7 @@ describe('what the light commands of the built CLI load', () => {
       expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${key}/`));
       expect(url.searchParams.get('X-Amz-Security-Token')).toBe('container-session-token');
       expect(run.packages).toContain('@aws-sdk/credential-provider-node');
+      expect(run.commonJsBuilds).toEqual([]);
       for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,9 @@
 import { AWS_REGION_PATTERN } from '@kubeship/manifests/checks';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { SecretValue } from '../_secret-value.ts';
 import { KubeshipError } from '../errors.ts';
-import { presignGet, uriEncode } from './_sigv4-presign.ts';
 
 /** AWS credentials as the AWS SDK v3 describes them (structurally its `AwsCredentialIdentity`). */
 export interface AwsCredentialIdentity {
@@ -61,19 +63,31 @@ export async function mintEksToken(options: {
   assertRegion(region);
   const signedAt = new Date(Math.floor((options.now ?? Date.now)() / 1000) * 1000);
   const host = stsHost(region);
-  const presigned = presignGet({
-    host,
-    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-    headers: { [CLUSTER_ID_HEADER]: clusterName },
-    region,
+  const signer = new SignatureV4({
     service: 'sts',
-    credentials,
-    signedAt,
-    expiresInSeconds: PRESIGN_EXPIRES_SECONDS,
+    region,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: true,
   });
+  const presigned = await signer.presign(
+    new HttpRequest({
+      method: 'GET',
+      protocol: 'https:',
+      hostname: host,
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host, [CLUSTER_ID_HEADER]: clusterName },
+    }),
+    { signingDate: signedAt, expiresIn: PRESIGN_EXPIRES_SECONDS },
+  );
   const query = QUERY_ORDER.flatMap((key) => {
-    const value = presigned[key];
-    return value === undefined ? [] : [`${key}=${uriEncode(value)}`];
+    const value = presigned.query?.[key];
+    return typeof value === 'string' ? [`${key}=${rfc3986(value)}`] : [];
   }).join('&');
   const url = `https://${host}/?${query}`;
   return {
@@ -106,4 +120,11 @@ export function assertClusterName(name: string): void {
       { details: { field: 'clusterName' } },
     );
   }
+}
+
+function rfc3986(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

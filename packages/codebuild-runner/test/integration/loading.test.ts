@@ -96,12 +96,14 @@ describe('what the light commands of the built CLI load', () => {
     expect(run.sources.filter((file) => /^(core|manifests)\//.test(file))).toEqual([]);
   });
 
-  it('token --cluster-name with keys in the environment loads neither the AWS SDK nor its signer, nor the Kubernetes client or the schemas', async () => {
+  it('token --cluster-name with keys in the environment loads the signer (ES build) alone: not the credentials chain, the Kubernetes client or the schemas', async () => {
     const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], tempDir());
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'ExecCredential' });
     expect(presignedUrl(run.stdout).searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\//);
-    expect(run.packages).toEqual([]);
-    expect(run.sources).toContain('core/src/auth/_sigv4-presign.ts');
+    expect(run.packages).toContain('@smithy/signature-v4');
+    expect(run.packages).not.toContain('@aws-sdk/credential-provider-node');
+    expect(run.commonJsBuilds).toEqual([]);
+    for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
     expect(run.sources).not.toContain('core/src/index.ts');
   });
 

@@ -8,8 +8,11 @@ export const CLI_BUNDLE = {
   platform: 'node',
   target: 'node22',
   format: 'esm',
-  // the workspace packages from their sources, as the packages' own tsup builds do
-  conditions: ['kubeship-source'],
+  // the workspace packages from their sources, as the packages' own tsup builds do; `module`, which
+  // esbuild adds by itself only when no condition is set, picks the ES builds the AWS SDK and Smithy
+  // publish beside their CommonJS ones, so each chunk holds only what it uses (the credentials
+  // chain of `kubeship token` loaded all of @smithy/core's CommonJS, 154 KB)
+  conditions: ['kubeship-source', 'module'],
   // Minified: loaded unminified, the Kubernetes client's ~870 modules of generated, commented
   // source cost ~40 MB of RSS on every command that talks to the cluster (V8 keeps the source).
   minify: true,

@@ -6,6 +6,8 @@
 // the modules bundled into it.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -21,8 +23,20 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(removeTempDirs);
 
-/** Runs the built `kubeship <args>`; returns its output and the packages and workspace files it loaded. */
-async function loadedBy(args: readonly string[], cwd: string) {
+const ENV_KEYS = {
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
+
+/**
+ * Runs the built `kubeship <args>` (with the static keys of ENV_KEYS, unless `credentials` says
+ * otherwise); returns its output and the packages and workspace files it loaded.
+ */
+async function loadedBy(
+  args: readonly string[],
+  cwd: string,
+  credentials: Readonly<Record<string, string>> = ENV_KEYS,
+) {
   const list = join(tempDir('kubeship-loads-'), 'modules.txt');
   const run = await promisify(execFile)(process.execPath, ['--import', RECORDER, bin, ...args], {
     cwd,
@@ -30,8 +44,7 @@ async function loadedBy(args: readonly string[], cwd: string) {
     env: {
       PATH: process.env.PATH,
       KUBESHIP_LOADED_MODULES: list,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      ...credentials,
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -58,10 +71,22 @@ async function loadedBy(args: readonly string[], cwd: string) {
       (source) => /(?:^|\/)((?:core|manifests|codebuild-runner)?\/?src\/.+)$/.exec(source)?.[1] ?? [],
     ),
   );
-  return { stdout: run.stdout, packages: [...packages].sort(), sources: [...sources].sort() };
+  return {
+    stdout: run.stdout,
+    packages: [...packages].sort(),
+    sources: [...sources].sort(),
+    // the AWS SDK and Smithy publish ES and CommonJS builds; only the ES ones tree-shake
+    commonJsBuilds: modules.filter((source) => source.includes('/dist-cjs/')),
+  };
 }
 
 const HEAVY = ['@kubernetes/client-node', '@aws-sdk/client-eks', '@aws-sdk/client-ssm', 'zod'];
+
+/** The presigned STS URL inside the token of an ExecCredential. */
+function presignedUrl(stdout: string): URL {
+  const { token } = (JSON.parse(stdout) as { status: { token: string } }).status;
+  return new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
+}
 
 describe('what the light commands of the built CLI load', () => {
   it('--version loads the CLI entry alone: no dependency, nothing of core or manifests', async () => {
@@ -71,12 +96,45 @@ describe('what the light commands of the built CLI load', () => {
     expect(run.sources.filter((file) => /^(core|manifests)\//.test(file))).toEqual([]);
   });
 
-  it('token --cluster-name loads the signer and the credentials chain, not the Kubernetes client, the service clients or the schemas', async () => {
+  it('token --cluster-name with keys in the environment loads the signer (ES build) alone: not the credentials chain, the Kubernetes client or the schemas', async () => {
     const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], tempDir());
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'ExecCredential' });
+    expect(presignedUrl(run.stdout).searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\//);
     expect(run.packages).toContain('@smithy/signature-v4');
+    expect(run.packages).not.toContain('@aws-sdk/credential-provider-node');
+    expect(run.commonJsBuilds).toEqual([]);
     for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
     expect(run.sources).not.toContain('core/src/index.ts');
+  });
+
+  it('token --cluster-name without keys in the environment loads the credentials chain (ES builds only), which finds the container credentials CodeBuild serves', async () => {
+    const key = 'ASIACONTAINEREXAMPLE';
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          AccessKeyId: key,
+          SecretAccessKey: 'container-secret',
+          Token: 'container-session-token',
+          Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], tempDir(), {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials/build`,
+      });
+      const url = presignedUrl(run.stdout);
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${key}/`));
+      expect(url.searchParams.get('X-Amz-Security-Token')).toBe('container-session-token');
+      expect(run.packages).toContain('@aws-sdk/credential-provider-node');
+      expect(run.commonJsBuilds).toEqual([]);
+      for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('render of templates loads the schemas but not the Kubernetes client, EKS or CloudWatch', async () => {

@@ -3,6 +3,7 @@ import { explainFromAccessEntry } from '../access/eks-explain.ts';
 import { KubeshipError } from '../errors.ts';
 import { type AwsRequestLimits, awsClientSettings, networkCause, recordEndpoint } from './_aws-requests.ts';
 import { type ClusterConnection, clusterConnection, eksKubeConfig } from './_connection.ts';
+import { defaultCredentials } from './_default-credentials.ts';
 import type { KubernetesRequestLimits } from './_kubernetes-requests.ts';
 import { assertRoleSessionName, defaultRoleSessionName } from './_session-name.ts';
 import {
@@ -164,7 +165,7 @@ async function deployerCredentials(
 ): Promise<{ credentials: AwsCredentialIdentityProvider; principal: () => Promise<string> }> {
   // The STS client is loaded only when it is used: `kubeship token` without a role never needs it.
   const sts = () => import('@aws-sdk/client-sts');
-  const base = options.credentials ?? (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+  const base = options.credentials ?? defaultCredentials();
   if (options.roleArn === undefined) {
     await resolveCredentials(base, where); // fail fast, before any AWS call
     return { credentials: base, principal: async () => callerArn(await sts(), base, where) };

@@ -103,7 +103,7 @@ export async function openEnvironment(input: CommandInput, name?: string): Promi
     build,
     source: renderPlan
       ? { rendered: [], name: templates.name, ...sourceOptions }
-      : { templates: texts, variables, name: templates.name, ...sourceOptions },
+      : { templates: texts, loaded, variables, name: templates.name, ...sourceOptions },
     ...(renderPlan ? { renderPlan } : {}),
     app: templates.name,
     namespace: environment.namespace,

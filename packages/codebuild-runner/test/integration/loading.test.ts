@@ -3,7 +3,8 @@
 // command: they must not pay for the Kubernetes client, the AWS service clients or the validation
 // schemas they never use. The built bin runs in its own Node process with a preloaded hook
 // (test/record-modules.ts) that lists every file it resolved; each loaded chunk's source map names
-// the modules bundled into it.
+// the modules bundled into it. A deploy must load the Kubernetes client, but only the parts of it
+// kubeship calls: every module it parses stays in its memory for the whole run.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,8 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClients, testNamespace } from '../../../testbed/test/helpers.ts';
 import { removeTempDirs, tempDir } from '../harness.ts';
-import { buildCli } from './_cli.ts';
+import { buildCli, cliEnv } from './_cli.ts';
 
 const RECORDER = fileURLToPath(new URL('../record-modules.ts', import.meta.url));
 let bin: string;
@@ -23,32 +25,26 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(removeTempDirs);
 
-const ENV_KEYS = {
+const OFFLINE_ENV: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
 };
 
 /**
- * Runs the built `kubeship <args>` (with the static keys of ENV_KEYS, unless `credentials` says
- * otherwise); returns its output and the packages and workspace files it loaded.
+ * Runs the built `kubeship <args>` (with `env`, default one that reaches nothing); returns its
+ * output, the packages and workspace files it loaded, and the Kubernetes client's generated API
+ * clients among them.
  */
-async function loadedBy(
-  args: readonly string[],
-  cwd: string,
-  credentials: Readonly<Record<string, string>> = ENV_KEYS,
-) {
+async function loadedBy(args: readonly string[], cwd: string, env = OFFLINE_ENV) {
   const list = join(tempDir('kubeship-loads-'), 'modules.txt');
   const run = await promisify(execFile)(process.execPath, ['--import', RECORDER, bin, ...args], {
     cwd,
     timeout: 60_000,
-    env: {
-      PATH: process.env.PATH,
-      KUBESHIP_LOADED_MODULES: list,
-      ...credentials,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    env: { ...env, KUBESHIP_LOADED_MODULES: list },
   });
   const dist = dirname(bin);
   const chunks = readFileSync(list, 'utf8')
@@ -71,12 +67,16 @@ async function loadedBy(
       (source) => /(?:^|\/)((?:core|manifests|codebuild-runner)?\/?src\/.+)$/.exec(source)?.[1] ?? [],
     ),
   );
+  const apiClients = new Set(
+    modules.flatMap((source) => /\/client-node\/src\/gen\/apis\/(\w+)\.ts$/.exec(source)?.[1] ?? []),
+  );
   return {
     stdout: run.stdout,
     packages: [...packages].sort(),
     sources: [...sources].sort(),
     // the AWS SDK and Smithy publish ES and CommonJS builds; only the ES ones tree-shake
     commonJsBuilds: modules.filter((source) => source.includes('/dist-cjs/')),
+    apiClients: [...apiClients].sort(),
   };
 }
 
@@ -123,7 +123,9 @@ describe('what the light commands of the built CLI load', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
+      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = OFFLINE_ENV;
       const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], tempDir(), {
+        ...noKeys,
         AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials/build`,
       });
       const url = presignedUrl(run.stdout);
@@ -157,4 +159,45 @@ describe('what the light commands of the built CLI load', () => {
       expect(run.packages).not.toContain(heavy);
     expect(run.sources).not.toContain('core/src/index.ts');
   });
+});
+
+describe('what a deploy of the built CLI loads', () => {
+  it("loads the Kubernetes client's generated clients of the API groups kubeship calls, not all of them", async () => {
+    const clients = await adminClients();
+    const namespace = await testNamespace(clients.kc, 'loads');
+    try {
+      const project = tempDir();
+      writeFileSync(
+        join(project, 'kubeship.config.json'),
+        JSON.stringify({
+          templates: { files: ['app.yaml'], name: 'web' },
+          environments: {
+            test: {
+              cluster: { name: clients.info.clusterName, region: clients.info.region },
+              namespace: namespace.name,
+              timeoutSeconds: 60,
+            },
+          },
+        }),
+      );
+      writeFileSync(
+        join(project, 'app.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { LEVEL: info }\n',
+      );
+      const run = await loadedBy(['deploy'], project, cliEnv(clients.info));
+      expect(run.packages).toContain('@kubernetes/client-node');
+      expect(run.apiClients).toContain('CoreV1Api');
+      // groups kubeship never calls (the package's index holds ~65 generated clients)
+      for (const unused of [
+        'AdmissionregistrationV1Api',
+        'CertificatesV1Api',
+        'FlowcontrolApiserverV1Api',
+        'ResourceV1Api',
+        'StorageV1Api',
+      ])
+        expect(run.apiClients).not.toContain(unused);
+    } finally {
+      await namespace.remove();
+    }
+  }, 120_000);
 });

@@ -100,7 +100,7 @@ export async function eksKubeConfig(options: {
   tokens: TokenSource;
   limits?: KubernetesRequestLimits;
 }): Promise<k8s.KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await import('./_kube-config-class.ts');
   const kubeConfig = new KubeConfig();
   const name = `eks-${options.clusterName}`;
   kubeConfig.addAuthenticator(new EksTokenAuthenticator(options.tokens));
@@ -143,7 +143,7 @@ export async function connectWithKubeconfig(
     });
   }
   const paths = kubeconfigPaths(options.kubeconfig);
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await import('./_kube-config-class.ts');
   const kubeConfig = new KubeConfig();
   paths.forEach((path, index) => {
     const part = index === 0 ? kubeConfig : new KubeConfig();

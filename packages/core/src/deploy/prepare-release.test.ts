@@ -36,3 +36,40 @@ describe('prepareRelease of a source that holds nothing', () => {
     });
   });
 });
+
+describe('prepareRelease of templates the caller has loaded already', () => {
+  it('takes the loaded objects (image, namespace applied) instead of loading the texts again', async () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] },
+        },
+      },
+    };
+    const release = await prepareRelease({
+      source: {
+        // not YAML: loading it would fail, so the objects can only come from `loaded`
+        templates: [{ file: 'k8s/app.yaml', text: '{ not: [yaml' }],
+        loaded: [{ file: 'k8s/app.yaml', objects: [deployment] }],
+        name: 'web',
+        imageRepository: 'registry.local/web',
+      },
+      namespace: 'shop',
+      image,
+    });
+    expect(release.objects).toMatchObject([
+      {
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { template: { spec: { containers: [{ image }] } } },
+      },
+    ]);
+    // the caller's objects are left as they were
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe('registry.local/web:1');
+  });
+});

@@ -25,6 +25,12 @@ export type ReleaseSource =
       /** Multi-document YAML templates with `${VAR}` placeholders. */
       readonly templates: ReadonlyArray<{ readonly file: string; readonly text: string }>;
       readonly variables?: Readonly<Record<string, string>>;
+      /**
+       * The objects of `templates` as `loadTemplates` returned them for these `variables` and the
+       * release's namespace, when the caller has loaded them already (to check them before anything
+       * is contacted): taken as they are instead of loading the texts a second time.
+       */
+      readonly loaded?: ReadonlyArray<{ readonly file: string; readonly objects: readonly KubeObject[] }>;
       /** The app's name: its config objects are `<name>-config` / `<name>-secrets`. */
       readonly name: string;
       /** Containers running this repository get `image`. */
@@ -193,15 +199,17 @@ function templateObjects(
   options: PrepareReleaseOptions,
   config: ReleaseConfig | undefined,
 ): Manifest[] {
-  let objects =
+  let objects = (
     'rendered' in source
-      ? source.rendered.flatMap((file) => file.objects)
-      : manifestCall(() =>
+      ? source.rendered
+      : (source.loaded ??
+        manifestCall(() =>
           loadTemplates(source.templates, {
             variables: source.variables ?? {},
             defaultNamespace: options.namespace,
           }),
-        ).flatMap((file) => file.objects);
+        ))
+  ).flatMap((file) => file.objects);
   // before the image: with nothing rendered, "no container runs the repository" would blame it
   if (objects.length === 0)
     throw new KubeshipError(

@@ -46,32 +46,40 @@ function kubeConfig(): k8s.KubeConfig {
   return kc;
 }
 
+/** The URL path client-node works out for `spec` (protected in its types; every object call uses it). */
+const pathOf = (kc: k8s.KubeConfig, spec: k8s.KubernetesObject, action: 'read' | 'patch') =>
+  (
+    objectApiFor(kc) as unknown as {
+      specUriPath(spec: k8s.KubernetesObject, action: string): Promise<string>;
+    }
+  ).specUriPath(spec, action);
+
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'web' } };
 
 describe('objectApiFor', () => {
   it('asks discovery once per apiVersion for all callers of one KubeConfig, side by side or later', async () => {
     const kc = kubeConfig();
     const paths = await Promise.all([
-      objectApiFor(kc).specUriPath({ ...configMap }, 'read'),
-      objectApiFor(kc).specUriPath({ ...configMap, metadata: { name: 'b', namespace: 'web' } }, 'read'),
+      pathOf(kc, { ...configMap }, 'read'),
+      pathOf(kc, { ...configMap, metadata: { name: 'b', namespace: 'web' } }, 'read'),
     ]);
-    await objectApiFor(kc).specUriPath({ ...configMap }, 'patch');
+    await pathOf(kc, { ...configMap }, 'patch');
     expect(paths).toEqual(['/api/v1/namespaces/web/configmaps/a', '/api/v1/namespaces/web/configmaps/b']);
     expect(asked).toEqual(['/api/v1']);
     // another KubeConfig (another cluster) has its own
-    await objectApiFor(kubeConfig()).specUriPath({ ...configMap }, 'read');
+    await pathOf(kubeConfig(), { ...configMap }, 'read');
     expect(asked).toEqual(['/api/v1', '/api/v1']);
   });
 
   it('looks again for a kind the cached list does not name (a CRD applied since), and keeps no failure', async () => {
     const kc = kubeConfig();
-    await objectApiFor(kc).specUriPath({ ...configMap }, 'read');
+    await pathOf(kc, { ...configMap }, 'read');
     const widget = { apiVersion: 'v1', kind: 'Widget', metadata: { name: 'w', namespace: 'web' } };
-    await expect(objectApiFor(kc).specUriPath({ ...widget }, 'read')).rejects.toThrow(/Unrecognized/);
+    await expect(pathOf(kc, { ...widget }, 'read')).rejects.toThrow(/Unrecognized/);
     served.kinds = ['ConfigMap', 'Widget'];
-    expect(await objectApiFor(kc).specUriPath({ ...widget }, 'read')).toBe('/api/v1/namespaces/web/widgets/w');
+    expect(await pathOf(kc, { ...widget }, 'read')).toBe('/api/v1/namespaces/web/widgets/w');
     await expect(
-      objectApiFor(kc).specUriPath({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: {} }, 'read'),
+      pathOf(kc, { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: {} }, 'read'),
     ).rejects.toThrow();
     expect(asked).toEqual(['/api/v1', '/api/v1', '/api/v1', '/apis/example.com/v1']);
   });

@@ -115,6 +115,39 @@ describe('boundKubernetesRequests', () => {
     );
   });
 
+  it('a rollout watch whose first list gets no answer (discovery answered) fails CLUSTER_UNREACHABLE too', async () => {
+    const held = new Set<Socket>();
+    const discoveryOnly = createHttpServer((request, response) => {
+      if (request.url !== '/apis/apps/v1') {
+        held.add(request.socket);
+        return;
+      }
+      response.setHeader('content-type', 'application/json');
+      const deployments = { name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['list'] };
+      response.end(
+        JSON.stringify({ kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [deployments] }),
+      );
+    });
+    const port = await listen(discoveryOnly);
+    try {
+      const failure = await watchCollections(
+        await kubeConfigFor(port),
+        [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web' }],
+        systemClock,
+      ).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isKubeshipError(failure, 'CLUSTER_UNREACHABLE')).toBe(true);
+      expect((failure as Error).message).toContain(
+        `the Kubernetes API at http://127.0.0.1:${port} failed GET /apis/apps/v1/namespaces/web/deployments`,
+      );
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => discoveryOnly.close(resolve));
+    }
+  });
+
   it('shares one bounded pool of TLS connections between requests instead of a handshake per request', async () => {
     const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
     const ca = fixture('loopback-cert.pem');

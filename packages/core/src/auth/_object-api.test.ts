@@ -66,9 +66,13 @@ describe('objectApiFor', () => {
     await pathOf(kc, { ...configMap }, 'patch');
     expect(paths).toEqual(['/api/v1/namespaces/web/configmaps/a', '/api/v1/namespaces/web/configmaps/b']);
     expect(asked).toEqual(['/api/v1']);
-    // another KubeConfig (another cluster) has its own
+    // another KubeConfig (another cluster) has its own, as has this one pointed at another server
     await pathOf(kubeConfig(), { ...configMap }, 'read');
     expect(asked).toEqual(['/api/v1', '/api/v1']);
+    const cluster = kc.getCurrentCluster() as { server: string };
+    cluster.server = `http://localhost:${port}`;
+    await pathOf(kc, { ...configMap }, 'read');
+    expect(asked).toEqual(['/api/v1', '/api/v1', '/api/v1']);
   });
 
   it('looks again for a kind the cached list does not name (a CRD applied since), and keeps no failure', async () => {

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
+import { objectApiFor } from '../auth/_object-api.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
 import type { DeployEventListener } from '../events/deploy-events.ts';
@@ -12,9 +13,11 @@ import {
   type AccessExplainer,
   type AccessPlan,
   type AccessRight,
+  type GrantedRule,
   missingRightsTable,
   type ResourceOf,
   rightsNeeded,
+  ruleGrants,
 } from './rights.ts';
 
 /** What the access review found: how many distinct rights it asked about, and which were refused. */
@@ -50,8 +53,10 @@ export const ACCESS_REVIEW_TIMEOUT_MS = 30_000;
 
 /**
  * The pre-flight access review: works out every right the whole run can need (see
- * {@link rightsNeeded}), asks the cluster about each once with a SelfSubjectAccessReview (at
- * most {@link ACCESS_REVIEW_CONCURRENCY} at a time, within {@link ACCESS_REVIEW_TIMEOUT_MS}), and,
+ * {@link rightsNeeded}), takes as granted those the rules of the release's namespace grant (one
+ * SelfSubjectRulesReview), asks the cluster about each other one once with a
+ * SelfSubjectAccessReview (at most {@link ACCESS_REVIEW_CONCURRENCY} at a time, all within
+ * {@link ACCESS_REVIEW_TIMEOUT_MS}), and,
  * when any is refused, throws one FORBIDDEN error listing all of them in a table (with the
  * explainer's reasons). Nothing is changed. A cluster that refuses the reviews themselves gets a
  * warning and no review.
@@ -78,11 +83,19 @@ export async function reviewReleaseAccess(subject: AccessReviewSubject): Promise
 }
 
 async function review(subject: AccessReviewSubject): Promise<AccessReview> {
-  const rights = rightsNeeded(await accessPlanOf(subject));
   const api = subject.kc.makeApiClient(k8s.AuthorizationV1Api);
+  // the rules of the release's namespace are read while the plan's facts are
+  const [plan, rules] = await Promise.all([accessPlanOf(subject), rulesIn(api, subject.namespace)]);
+  const rights = rightsNeeded(plan);
   let answers: boolean[];
   try {
-    answers = await mapBounded(rights, ACCESS_REVIEW_CONCURRENCY, (right) => allowed(api, right));
+    // what the namespace's rules grant needs no question of its own; the rest (cluster-scoped
+    // rights, other namespaces, what an authorizer outside RBAC decides) is asked one by one
+    answers = await mapBounded(rights, ACCESS_REVIEW_CONCURRENCY, async (right) =>
+      right.namespace === subject.namespace && rules.some((rule) => ruleGrants(rule, right))
+        ? true
+        : allowed(api, right),
+    );
   } catch (error) {
     if (!(error instanceof k8s.ApiException && (error.code === 403 || error.code === 404))) {
       throw describeKubernetesError(error, { verb: 'create', resource: 'selfsubjectaccessreviews' });
@@ -106,6 +119,28 @@ async function review(subject: AccessReviewSubject): Promise<AccessReview> {
     ].join('\n'),
     { details: { missing: refused } },
   );
+}
+
+/**
+ * The rules a SelfSubjectRulesReview lists for `namespace` (one request instead of one per right).
+ * Only what they grant is taken from them: a rule list may be incomplete (an authorizer that
+ * cannot list rules, such as EKS access policies' webhook), so a right they do not grant is asked
+ * about on its own. A cluster that answers the rules review with an error gets no rules.
+ */
+async function rulesIn(api: k8s.AuthorizationV1Api, namespace: string): Promise<readonly GrantedRule[]> {
+  try {
+    const answer = await api.createSelfSubjectRulesReview({
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectRulesReview',
+        spec: { namespace },
+      },
+    });
+    return answer.status?.resourceRules ?? [];
+  } catch (error) {
+    if (error instanceof k8s.ApiException) return [];
+    throw describeKubernetesError(error, { verb: 'create', resource: 'selfsubjectrulesreviews' });
+  }
 }
 
 async function allowed(api: k8s.AuthorizationV1Api, right: AccessRight): Promise<boolean> {
@@ -136,7 +171,7 @@ async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
   const { kc, options } = subject;
   const ref = { app: options.app, namespace: subject.namespace };
   const declared = subject.objects.filter((o) => o.kind === 'Namespace');
-  const resolver = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as {
+  const resolver = objectApiFor(kc) as unknown as {
     resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined>;
   };
   const resolve = async (object: KubeObject) => {

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@kubeship/manifests';
 import { describe, expect, it } from 'vitest';
-import { type AccessPlan, missingRightsTable, rightKey, rightsNeeded } from './rights.ts';
+import { type AccessPlan, missingRightsTable, rightKey, rightsNeeded, ruleGrants } from './rights.ts';
 
 const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
   apiVersion,
@@ -150,5 +150,52 @@ describe('missingRightsTable', () => {
       'get     pods/log    ""         shop       diagnostics',
       'create  namespaces  ""         (cluster)  namespace creation',
     ]);
+  });
+});
+
+describe('ruleGrants', () => {
+  const podLogs = { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'shop' };
+  const patchDeployments = { verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'shop' };
+
+  it('matches verb, group and resource as RBAC does, stars included', () => {
+    expect(ruleGrants({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, podLogs)).toBe(true);
+    expect(
+      ruleGrants(
+        { verbs: ['get', 'patch'], apiGroups: ['apps'], resources: ['deployments'] },
+        patchDeployments,
+      ),
+    ).toBe(true);
+    expect(
+      ruleGrants({ verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'] }, patchDeployments),
+    ).toBe(false);
+    expect(
+      ruleGrants({ verbs: ['patch'], apiGroups: [''], resources: ['deployments'] }, patchDeployments),
+    ).toBe(false);
+    expect(
+      ruleGrants({ verbs: ['patch'], apiGroups: ['apps'], resources: ['replicasets'] }, patchDeployments),
+    ).toBe(false);
+  });
+
+  it('a subresource needs its own name or `*/sub`; the resource alone does not grant it', () => {
+    expect(ruleGrants({ verbs: ['get'], apiGroups: [''], resources: ['pods'] }, podLogs)).toBe(false);
+    expect(ruleGrants({ verbs: ['get'], apiGroups: [''], resources: ['pods/log'] }, podLogs)).toBe(true);
+    expect(ruleGrants({ verbs: ['get'], apiGroups: [''], resources: ['*/log'] }, podLogs)).toBe(true);
+    expect(
+      ruleGrants(
+        { verbs: ['get'], apiGroups: [''], resources: ['*/log'] },
+        { verb: 'get', group: '', resource: 'pods', namespace: 'shop' },
+      ),
+    ).toBe(false);
+  });
+
+  it('a rule limited to resource names, or without groups or resources, grants nothing here', () => {
+    const named = {
+      verbs: ['patch'],
+      apiGroups: ['apps'],
+      resources: ['deployments'],
+      resourceNames: ['web'],
+    };
+    expect(ruleGrants(named, patchDeployments)).toBe(false);
+    expect(ruleGrants({ verbs: ['*'] }, patchDeployments)).toBe(false);
   });
 });

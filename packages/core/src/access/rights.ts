@@ -166,6 +166,33 @@ export function rightsNeeded(plan: AccessPlan): AccessRight[] {
     .sort((a, b) => describeTarget(a).localeCompare(describeTarget(b)) || a.verb.localeCompare(b.verb));
 }
 
+/** One rule of a SelfSubjectRulesReview's answer (`status.resourceRules`), as RBAC writes it. */
+export interface GrantedRule {
+  readonly verbs: readonly string[];
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+/**
+ * Pure: whether a rule a SelfSubjectRulesReview listed for the right's namespace grants it, matched
+ * as RBAC does (`*` for any verb, group or resource; `resource/subresource`; a star before
+ * `/subresource` for that subresource of any resource).
+ * A rule limited to resource names grants no right here (the review asks about whole resources).
+ */
+export function ruleGrants(rule: GrantedRule, right: Omit<AccessRight, 'why'>): boolean {
+  if ((rule.resourceNames ?? []).length > 0) return false;
+  const any = (values: readonly string[] | undefined, value: string) =>
+    (values ?? []).some((v) => v === '*' || v === value);
+  const resource = right.subresource ? `${right.resource}/${right.subresource}` : right.resource;
+  return (
+    any(rule.verbs, right.verb) &&
+    any(rule.apiGroups, right.group) &&
+    (any(rule.resources, resource) ||
+      (right.subresource !== undefined && (rule.resources ?? []).includes(`*/${right.subresource}`)))
+  );
+}
+
 /** The identity of a right without its reason: what one SelfSubjectAccessReview asks. */
 export function rightKey(right: Omit<AccessRight, 'why'>): string {
   return `${right.verb} ${describeTarget(right)}`;

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
+import { objectApiFor } from '../auth/_object-api.ts';
 
 type Action = 'read' | 'patch' | 'delete';
 type PathResolver = { specUriPath(spec: k8s.KubernetesObject, action: Action): Promise<string> };
@@ -38,7 +39,7 @@ export class RawObjectClient {
   constructor(kc: k8s.KubeConfig) {
     this.#kc = kc;
     // The object API knows each kind's URL (discovery, cached); only its path logic is used.
-    this.#paths = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as PathResolver;
+    this.#paths = objectApiFor(kc) as unknown as PathResolver;
   }
 
   /** The live object, or undefined when it does not exist. */

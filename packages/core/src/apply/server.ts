@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { objectApiFor } from '../auth/_object-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
 import { FIELD_MANAGER } from './_field-manager.ts';
@@ -166,14 +167,7 @@ function replacementProbe(object: Manifest): Manifest {
 async function deleteForReplacement(kc: k8s.KubeConfig, object: Manifest): Promise<void> {
   const ref = object as k8s.KubernetesObject;
   try {
-    await k8s.KubernetesObjectApi.makeApiClient(kc).delete(
-      ref,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      'Foreground',
-    );
+    await objectApiFor(kc).delete(ref, undefined, undefined, undefined, undefined, 'Foreground');
   } catch (error) {
     if (statusOf(error) !== 404) throw describeKubernetesError(error, verbFor('delete', object));
   }
@@ -189,7 +183,7 @@ const immutableHint = (object: Manifest) => (object.kind === 'Job' ? 'pod templa
 
 /** Deletes objects kubeship created moments ago (best effort: they are empty namespaces). */
 export async function deleteQuietly(kc: k8s.KubeConfig, objects: readonly Manifest[]): Promise<void> {
-  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const client = objectApiFor(kc);
   await Promise.all(
     objects.map((object) => client.delete(object as k8s.KubernetesObject).catch(() => undefined)),
   );

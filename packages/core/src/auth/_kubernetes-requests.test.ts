@@ -51,6 +51,18 @@ async function kubeConfigFor(port: number, requestTimeoutMs = 400): Promise<k8s.
   return boundKubernetesRequests(kc, { requestTimeoutMs });
 }
 
+/** What a rollout watch of the Deployments in `web` at this port fails with (undefined: it started). */
+async function deploymentWatchFailure(port: number): Promise<unknown> {
+  return watchCollections(
+    await kubeConfigFor(port),
+    [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web' }],
+    systemClock,
+  ).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
 const context = { verb: 'get', resource: 'namespaces', name: 'web' };
 
 async function failure(call: () => Promise<unknown>) {
@@ -100,19 +112,37 @@ describe('boundKubernetesRequests', () => {
   });
 
   it('a rollout watch on a cluster that never answers fails CLUSTER_UNREACHABLE instead of waiting on empty collections', async () => {
-    const kc = await kubeConfigFor(ports.silent);
-    const failure = await watchCollections(
-      kc,
-      [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web' }],
-      systemClock,
-    ).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await deploymentWatchFailure(ports.silent);
     expect(isKubeshipError(failure, 'CLUSTER_UNREACHABLE')).toBe(true);
     expect((failure as Error).message).toContain(
       `the Kubernetes API at http://127.0.0.1:${ports.silent} failed GET /apis/apps/v1`,
     );
+  });
+
+  it('a rollout watch whose first list gets no answer (discovery answered) fails CLUSTER_UNREACHABLE too', async () => {
+    const held = new Set<Socket>();
+    const discoveryOnly = createHttpServer((request, response) => {
+      if (request.url !== '/apis/apps/v1') {
+        held.add(request.socket);
+        return;
+      }
+      response.setHeader('content-type', 'application/json');
+      const deployments = { name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['list'] };
+      response.end(
+        JSON.stringify({ kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [deployments] }),
+      );
+    });
+    const port = await listen(discoveryOnly);
+    try {
+      const failure = await deploymentWatchFailure(port);
+      expect(isKubeshipError(failure, 'CLUSTER_UNREACHABLE')).toBe(true);
+      expect((failure as Error).message).toContain(
+        `the Kubernetes API at http://127.0.0.1:${port} failed GET /apis/apps/v1/namespaces/web/deployments`,
+      );
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => discoveryOnly.close(resolve));
+    }
   });
 
   it('shares one bounded pool of TLS connections between requests instead of a handshake per request', async () => {

@@ -45,14 +45,24 @@ export async function lock(ctx: DeployContext): Promise<void> {
 /** Reads the history, the live objects and autoscalers: the revision, the previous release, the prune set. */
 export async function readCluster(ctx: DeployContext): Promise<void> {
   const ref = { app: ctx.options.app, namespace: ctx.namespace };
-  const history = await readHistory(ctx.kc, ref);
-  ctx.revision = nextRevision(history);
-  const previous = lastDeployed(history);
-  ctx.previous = previous ? await readRecord(ctx.kc, ref, previous.revision) : undefined;
-  const safe = await hpaSafe(ctx.kc, ctx.objects);
+  // independent reads, side by side: the autoscalers change no object's identity, which is all
+  // that reading the live objects needs
+  const [history, safe, liveBefore] = await Promise.all([
+    readHistory(ctx.kc, ref).then(async (summaries) => {
+      const previous = lastDeployed(summaries);
+      return {
+        revision: nextRevision(summaries),
+        previous: previous ? await readRecord(ctx.kc, ref, previous.revision) : undefined,
+      };
+    }),
+    hpaSafe(ctx.kc, ctx.objects),
+    readLive(ctx.kc, ctx.objects),
+  ]);
+  ctx.revision = history.revision;
+  ctx.previous = history.previous;
   ctx.objects = safe.objects;
   warn(ctx, safe.warnings);
-  ctx.liveBefore = await readLive(ctx.kc, ctx.objects);
+  ctx.liveBefore = liveBefore;
   ctx.toPrune = ctx.options.prune === false ? [] : missingFrom(ctx.previous?.objects ?? [], ctx.objects);
   assertPruneSafe({
     app: ctx.options.app,

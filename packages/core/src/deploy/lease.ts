@@ -59,6 +59,17 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
     renewTime: new k8s.V1MicroTime(clock.now()),
   });
 
+  // the resourceVersion of the lease as kubeship last wrote it (create, take-over, renewal)
+  let ownVersion: string | undefined;
+  const wrote = (lease: k8s.V1Lease) => {
+    ownVersion = lease.metadata?.resourceVersion;
+  };
+  /** A 409 of the one-request release: false (look again); any other failure is thrown. */
+  const tookOver = (error: unknown) => {
+    if (status(error) === 409) return false;
+    throw error;
+  };
+
   type Attempt = { acquired: true } | { acquired: false; lease: k8s.V1Lease };
   // The holder may release (delete) its lease between our create and our read or replace: then
   // the create is simply tried again (a few times: each retry means the lease just changed hands).
@@ -79,7 +90,9 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
   const tryAcquireOnce = async (): Promise<Attempt | 'gone'> => {
     acquiredAt = clock.now();
     try {
-      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec() } });
+      wrote(
+        await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec() } }),
+      );
       return { acquired: true };
     } catch (error) {
       if (status(error) === 404) throw namespaceMissing(namespace, error);
@@ -96,7 +109,7 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
     if (held && held !== holder && timesOf(lease, duration).expiresAt >= clock.now())
       return { acquired: false, lease };
     try {
-      await api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: spec() } });
+      wrote(await api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: spec() } }));
       return { acquired: true };
     } catch (error) {
       if (status(error) === 409) return { acquired: false, lease };
@@ -160,7 +173,7 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
         try {
           const lease = await api.readNamespacedLease({ name, namespace });
           if (lease.spec?.holderIdentity !== holder) return;
-          await api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: spec() } });
+          wrote(await api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: spec() } }));
         } catch {
           // a missed renewal is retried at the next interval; the lease outlives several of them
         }
@@ -176,15 +189,20 @@ export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptio
     holder,
     async release() {
       cancelRenewal();
-      try {
-        const lease = await api.readNamespacedLease({ name, namespace });
-        if (lease.spec?.holderIdentity !== holder) return;
-        const resourceVersion = lease.metadata?.resourceVersion;
-        await api.deleteNamespacedLease({
+      const deleteAt = (resourceVersion: string | undefined) =>
+        api.deleteNamespacedLease({
           name,
           namespace,
           body: { preconditions: resourceVersion ? { resourceVersion } : {} },
         });
+      try {
+        // the version kubeship last wrote: deleted in one request while it is still ours; a
+        // renewal that crossed the release (409) is looked at again, as is a lease without one
+        const written = ownVersion;
+        if (written && (await deleteAt(written).then(() => true, tookOver))) return;
+        const lease = await api.readNamespacedLease({ name, namespace });
+        if (lease.spec?.holderIdentity !== holder) return;
+        await deleteAt(lease.metadata?.resourceVersion);
       } catch (error) {
         if (status(error) !== 404 && status(error) !== 409)
           throw describeKubernetesError(error, { ...context, verb: 'delete' });

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { objectCall, objectId, objectReference } from '../apply/plan.ts';
+import { objectApiFor } from '../auth/_object-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { APPLYSET } from './applyset.ts';
 import { type HistoryRef, readHistory, readRecord } from './history.ts';
@@ -62,7 +63,7 @@ export async function deleteMembers(
   objects: readonly KubeObject[],
   applySetId: string,
 ): Promise<string[]> {
-  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const client = objectApiFor(kc);
   const deleted = await Promise.all(
     objects.map(async (object) => {
       const context = objectCall('delete', object);

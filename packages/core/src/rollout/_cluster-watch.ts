@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { describeKubernetesError, unreachableCause } from '../auth/_kubernetes-errors.ts';
+import { objectApiFor } from '../auth/_object-api.ts';
 import type { Clock } from '../clock.ts';
 
 /** One collection to watch: a kind, in one namespace (or cluster-wide for cluster-scoped kinds). */
@@ -32,15 +33,15 @@ export const collectionKey = (c: CollectionRef) => `${c.apiVersion}/${c.kind}@${
  * resumes from the last resourceVersion; 410 Gone relists (the client's ListWatch does both); a
  * failed reconnect (apiserver down) is retried with backoff until stopped. Collections the server
  * does not serve (a kind without its CRD) are left empty; an apiserver that cannot be reached
- * while the collections are looked up fails with CLUSTER_UNREACHABLE (every request of the
- * KubeConfig is time-bounded, and a silent watch is resumed).
+ * while the collections are looked up or first listed fails with CLUSTER_UNREACHABLE (every
+ * request of the KubeConfig is time-bounded, and a silent watch is resumed).
  */
 export async function watchCollections(
   kc: k8s.KubeConfig,
   collections: readonly CollectionRef[],
   clock: Clock,
 ): Promise<ClusterWatch> {
-  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const objects = objectApiFor(kc);
   const unique = new Map(collections.map((c) => [collectionKey(c), c]));
   const informers = new Map<
     string,
@@ -54,12 +55,21 @@ export async function watchCollections(
     for (const listener of [...listeners]) listener();
   };
 
+  // the first list of a collection that cannot reach the apiserver ends the watch at once (its
+  // paths come from discovery cached earlier in the deploy, which proves nothing now)
+  let starting = true;
+  let unreachable: { error: unknown; collection: CollectionRef } | undefined;
   for (const [key, collection] of unique) {
     const path = await collectionPath(objects, collection);
     if (!path) continue;
-    const informer = k8s.makeInformer(kc, path, () =>
-      objects.list(collection.apiVersion, collection.kind, collection.namespace),
-    );
+    const informer = k8s.makeInformer(kc, path, async () => {
+      try {
+        return await objects.list(collection.apiVersion, collection.kind, collection.namespace);
+      } catch (error) {
+        if (starting && unreachableCause(error)) unreachable ??= { error, collection };
+        throw error;
+      }
+    });
     let retryDelay = 100;
     for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) {
       informer.on(verb, () => {
@@ -80,6 +90,16 @@ export async function watchCollections(
     informers.set(key, informer);
   }
   await Promise.all([...informers.values()].map((informer) => informer.start()));
+  starting = false;
+  if (unreachable) {
+    stopped = true;
+    for (const cancel of cancels) cancel();
+    await Promise.all([...informers.values()].map((informer) => informer.stop()));
+    throw describeKubernetesError(unreachable.error, {
+      verb: 'list',
+      resource: collectionKey(unreachable.collection),
+    });
+  }
 
   return {
     list: (collection) => informers.get(collectionKey(collection))?.list(collection.namespace) ?? [],

@@ -133,6 +133,33 @@ describe.concurrent('the deploy lease', () => {
     await lease.release();
   }, 60_000);
 
+  it('release after the lease changed since kubeship wrote it: deleted while still its own, left alone once another holds it', async () => {
+    const t = await setup('lease-changed');
+    const options = { namespace: t.namespace, app: 'web', durationSeconds: 60, clock: systemClock };
+    const name = 'kubeship-web';
+    const touch = async (holderIdentity: string) => {
+      const live = await t.leases.readNamespacedLease({ name, namespace: t.namespace });
+      await t.leases.replaceNamespacedLease({
+        name,
+        namespace: t.namespace,
+        body: { ...live, spec: { ...live.spec, holderIdentity } },
+      });
+    };
+    // a write kubeship did not see (as a renewal crossing the release would be), same holder: released
+    const first = await acquireDeployLease(t.kc, { ...options, holder: 'build-first' });
+    await touch('build-first');
+    await first.release();
+    await expect(t.leases.readNamespacedLease({ name, namespace: t.namespace })).rejects.toMatchObject({
+      code: 404,
+    });
+    // taken over by another holder in the meantime: its lease stays
+    const second = await acquireDeployLease(t.kc, { ...options, holder: 'build-second' });
+    await touch('build-third');
+    await second.release();
+    const live = await t.leases.readNamespacedLease({ name, namespace: t.namespace });
+    expect(live.spec?.holderIdentity).toBe('build-third');
+  }, 60_000);
+
   it('RBAC that allows creating the Lease but not reading it: FORBIDDEN naming the lease, not an internal error', async () => {
     const t = await setup('lease-403');
     await t.leases.createNamespacedLease({

@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
+import { systemClock } from '../clock.ts';
+import { AdaptiveRequestLimit, ApiThrottledError, nextAttempt, type ShedHistory } from './_request-limit.ts';
 
 type Action = 'read' | 'patch' | 'delete';
 type PathResolver = { specUriPath(spec: k8s.KubernetesObject, action: Action): Promise<string> };
@@ -70,6 +72,21 @@ export class RawObjectClient {
     return bodyOrThrow(response) as k8s.KubernetesObject;
   }
 
+  /**
+   * Deletes the object (its dependents as `propagationPolicy` says); true when it was there,
+   * false when it was already gone.
+   */
+  async delete(
+    object: k8s.KubernetesObject,
+    propagationPolicy: 'Background' | 'Foreground' = 'Background',
+  ): Promise<boolean> {
+    const query = new URLSearchParams({ propagationPolicy });
+    const response = await this.#send('DELETE', `${await this.#path(object, 'delete')}?${query}`);
+    if (response.status === 404) return false;
+    bodyOrThrow(response);
+    return true;
+  }
+
   /** The URL path of the collection that holds `object` (what a watch of it asks for). */
   async collectionPath(object: k8s.KubernetesObject): Promise<string> {
     const path = await this.#path(object, 'read');
@@ -89,7 +106,12 @@ export class RawObjectClient {
     }
   }
 
-  #send(method: 'GET' | 'PATCH', path: string, body?: string, contentType?: string): Promise<Response> {
+  #send(
+    method: 'GET' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: string,
+    contentType?: string,
+  ): Promise<Response> {
     return sendKubernetesRequest(this.#kc, method, path, {
       ...(body === undefined ? {} : { body }),
       ...(contentType === undefined ? {} : { contentType }),
@@ -97,51 +119,88 @@ export class RawObjectClient {
   }
 }
 
-/** How many times a request the API server sheds with 429 is sent again. */
-const TOO_MANY_REQUESTS_RETRIES = 5;
+const limits = new WeakMap<k8s.KubeConfig, AdaptiveRequestLimit>();
+
+/** The one limit on the requests in flight of `kc` (see {@link AdaptiveRequestLimit}). */
+export function requestLimitOf(kc: k8s.KubeConfig): AdaptiveRequestLimit {
+  let limit = limits.get(kc);
+  if (!limit) {
+    limit = new AdaptiveRequestLimit(systemClock);
+    limits.set(kc, limit);
+  }
+  return limit;
+}
 
 /**
  * One request through the KubeConfig's own authentication and dispatcher, so it carries the
  * time bounds of every Kubernetes request (KUBESHIP_KUBE_TIMEOUT, see `boundKubernetesRequests`)
- * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it. Any HTTP status is
- * returned, with the body parsed as JSON where it is JSON.
+ * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it. It waits for a place
+ * under the KubeConfig's {@link requestLimitOf}; a 429 (the API server's max-in-flight or
+ * priority and fairness shed it before handling it) narrows that limit and the request is sent
+ * again after its Retry-After, until it has waited too long (ApiThrottledError naming it). Any
+ * other HTTP status is returned, with the body parsed as JSON where it is JSON.
  */
 export async function sendKubernetesRequest(
   kc: k8s.KubeConfig,
-  method: 'GET' | 'PATCH',
+  method: 'GET' | 'PATCH' | 'DELETE',
   path: string,
   options: { readonly body?: string; readonly contentType?: string; readonly accept?: string } = {},
 ): Promise<Response> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const context = new k8s.RequestContext(
-    `${cluster.server.replace(/\/$/, '')}${path}`,
-    method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.PATCH,
-  );
-  context.setHeaderParam('accept', options.accept ?? 'application/json');
-  if (options.body !== undefined)
-    context.setHeaderParam('content-type', options.contentType ?? 'application/json');
-  await kc.applySecurityAuthentication(context);
+  const url = `${cluster.server.replace(/\/$/, '')}${path}`;
   // undici is CommonJS: its `default` is the module itself, loaded natively or from a bundle's chunk
   const { getGlobalDispatcher, request } = (await import('undici')).default;
-  const send = () =>
-    request(context.getUrl(), {
+  // authenticated when it is sent, not before its wait: a token stays fresh
+  const send = async () => {
+    const context = new k8s.RequestContext(url, k8s.HttpMethod[method]);
+    context.setHeaderParam('accept', options.accept ?? 'application/json');
+    if (options.body !== undefined)
+      context.setHeaderParam('content-type', options.contentType ?? 'application/json');
+    await kc.applySecurityAuthentication(context);
+    return request(context.getUrl(), {
       method,
       headers: context.getHeaders(),
       ...(options.body === undefined ? {} : { body: options.body }),
       dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
     });
-  let response = await send();
-  // 429: the API server's priority and fairness shed the request before handling it (a release of
-  // a thousand objects meets it on a busy control plane); try again after the Retry-After it
-  // names, as client-go does, a bounded number of times
-  for (let retry = 1; response.statusCode === 429 && retry <= TOO_MANY_REQUESTS_RETRIES; retry++) {
-    await response.body.dump();
-    const seconds = Number(response.headers['retry-after']);
-    await delay(Math.min((Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000) * retry, 5000));
-    response = await send();
+  };
+  const limit = requestLimitOf(kc);
+  let history: ShedHistory = { sheds: 0, waitedMs: 0 };
+  for (;;) {
+    const permit = await limit.acquire();
+    let answered = false;
+    try {
+      const response = await send();
+      if (response.statusCode !== 429) {
+        const text = await response.body.text();
+        answered = true;
+        permit.done();
+        return answerOf(response.statusCode, response.headers, text);
+      }
+      await response.body.dump();
+      answered = true;
+      const retryAfter = response.headers['retry-after'];
+      const next = nextAttempt(
+        `${method} ${path.split('?', 1)[0]}`,
+        history,
+        permit.shed(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+        limit.options,
+      );
+      if (next instanceof ApiThrottledError) throw next;
+      history = next.history;
+      await delay(next.waitMs);
+    } finally {
+      if (!answered) permit.done();
+    }
   }
-  const text = await response.body.text();
+}
+
+function answerOf(
+  status: number,
+  received: Record<string, string | string[] | undefined>,
+  text: string,
+): Response {
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -150,12 +209,12 @@ export async function sendKubernetesRequest(
   }
   const headers: Record<string, string> = {};
   const raw: string[] = [];
-  for (const [name, value] of Object.entries(response.headers)) {
+  for (const [name, value] of Object.entries(received)) {
     const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
     headers[name] = values.join(', ');
     for (const one of values) raw.push(name, one);
   }
-  return { status: response.statusCode, body: parsed, headers, warnings: warningsOf(raw) };
+  return { status, body: parsed, headers, warnings: warningsOf(raw) };
 }
 
 /** The body of a 2xx response; any other status thrown as the ApiException client-node would throw. */

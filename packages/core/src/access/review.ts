@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { objectApiOf } from '../apply/_raw.ts';
 import { readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
 import type { Clock } from '../clock.ts';
@@ -136,7 +137,7 @@ async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
   const { kc, options } = subject;
   const ref = { app: options.app, namespace: subject.namespace };
   const declared = subject.objects.filter((o) => o.kind === 'Namespace');
-  const resolver = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as {
+  const resolver = objectApiOf(kc) as unknown as {
     resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined>;
   };
   const resolve = async (object: KubeObject) => {

@@ -7,6 +7,42 @@ type Action = 'read' | 'patch' | 'delete';
 type PathResolver = { specUriPath(spec: k8s.KubernetesObject, action: Action): Promise<string> };
 type Response = { status: number; body: unknown; headers: Record<string, string>; warnings: string[] };
 
+type Discovery = {
+  resource(apiVersion: string, kind: string, options?: unknown): Promise<k8s.V1APIResource | undefined>;
+};
+const objectApis = new WeakMap<k8s.KubeConfig, k8s.KubernetesObjectApi>();
+
+/**
+ * The one object API of `kc`, whose discovery cache all its users share. client-node caches an
+ * apiVersion's resource list only once its answer is in, so a thousand objects looked up at once
+ * would each send the same discovery request: here a lookup waits for the one already under way
+ * for its apiVersion, and then reads the cache (an unknown kind still asks again).
+ */
+export function objectApiOf(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
+  let api = objectApis.get(kc);
+  if (api) return api;
+  api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const discovery = api as unknown as Discovery;
+  const lookUp = discovery.resource.bind(api);
+  const underWay = new Map<string, Promise<unknown>>();
+  discovery.resource = async (apiVersion, kind, options) => {
+    const first = underWay.get(apiVersion);
+    if (first) {
+      await first.catch(() => undefined);
+      return lookUp(apiVersion, kind, options);
+    }
+    const asked = lookUp(apiVersion, kind, options);
+    underWay.set(apiVersion, asked);
+    try {
+      return await asked;
+    } finally {
+      underWay.delete(apiVersion);
+    }
+  };
+  objectApis.set(kc, api);
+  return api;
+}
+
 /** The cluster serves no such apiVersion and kind (discovery does not know it; a CRD is missing). */
 export class UnservedKindError extends Error {
   override readonly name = 'UnservedKindError';
@@ -40,7 +76,7 @@ export class RawObjectClient {
   constructor(kc: k8s.KubeConfig) {
     this.#kc = kc;
     // The object API knows each kind's URL (discovery, cached); only its path logic is used.
-    this.#paths = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as PathResolver;
+    this.#paths = objectApiOf(kc) as unknown as PathResolver;
   }
 
   /** The live object, or undefined when it does not exist. */

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
-import { objectApiOf } from '../apply/_raw.ts';
+import { bodyOrThrow, objectApiOf, sendKubernetesRequest } from '../apply/_raw.ts';
 import { readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
 import type { Clock } from '../clock.ts';
@@ -44,15 +44,13 @@ export interface AccessReviewSubject {
   };
 }
 
-/** At most this many reviews in flight at once: about one round for a usual release, bounded for a large one. */
-export const ACCESS_REVIEW_CONCURRENCY = 32;
 /** The whole review, explanation included, ends within this (each request is bounded on its own too). */
 export const ACCESS_REVIEW_TIMEOUT_MS = 30_000;
 
 /**
  * The pre-flight access review: works out every right the whole run can need (see
- * {@link rightsNeeded}), asks the cluster about each once with a SelfSubjectAccessReview (at
- * most {@link ACCESS_REVIEW_CONCURRENCY} at a time, within {@link ACCESS_REVIEW_TIMEOUT_MS}), and,
+ * {@link rightsNeeded}), asks the cluster about each once with a SelfSubjectAccessReview (as
+ * many at a time as the KubeConfig's request limit lets, within {@link ACCESS_REVIEW_TIMEOUT_MS}), and,
  * when any is refused, throws one FORBIDDEN error listing all of them in a table (with the
  * explainer's reasons). Nothing is changed. A cluster that refuses the reviews themselves gets a
  * warning and no review.
@@ -80,10 +78,9 @@ export async function reviewReleaseAccess(subject: AccessReviewSubject): Promise
 
 async function review(subject: AccessReviewSubject): Promise<AccessReview> {
   const rights = rightsNeeded(await accessPlanOf(subject));
-  const api = subject.kc.makeApiClient(k8s.AuthorizationV1Api);
   let answers: boolean[];
   try {
-    answers = await mapBounded(rights, ACCESS_REVIEW_CONCURRENCY, (right) => allowed(api, right));
+    answers = await Promise.all(rights.map((right) => allowed(subject.kc, right)));
   } catch (error) {
     if (!(error instanceof k8s.ApiException && (error.code === 403 || error.code === 404))) {
       throw describeKubernetesError(error, { verb: 'create', resource: 'selfsubjectaccessreviews' });
@@ -109,24 +106,28 @@ async function review(subject: AccessReviewSubject): Promise<AccessReview> {
   );
 }
 
-async function allowed(api: k8s.AuthorizationV1Api, right: AccessRight): Promise<boolean> {
-  const answer = await api.createSelfSubjectAccessReview({
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: {
-        resourceAttributes: {
-          verb: right.verb,
-          group: right.group,
-          resource: right.resource,
-          ...(right.subresource ? { subresource: right.subresource } : {}),
-          ...(right.namespace ? { namespace: right.namespace } : {}),
-        },
+/** One SelfSubjectAccessReview, through the KubeConfig's request limit (a 429 waits and is asked again). */
+async function allowed(kc: k8s.KubeConfig, right: AccessRight): Promise<boolean> {
+  const review = {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: {
+      resourceAttributes: {
+        verb: right.verb,
+        group: right.group,
+        resource: right.resource,
+        ...(right.subresource ? { subresource: right.subresource } : {}),
+        ...(right.namespace ? { namespace: right.namespace } : {}),
       },
     },
+  };
+  const response = await sendKubernetesRequest(kc, 'POST', SELF_SUBJECT_ACCESS_REVIEWS, {
+    body: JSON.stringify(review),
   });
-  return answer.status?.allowed === true;
+  return (bodyOrThrow(response) as { status?: { allowed?: boolean } }).status?.allowed === true;
 }
+
+const SELF_SUBJECT_ACCESS_REVIEWS = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 
 /**
  * The facts the rights depend on, read without changing anything: each kind's REST resource
@@ -188,22 +189,4 @@ async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
         }
       : {}),
   };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

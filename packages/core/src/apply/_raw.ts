@@ -23,7 +23,19 @@ export function objectApiOf(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
   if (api) return api;
   api = k8s.KubernetesObjectApi.makeApiClient(kc);
   const discovery = api as unknown as Discovery;
-  const lookUp = discovery.resource.bind(api);
+  const ask = discovery.resource.bind(api);
+  // discovery is a request like the others: it waits under the limit, a 429 goes again
+  const lookUp: Discovery['resource'] = (apiVersion, kind, options) =>
+    underRequestLimit(kc, `GET discovery of ${apiVersion}`, () =>
+      ask(apiVersion, kind, options).then(
+        (value) => ({ value }),
+        (error: unknown) => {
+          if (!(error instanceof k8s.ApiException && error.code === 429)) throw error;
+          const headers = (error.headers ?? {}) as Record<string, string | undefined>;
+          return { shed: headers['retry-after'] };
+        },
+      ),
+    );
   const underWay = new Map<string, Promise<unknown>>();
   discovery.resource = async (apiVersion, kind, options) => {
     const first = underWay.get(apiVersion);
@@ -178,7 +190,7 @@ export function requestLimitOf(kc: k8s.KubeConfig): AdaptiveRequestLimit {
  */
 export async function sendKubernetesRequest(
   kc: k8s.KubeConfig,
-  method: 'GET' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   options: { readonly body?: string; readonly contentType?: string; readonly accept?: string } = {},
 ): Promise<Response> {
@@ -201,34 +213,58 @@ export async function sendKubernetesRequest(
       dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
     });
   };
+  return underRequestLimit(kc, `${method} ${path.split('?', 1)[0]}`, async () => {
+    const response = await send();
+    if (response.statusCode === 429) {
+      await response.body.dump();
+      const retryAfter = response.headers['retry-after'];
+      return { shed: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter };
+    }
+    return { value: answerOf(response.statusCode, response.headers, await response.body.text()) };
+  });
+}
+
+/** One try of a request: its answer, or the Retry-After of the 429 that shed it. */
+type Attempt<T> = { readonly value: T } | { readonly shed: string | undefined };
+
+/**
+ * Runs `attempt` of `request` (`METHOD /path`, for messages) under the KubeConfig's
+ * {@link requestLimitOf}: a shed attempt narrows the limit and is tried again after its
+ * Retry-After, until the request has been shed too often or for too long since its first shed
+ * (ApiThrottledError naming it).
+ */
+export async function underRequestLimit<T>(
+  kc: k8s.KubeConfig,
+  request: string,
+  attempt: () => Promise<Attempt<T>>,
+): Promise<T> {
   const limit = requestLimitOf(kc);
   let history: ShedHistory = { sheds: 0, waitedMs: 0 };
+  let firstShedAt: number | undefined;
   for (;;) {
     const permit = await limit.acquire();
-    let answered = false;
+    let result: Attempt<T>;
     try {
-      const response = await send();
-      if (response.statusCode !== 429) {
-        const text = await response.body.text();
-        answered = true;
-        permit.done();
-        return answerOf(response.statusCode, response.headers, text);
-      }
-      await response.body.dump();
-      answered = true;
-      const retryAfter = response.headers['retry-after'];
-      const next = nextAttempt(
-        `${method} ${path.split('?', 1)[0]}`,
-        history,
-        permit.shed(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
-        limit.options,
-      );
-      if (next instanceof ApiThrottledError) throw next;
-      history = next.history;
-      await delay(next.waitMs);
-    } finally {
-      if (!answered) permit.done();
+      result = await attempt();
+    } catch (error) {
+      permit.done();
+      throw error;
     }
+    if ('value' in result) {
+      permit.done();
+      return result.value;
+    }
+    const waitMs = permit.shed(result.shed);
+    firstShedAt ??= Date.now();
+    const next = nextAttempt(
+      request,
+      { ...history, waitedMs: Date.now() - firstShedAt },
+      waitMs,
+      limit.options,
+    );
+    if (next instanceof ApiThrottledError) throw next;
+    history = next.history;
+    await delay(next.waitMs);
   }
 }
 

@@ -7,12 +7,6 @@ export interface CollectionRef {
   readonly apiVersion: string;
   readonly kind: string;
   readonly namespace?: string;
-  /**
-   * Only read beside the tracked objects (a workload's pods): their `managedFields`, a large part
-   * of each object that no rule reads, are dropped from the cache. Kept when any watcher of the
-   * collection does not say so.
-   */
-  readonly related?: boolean;
 }
 
 /** A live, watch-fed view of several collections. */
@@ -47,12 +41,7 @@ export async function watchCollections(
   clock: Clock,
 ): Promise<ClusterWatch> {
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-  const unique = new Map<string, CollectionRef>();
-  for (const c of collections) {
-    const key = collectionKey(c);
-    const seen = unique.get(key);
-    unique.set(key, seen && !seen.related ? seen : c);
-  }
+  const unique = new Map(collections.map((c) => [collectionKey(c), c]));
   const informers = new Map<
     string,
     k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>
@@ -73,9 +62,7 @@ export async function watchCollections(
     );
     let retryDelay = 100;
     for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) {
-      informer.on(verb, (object) => {
-        // the cache holds this very object: what is dropped here is not kept
-        if (collection.related && object.metadata) delete object.metadata.managedFields;
+      informer.on(verb, () => {
         retryDelay = 100;
         notify();
       });

@@ -182,7 +182,6 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
     ...t.rule.needs.map((need) => ({
       ...RELATED[need],
       ...(t.target.namespace ? { namespace: t.target.namespace } : {}),
-      related: true,
     })),
     ...(t.target.kind === 'PersistentVolumeClaim' ? [STORAGE_CLASSES] : []),
   ]);

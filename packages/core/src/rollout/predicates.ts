@@ -108,37 +108,15 @@ export function revisionOf(object: { metadata?: { annotations?: Record<string, s
   return Number.isInteger(value) ? value : 0;
 }
 
-type Controlled = { metadata?: { ownerReferences?: ReadonlyArray<{ uid: string; controller?: boolean }> } };
-
-/** Per list of objects, its members by the uid of their controller: built once per list. */
-const byController = new WeakMap<readonly Controlled[], ReadonlyMap<string, readonly Controlled[]>>();
-
-/**
- * The objects among `items` that `owner` controls (by the uid of a controller owner reference).
- * `items` is read as immutable: the first call indexes it by controller, and the calls that
- * follow with the same list (the tracker judges every object of a release against one copy of
- * the watched pods and ReplicaSets) look their owner up instead of scanning the list again.
- */
-export function controlledBy<T extends Controlled>(
-  owner: { metadata?: { uid?: string } },
-  items: readonly T[],
-): T[] {
+/** The objects among `items` that `owner` controls (by the uid of a controller owner reference). */
+export function controlledBy<
+  T extends { metadata?: { ownerReferences?: ReadonlyArray<{ uid: string; controller?: boolean }> } },
+>(owner: { metadata?: { uid?: string } }, items: readonly T[]): T[] {
   const uid = owner.metadata?.uid;
   if (uid === undefined) return [];
-  let index = byController.get(items);
-  if (!index) {
-    const built = new Map<string, Controlled[]>();
-    for (const item of items) {
-      const controller = item.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid;
-      if (controller === undefined) continue;
-      const owned = built.get(controller);
-      if (owned) owned.push(item);
-      else built.set(controller, [item]);
-    }
-    index = built;
-    byController.set(items, index);
-  }
-  return [...((index.get(uid) ?? []) as readonly T[])];
+  return items.filter((item) =>
+    item.metadata?.ownerReferences?.some((ref) => ref.controller && ref.uid === uid),
+  );
 }
 
 /** ReplicaSets owned by the Deployment (by owner uid). */

@@ -1,8 +1,8 @@
 // `./dev bench --only access`: what the pre-flight access review costs on a 20-object release
 // (6 Deployments, 6 Services, 6 ConfigMaps, 2 Secrets), measured in-process against the bench's
 // testbed: the whole review (discovery of the kinds, the history read, the rules review of the
-// namespace, one SelfSubjectAccessReview per right those rules do not grant, 32 at a time). A first
-// run, then the median and slowest of 20 more.
+// namespace, one SelfSubjectAccessReview per right those rules do not grant, as many at a time as
+// the request limit lets). A first run, then the median and slowest of 20 more.
 // Run by scripts/bench.ts as `node --conditions=kubeship-source scripts/bench-access.ts` with
 // KUBECONFIG naming the testbed's admin kubeconfig; prints one markdown table row.
 import { readFileSync } from 'node:fs';

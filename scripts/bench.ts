@@ -234,6 +234,8 @@ async function run(
 interface Requests {
   readonly count: number;
   readonly byKind: ReadonlyMap<string, number>;
+  /** Of them, those the apiserver shed with 429 (max-in-flight or priority and fairness). */
+  readonly shed: number;
 }
 
 /**
@@ -253,13 +255,14 @@ function requestCounter(auditLog: string): (window: readonly [number, number]) =
       const subresource = /"objectRef":\{[^}]*"subresource":"([^"]+)"/.exec(line)?.[1];
       const dryRun = line.includes('dryRun=All') ? ' (dry-run)' : '';
       const what = resource ? `${resource}${subresource ? `/${subresource}` : ''}` : 'discovery';
-      return [{ at: Date.parse(at), kind: `${verb} ${what}${dryRun}` }];
+      const shed = /"responseStatus":\{[^}]*"code":429/.test(line);
+      return [{ at: Date.parse(at), kind: `${verb} ${what}${dryRun}`, shed }];
     });
   return ([from, to]) => {
     const inside = events.filter((event) => event.at >= from && event.at <= to);
     const byKind = new Map<string, number>();
     for (const { kind } of inside) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    return { count: inside.length, byKind };
+    return { count: inside.length, byKind, shed: inside.filter((event) => event.shed).length };
   };
 }
 
@@ -728,12 +731,15 @@ function report(
       s: median(list.map((x) => x.ms)) / 1000,
       mb: median(list.map((x) => x.rssKb)) / 1024,
       requests: median(list.map((x) => requests(x.window).count)),
+      shed: median(list.map((x) => requests(x.window).shed)),
       n: list.length,
     };
   };
   type Stat = ReturnType<typeof stat>;
   const cell = (x: Stat) =>
-    x.n === 0 ? '' : `${x.s.toFixed(2)} s, ${x.mb.toFixed(0)} MB, ${x.requests.toFixed(0)} req`;
+    x.n === 0
+      ? ''
+      : `${x.s.toFixed(2)} s, ${x.mb.toFixed(0)} MB, ${x.requests.toFixed(0)} req${x.shed > 0 ? ` (${x.shed.toFixed(0)} shed: 429)` : ''}`;
   const ratio = (x: Stat, k: Stat) => (x.n === 0 || k.n === 0 ? '' : `${(x.s / k.s).toFixed(2)}x`);
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   const lines = [
@@ -789,6 +795,14 @@ function report(
     for (const size of pairs) {
       const k = stat('kubeship', releaseScenario('kubeship', size));
       const r = stat('rollout', releaseScenario('rollout', size));
+      // where kubeship's requests went, for the note: verb and resource, most first
+      for (const sample of samples.get(`kubeship\t${releaseScenario('kubeship', size)}`) ?? [])
+        console.error(
+          `[bench] kubeship release of ${2 * size} objects, requests: ${[...requests(sample.window).byKind]
+            .sort((a, b) => b[1] - a[1])
+            .map(([kind, n]) => `${kind} ${n}`)
+            .join(', ')}`,
+        );
       lines.push(
         `| ${size} Deployments + ${size} ConfigMaps (the bare rollout: ${size} Deployments) | ${cell(k)} | ${cell(r)} | ${ratio(k, r)} |`,
       );

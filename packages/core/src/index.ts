@@ -1,6 +1,6 @@
 // The public API of @kubeship/core: every export is listed here by name.
 export { accessEntryPrincipal, explainFromAccessEntry } from './access/eks-explain.ts';
-export { ACCESS_REVIEW_CONCURRENCY, ACCESS_REVIEW_TIMEOUT_MS, type AccessReview } from './access/review.ts';
+export { ACCESS_REVIEW_TIMEOUT_MS, type AccessReview } from './access/review.ts';
 export {
   type AccessExplainer,
   type AccessPlan,

@@ -30,6 +30,7 @@ export {
   sandboxStateFile,
   sandboxVariables,
 } from './sandbox.ts';
+export { type SheddingProxy, startSheddingProxy } from './shedding-proxy.ts';
 export { type NamespaceObjects, type Signal, watchForSignal } from './signals.ts';
 export {
   CLUSTER_ADMIN_GROUP,

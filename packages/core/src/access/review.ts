@@ -1,8 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { bodyOrThrow, objectApiOf, sendKubernetesRequest } from '../apply/_raw.ts';
 import { readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
-import { objectApiFor } from '../auth/_object-api.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
 import type { DeployEventListener } from '../events/deploy-events.ts';
@@ -46,8 +46,6 @@ export interface AccessReviewSubject {
   };
 }
 
-/** At most this many reviews in flight at once: about one round for a usual release, bounded for a large one. */
-export const ACCESS_REVIEW_CONCURRENCY = 32;
 /** The whole review, explanation included, ends within this (each request is bounded on its own too). */
 export const ACCESS_REVIEW_TIMEOUT_MS = 30_000;
 
@@ -55,7 +53,7 @@ export const ACCESS_REVIEW_TIMEOUT_MS = 30_000;
  * The pre-flight access review: works out every right the whole run can need (see
  * {@link rightsNeeded}), takes as granted those the rules of the release's namespace grant (one
  * SelfSubjectRulesReview), asks the cluster about each other one once with a
- * SelfSubjectAccessReview (at most {@link ACCESS_REVIEW_CONCURRENCY} at a time, all within
+ * SelfSubjectAccessReview (as many at a time as the KubeConfig's request limit lets, all within
  * {@link ACCESS_REVIEW_TIMEOUT_MS}), and,
  * when any is refused, throws one FORBIDDEN error listing all of them in a table (with the
  * explainer's reasons). Nothing is changed. A cluster that refuses the reviews themselves gets a
@@ -91,10 +89,12 @@ async function review(subject: AccessReviewSubject): Promise<AccessReview> {
   try {
     // what the namespace's rules grant needs no question of its own; the rest (cluster-scoped
     // rights, other namespaces, what an authorizer outside RBAC decides) is asked one by one
-    answers = await mapBounded(rights, ACCESS_REVIEW_CONCURRENCY, async (right) =>
-      right.namespace === subject.namespace && rules.some((rule) => ruleGrants(rule, right))
-        ? true
-        : allowed(api, right),
+    answers = await Promise.all(
+      rights.map((right) =>
+        right.namespace === subject.namespace && rules.some((rule) => ruleGrants(rule, right))
+          ? true
+          : allowed(subject.kc, right),
+      ),
     );
   } catch (error) {
     if (!(error instanceof k8s.ApiException && (error.code === 403 || error.code === 404))) {
@@ -143,24 +143,28 @@ async function rulesIn(api: k8s.AuthorizationV1Api, namespace: string): Promise<
   }
 }
 
-async function allowed(api: k8s.AuthorizationV1Api, right: AccessRight): Promise<boolean> {
-  const answer = await api.createSelfSubjectAccessReview({
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: {
-        resourceAttributes: {
-          verb: right.verb,
-          group: right.group,
-          resource: right.resource,
-          ...(right.subresource ? { subresource: right.subresource } : {}),
-          ...(right.namespace ? { namespace: right.namespace } : {}),
-        },
+/** One SelfSubjectAccessReview, through the KubeConfig's request limit (a 429 waits and is asked again). */
+async function allowed(kc: k8s.KubeConfig, right: AccessRight): Promise<boolean> {
+  const review = {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: {
+      resourceAttributes: {
+        verb: right.verb,
+        group: right.group,
+        resource: right.resource,
+        ...(right.subresource ? { subresource: right.subresource } : {}),
+        ...(right.namespace ? { namespace: right.namespace } : {}),
       },
     },
+  };
+  const response = await sendKubernetesRequest(kc, 'POST', SELF_SUBJECT_ACCESS_REVIEWS, {
+    body: JSON.stringify(review),
   });
-  return answer.status?.allowed === true;
+  return (bodyOrThrow(response) as { status?: { allowed?: boolean } }).status?.allowed === true;
 }
+
+const SELF_SUBJECT_ACCESS_REVIEWS = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 
 /**
  * The facts the rights depend on, read without changing anything: each kind's REST resource
@@ -171,7 +175,7 @@ async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
   const { kc, options } = subject;
   const ref = { app: options.app, namespace: subject.namespace };
   const declared = subject.objects.filter((o) => o.kind === 'Namespace');
-  const resolver = objectApiFor(kc) as unknown as {
+  const resolver = objectApiOf(kc) as unknown as {
     resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined>;
   };
   const resolve = async (object: KubeObject) => {
@@ -222,22 +226,4 @@ async function accessPlanOf(subject: AccessReviewSubject): Promise<AccessPlan> {
         }
       : {}),
   };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,10 +1,63 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
-import { objectApiFor } from '../auth/_object-api.ts';
+import { systemClock } from '../clock.ts';
+import { AdaptiveRequestLimit, ApiThrottledError, nextAttempt, type ShedHistory } from './_request-limit.ts';
 
 type Action = 'read' | 'patch' | 'delete';
 type PathResolver = { specUriPath(spec: k8s.KubernetesObject, action: Action): Promise<string> };
 type Response = { status: number; body: unknown; headers: Record<string, string>; warnings: string[] };
+
+type Discovery = {
+  resource(apiVersion: string, kind: string, options?: unknown): Promise<k8s.V1APIResource | undefined>;
+};
+const objectApis = new WeakMap<k8s.KubeConfig, { server: string; api: k8s.KubernetesObjectApi }>();
+
+/**
+ * The one object API of `kc` and its current server, whose discovery cache all its users share
+ * (every phase of a deploy asks `/api/v1` once, not once per phase; a KubeConfig pointed at another
+ * server gets an object API of its own). client-node caches an apiVersion's resource list only once
+ * its answer is in, so a thousand objects looked up at once would each send the same discovery
+ * request: here a lookup waits for the one already under way for its apiVersion, and then reads
+ * the cache (an unknown kind, such as a CRD's applied moments ago, still asks again; a failed
+ * lookup is not kept).
+ */
+export function objectApiOf(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
+  const server = kc.getCurrentCluster()?.server ?? '';
+  const known = objectApis.get(kc);
+  if (known?.server === server) return known.api;
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const discovery = api as unknown as Discovery;
+  const ask = discovery.resource.bind(api);
+  // discovery is a request like the others: it waits under the limit, a 429 goes again
+  const lookUp: Discovery['resource'] = (apiVersion, kind, options) =>
+    underRequestLimit(kc, `GET discovery of ${apiVersion}`, () =>
+      ask(apiVersion, kind, options).then(
+        (value) => ({ value }),
+        (error: unknown) => {
+          if (!(error instanceof k8s.ApiException && error.code === 429)) throw error;
+          const headers = (error.headers ?? {}) as Record<string, string | undefined>;
+          return { shed: headers['retry-after'] };
+        },
+      ),
+    );
+  const underWay = new Map<string, Promise<unknown>>();
+  discovery.resource = async (apiVersion, kind, options) => {
+    const first = underWay.get(apiVersion);
+    if (first) {
+      await first.catch(() => undefined);
+      return lookUp(apiVersion, kind, options);
+    }
+    const asked = lookUp(apiVersion, kind, options);
+    underWay.set(apiVersion, asked);
+    try {
+      return await asked;
+    } finally {
+      underWay.delete(apiVersion);
+    }
+  };
+  objectApis.set(kc, { server, api });
+  return api;
+}
 
 /** The cluster serves no such apiVersion and kind (discovery does not know it; a CRD is missing). */
 export class UnservedKindError extends Error {
@@ -39,7 +92,7 @@ export class RawObjectClient {
   constructor(kc: k8s.KubeConfig) {
     this.#kc = kc;
     // The object API knows each kind's URL (discovery, cached); only its path logic is used.
-    this.#paths = objectApiFor(kc) as unknown as PathResolver;
+    this.#paths = objectApiOf(kc) as unknown as PathResolver;
   }
 
   /** The live object, or undefined when it does not exist. */
@@ -71,6 +124,21 @@ export class RawObjectClient {
     return bodyOrThrow(response) as k8s.KubernetesObject;
   }
 
+  /**
+   * Deletes the object (its dependents as `propagationPolicy` says); true when it was there,
+   * false when it was already gone.
+   */
+  async delete(
+    object: k8s.KubernetesObject,
+    propagationPolicy: 'Background' | 'Foreground' = 'Background',
+  ): Promise<boolean> {
+    const query = new URLSearchParams({ propagationPolicy });
+    const response = await this.#send('DELETE', `${await this.#path(object, 'delete')}?${query}`);
+    if (response.status === 404) return false;
+    bodyOrThrow(response);
+    return true;
+  }
+
   /** The URL path of the collection that holds `object` (what a watch of it asks for). */
   async collectionPath(object: k8s.KubernetesObject): Promise<string> {
     const path = await this.#path(object, 'read');
@@ -90,7 +158,12 @@ export class RawObjectClient {
     }
   }
 
-  #send(method: 'GET' | 'PATCH', path: string, body?: string, contentType?: string): Promise<Response> {
+  #send(
+    method: 'GET' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: string,
+    contentType?: string,
+  ): Promise<Response> {
     return sendKubernetesRequest(this.#kc, method, path, {
       ...(body === undefined ? {} : { body }),
       ...(contentType === undefined ? {} : { contentType }),
@@ -98,51 +171,112 @@ export class RawObjectClient {
   }
 }
 
-/** How many times a request the API server sheds with 429 is sent again. */
-const TOO_MANY_REQUESTS_RETRIES = 5;
+const limits = new WeakMap<k8s.KubeConfig, AdaptiveRequestLimit>();
+
+/** The one limit on the requests in flight of `kc` (see {@link AdaptiveRequestLimit}). */
+export function requestLimitOf(kc: k8s.KubeConfig): AdaptiveRequestLimit {
+  let limit = limits.get(kc);
+  if (!limit) {
+    limit = new AdaptiveRequestLimit(systemClock);
+    limits.set(kc, limit);
+  }
+  return limit;
+}
 
 /**
  * One request through the KubeConfig's own authentication and dispatcher, so it carries the
  * time bounds of every Kubernetes request (KUBESHIP_KUBE_TIMEOUT, see `boundKubernetesRequests`)
- * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it. Any HTTP status is
- * returned, with the body parsed as JSON where it is JSON.
+ * and a request that gets no answer fails as CLUSTER_UNREACHABLE naming it. It waits for a place
+ * under the KubeConfig's {@link requestLimitOf}; a 429 (the API server's max-in-flight or
+ * priority and fairness shed it before handling it) narrows that limit and the request is sent
+ * again after its Retry-After, until it has waited too long (ApiThrottledError naming it). Any
+ * other HTTP status is returned, with the body parsed as JSON where it is JSON.
  */
 export async function sendKubernetesRequest(
   kc: k8s.KubeConfig,
-  method: 'GET' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   options: { readonly body?: string; readonly contentType?: string; readonly accept?: string } = {},
 ): Promise<Response> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const context = new k8s.RequestContext(
-    `${cluster.server.replace(/\/$/, '')}${path}`,
-    method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.PATCH,
-  );
-  context.setHeaderParam('accept', options.accept ?? 'application/json');
-  if (options.body !== undefined)
-    context.setHeaderParam('content-type', options.contentType ?? 'application/json');
-  await kc.applySecurityAuthentication(context);
+  const url = `${cluster.server.replace(/\/$/, '')}${path}`;
   // undici is CommonJS: its `default` is the module itself, loaded natively or from a bundle's chunk
   const { getGlobalDispatcher, request } = (await import('undici')).default;
-  const send = () =>
-    request(context.getUrl(), {
+  // authenticated when it is sent, not before its wait: a token stays fresh
+  const send = async () => {
+    const context = new k8s.RequestContext(url, k8s.HttpMethod[method]);
+    context.setHeaderParam('accept', options.accept ?? 'application/json');
+    if (options.body !== undefined)
+      context.setHeaderParam('content-type', options.contentType ?? 'application/json');
+    await kc.applySecurityAuthentication(context);
+    return request(context.getUrl(), {
       method,
       headers: context.getHeaders(),
       ...(options.body === undefined ? {} : { body: options.body }),
       dispatcher: context.getDispatcher() ?? getGlobalDispatcher(),
     });
-  let response = await send();
-  // 429: the API server's priority and fairness shed the request before handling it (a release of
-  // a thousand objects meets it on a busy control plane); try again after the Retry-After it
-  // names, as client-go does, a bounded number of times
-  for (let retry = 1; response.statusCode === 429 && retry <= TOO_MANY_REQUESTS_RETRIES; retry++) {
-    await response.body.dump();
-    const seconds = Number(response.headers['retry-after']);
-    await delay(Math.min((Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000) * retry, 5000));
-    response = await send();
+  };
+  return underRequestLimit(kc, `${method} ${path.split('?', 1)[0]}`, async () => {
+    const response = await send();
+    if (response.statusCode === 429) {
+      await response.body.dump();
+      const retryAfter = response.headers['retry-after'];
+      return { shed: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter };
+    }
+    return { value: answerOf(response.statusCode, response.headers, await response.body.text()) };
+  });
+}
+
+/** One try of a request: its answer, or the Retry-After of the 429 that shed it. */
+type Attempt<T> = { readonly value: T } | { readonly shed: string | undefined };
+
+/**
+ * Runs `attempt` of `request` (`METHOD /path`, for messages) under the KubeConfig's
+ * {@link requestLimitOf}: a shed attempt narrows the limit and is tried again after its
+ * Retry-After, until the request has been shed too often or for too long since its first shed
+ * (ApiThrottledError naming it).
+ */
+export async function underRequestLimit<T>(
+  kc: k8s.KubeConfig,
+  request: string,
+  attempt: () => Promise<Attempt<T>>,
+): Promise<T> {
+  const limit = requestLimitOf(kc);
+  let history: ShedHistory = { sheds: 0, waitedMs: 0 };
+  let firstShedAt: number | undefined;
+  for (;;) {
+    const permit = await limit.acquire();
+    let result: Attempt<T>;
+    try {
+      result = await attempt();
+    } catch (error) {
+      permit.done();
+      throw error;
+    }
+    if ('value' in result) {
+      permit.done();
+      return result.value;
+    }
+    const waitMs = permit.shed(result.shed);
+    firstShedAt ??= Date.now();
+    const next = nextAttempt(
+      request,
+      { ...history, waitedMs: Date.now() - firstShedAt },
+      waitMs,
+      limit.options,
+    );
+    if (next instanceof ApiThrottledError) throw next;
+    history = next.history;
+    await delay(next.waitMs);
   }
-  const text = await response.body.text();
+}
+
+function answerOf(
+  status: number,
+  received: Record<string, string | string[] | undefined>,
+  text: string,
+): Response {
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -151,12 +285,12 @@ export async function sendKubernetesRequest(
   }
   const headers: Record<string, string> = {};
   const raw: string[] = [];
-  for (const [name, value] of Object.entries(response.headers)) {
+  for (const [name, value] of Object.entries(received)) {
     const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
     headers[name] = values.join(', ');
     for (const one of values) raw.push(name, one);
   }
-  return { status: response.statusCode, body: parsed, headers, warnings: warningsOf(raw) };
+  return { status, body: parsed, headers, warnings: warningsOf(raw) };
 }
 
 /** The body of a 2xx response; any other status thrown as the ApiException client-node would throw. */

@@ -98,3 +98,33 @@ describe('RawObjectClient requests carry the central Kubernetes time bound', () 
     expect(warnings).toEqual(['first, with a comma', 'second']);
   });
 });
+
+describe('RawObjectClient discovery', () => {
+  it('looks an apiVersion up once for objects read side by side', async () => {
+    let discoveries = 0;
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/api/v1') {
+        discoveries++;
+        res.end(
+          JSON.stringify({
+            kind: 'APIResourceList',
+            groupVersion: 'v1',
+            resources: [{ name: 'secrets', namespaced: true, kind: 'Secret', verbs: ['get'] }],
+          }),
+        );
+        return;
+      }
+      res.statusCode = 404;
+      res.end(JSON.stringify({ kind: 'Status', code: 404 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const client = await clientFor(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    const reads = Array.from({ length: 40 }, (_, i) =>
+      client.read({ ...secret, metadata: { ...secret.metadata, name: `s-${i}` } }),
+    );
+    expect(await Promise.all(reads)).toEqual(Array.from({ length: 40 }, () => undefined));
+    expect(discoveries).toBe(1);
+  });
+});

@@ -1,11 +1,11 @@
 import * as k8s from '@kubernetes/client-node';
-import { objectApiFor } from '../auth/_object-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { KubeshipError } from '../errors.ts';
 import { FIELD_MANAGER } from './_field-manager.ts';
 import { GONE_TIMEOUT_MS, untilGone } from './_gone.ts';
-import { RawObjectClient, UnservedKindError } from './_raw.ts';
+import { objectApiOf, RawObjectClient, UnservedKindError } from './_raw.ts';
 import { type ObjectRef, objectId } from './plan.ts';
+import { applyWaves } from './waves.ts';
 
 export { FIELD_MANAGER } from './_field-manager.ts';
 
@@ -97,37 +97,43 @@ export async function dryRunAll(
 }
 
 /**
- * Server-side applies each object in order with field manager `kubeship`; returns the applied
- * objects, with the API server's `Warning` headers as `warnings`.
+ * Server-side applies the objects with field manager `kubeship`, wave after wave (see
+ * {@link applyWaves}: namespaces and CRDs, then what pods read, then the workloads, then custom
+ * resources), the objects of a wave together under the KubeConfig's request limit. Every
+ * object of a failed wave is tried before the first failure (in the order of `objects`) is
+ * thrown; later waves are not applied. Returns the API server's `Warning` headers.
  */
 export async function applyAll(
   kc: k8s.KubeConfig,
   objects: readonly Manifest[],
   options: { force: boolean },
-): Promise<k8s.KubernetesObject[] & { warnings: ApplyWarning[] }> {
+): Promise<{ warnings: ApplyWarning[] }> {
   const client = new RawObjectClient(kc);
   const warnings: ApplyWarning[] = [];
-  const applied: k8s.KubernetesObject[] = [];
-  for (const object of objects) {
+  const applyOne = async (object: Manifest): Promise<void> => {
     const write = () => serverSideApply(client, object, { dryRun: false, force: options.force, warnings });
     try {
-      applied.push(await write());
+      await write();
     } catch (error) {
       if (!isReplaceable(object, error)) throw asApplyError(error, object);
       await deleteForReplacement(kc, object);
-      applied.push(await write().catch((again: unknown) => Promise.reject(asApplyError(again, object))));
+      await write().catch((again: unknown) => Promise.reject(asApplyError(again, object)));
     }
+  };
+  for (const wave of applyWaves(objects)) {
+    const failure = (await Promise.allSettled(wave.map(applyOne))).find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
   }
-  return Object.assign(applied, { warnings });
+  return { warnings };
 }
 
-function serverSideApply(
+async function serverSideApply(
   client: RawObjectClient,
   object: Manifest,
   options: { dryRun: boolean; force: boolean; warnings: ApplyWarning[]; id?: string },
-): Promise<k8s.KubernetesObject> {
+): Promise<void> {
   const id = options.id ?? objectId(object);
-  return client.apply(object as k8s.KubernetesObject, {
+  await client.apply(object as k8s.KubernetesObject, {
     fieldManager: FIELD_MANAGER,
     dryRun: options.dryRun,
     force: options.force,
@@ -167,7 +173,7 @@ function replacementProbe(object: Manifest): Manifest {
 async function deleteForReplacement(kc: k8s.KubeConfig, object: Manifest): Promise<void> {
   const ref = object as k8s.KubernetesObject;
   try {
-    await objectApiFor(kc).delete(ref, undefined, undefined, undefined, undefined, 'Foreground');
+    await objectApiOf(kc).delete(ref, undefined, undefined, undefined, undefined, 'Foreground');
   } catch (error) {
     if (statusOf(error) !== 404) throw describeKubernetesError(error, verbFor('delete', object));
   }
@@ -183,7 +189,7 @@ const immutableHint = (object: Manifest) => (object.kind === 'Job' ? 'pod templa
 
 /** Deletes objects kubeship created moments ago (best effort: they are empty namespaces). */
 export async function deleteQuietly(kc: k8s.KubeConfig, objects: readonly Manifest[]): Promise<void> {
-  const client = objectApiFor(kc);
+  const client = objectApiOf(kc);
   await Promise.all(
     objects.map((object) => client.delete(object as k8s.KubernetesObject).catch(() => undefined)),
   );

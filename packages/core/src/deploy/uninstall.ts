@@ -1,9 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { GONE_TIMEOUT_MS, untilGone } from '../apply/_gone.ts';
-import { RawObjectClient } from '../apply/_raw.ts';
+import { objectApiOf, RawObjectClient } from '../apply/_raw.ts';
 import { objectCall, objectId, objectReference } from '../apply/plan.ts';
-import { objectApiFor } from '../auth/_object-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
@@ -211,7 +210,7 @@ async function deleteAndWait(
   objects: readonly KubeObject[],
   options: Pick<UninstallOptions, 'goneTimeoutMs' | 'onDeleted'>,
 ): Promise<void> {
-  const client = objectApiFor(kc);
+  const client = objectApiOf(kc);
   await Promise.all(
     objects.map(async (object) => {
       const ref = objectReference(object);

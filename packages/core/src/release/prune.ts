@@ -1,7 +1,7 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
+import { RawObjectClient, UnservedKindError } from '../apply/_raw.ts';
 import { objectCall, objectId, objectReference } from '../apply/plan.ts';
-import { objectApiFor } from '../auth/_object-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { APPLYSET } from './applyset.ts';
 import { type HistoryRef, readHistory, readRecord } from './history.ts';
@@ -63,19 +63,19 @@ export async function deleteMembers(
   objects: readonly KubeObject[],
   applySetId: string,
 ): Promise<string[]> {
-  const client = objectApiFor(kc);
+  // through the raw client: every read and delete waits under the KubeConfig's request limit
+  const client = new RawObjectClient(kc);
   const deleted = await Promise.all(
     objects.map(async (object) => {
-      const context = objectCall('delete', object);
-      const ref = objectReference(object);
+      const ref = objectReference(object) as k8s.KubernetesObject;
       try {
         const live = await client.read(ref);
-        if (live.metadata?.labels?.[APPLYSET.partOf] !== applySetId) return undefined;
-        await client.delete(ref, undefined, undefined, undefined, undefined, 'Background');
-        return objectId(object);
+        if (live?.metadata?.labels?.[APPLYSET.partOf] !== applySetId) return undefined;
+        return (await client.delete(ref, 'Background')) ? objectId(object) : undefined;
       } catch (error) {
-        if (error instanceof k8s.ApiException && error.code === 404) return undefined;
-        throw describeKubernetesError(error, context);
+        // a kind no longer served (its CRD removed) has no objects left to delete
+        if (error instanceof UnservedKindError) return undefined;
+        throw describeKubernetesError(error, objectCall('delete', object));
       }
     }),
   );

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
+import { objectApiOf } from '../apply/_raw.ts';
 import { describeKubernetesError, unreachableCause } from '../auth/_kubernetes-errors.ts';
-import { objectApiFor } from '../auth/_object-api.ts';
 import type { Clock } from '../clock.ts';
 
 /** One collection to watch: a kind, in one namespace (or cluster-wide for cluster-scoped kinds). */
@@ -41,7 +41,7 @@ export async function watchCollections(
   collections: readonly CollectionRef[],
   clock: Clock,
 ): Promise<ClusterWatch> {
-  const objects = objectApiFor(kc);
+  const objects = objectApiOf(kc);
   const unique = new Map(collections.map((c) => [collectionKey(c), c]));
   const informers = new Map<
     string,

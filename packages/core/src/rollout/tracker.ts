@@ -2,7 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { objectId } from '../apply/plan.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { type ClusterWatch, type CollectionRef, watchCollections } from './_cluster-watch.ts';
+import { type ClusterWatch, type CollectionRef, collectionKey, watchCollections } from './_cluster-watch.ts';
 import {
   DEFAULT_IMAGE_PULL_GRACE_MS,
   type DoomedPod,
@@ -191,16 +191,29 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
     watch = await watchCollections(options.kubeConfig, collections, clock);
     const live = watch;
     live.onTrouble((error) => options.onWatchTrouble?.(error));
+    // Each watched list is copied out of its cache once per round of judging and shared by every
+    // target that reads it: not once per target (a thousand-object release would copy its pods a
+    // thousand times a round).
+    let lists = new Map<string, readonly k8s.KubernetesObject[]>();
+    const listOf = (collection: CollectionRef) => {
+      const key = collectionKey(collection);
+      let list = lists.get(key);
+      if (!list) {
+        list = live.list(collection);
+        lists.set(key, list);
+      }
+      return list;
+    };
     const viewOf = (namespace: string | undefined): NamespaceView => {
       const list = <T>(need: RelatedCollection) =>
-        live.list({ ...RELATED[need], ...(namespace ? { namespace } : {}) }) as unknown as readonly T[];
+        listOf({ ...RELATED[need], ...(namespace ? { namespace } : {}) }) as unknown as readonly T[];
       return {
         pods: () => list('pods'),
         replicaSets: () => list('replicaSets'),
         events: () => list('events'),
         jobs: () => list('jobs'),
         controllerRevisions: () => list('controllerRevisions'),
-        storageClasses: () => live.list(STORAGE_CLASSES) as unknown as readonly k8s.V1StorageClass[],
+        storageClasses: () => listOf(STORAGE_CLASSES) as unknown as readonly k8s.V1StorageClass[],
       };
     };
     const deadline = options.startedAt + options.timeoutMs;
@@ -224,6 +237,15 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
             ...(last?.counts ? { counts: last.counts } : {}),
             at: clock.now(),
           });
+        }
+      };
+      /** Judges `entries` against one copy of the watched lists, dropped afterwards. */
+      const judgeRound = (entries: readonly Tracked[]) => {
+        lists = new Map();
+        try {
+          for (const entry of entries) evaluate(entry);
+        } finally {
+          lists = new Map();
         }
       };
       const evaluate = (entry: Tracked) => {
@@ -264,7 +286,7 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
           } else {
             rechecks.set(
               id,
-              clock.schedule(() => evaluate(entry), settledAt - now),
+              clock.schedule(() => judgeRound([entry]), settledAt - now),
             );
           }
           return;
@@ -283,11 +305,11 @@ export async function trackRollouts(options: TrackOptions): Promise<RolloutVerdi
         if (health.recheckAt !== undefined) {
           rechecks.set(
             id,
-            clock.schedule(() => evaluate(entry), health.recheckAt - now),
+            clock.schedule(() => judgeRound([entry]), health.recheckAt - now),
           );
         }
       };
-      const evaluateAll = () => tracked.forEach(evaluate);
+      const evaluateAll = () => judgeRound(tracked);
       // A burst of watch events (a hundred Pods scheduled, their Events) is judged once per turn of
       // the event loop, not every target once per event.
       let queued: NodeJS.Immediate | undefined;

@@ -1,8 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { objectApiOf } from '../apply/_raw.ts';
 import { objectId } from '../apply/plan.ts';
 import { dryRunAll, FIELD_MANAGER, readLive } from '../apply/server.ts';
-import { objectApiFor } from '../auth/_object-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { kubeRequest } from './_kube-request.ts';
 
@@ -68,7 +68,7 @@ export async function adoptHelmRelease(
   if (owned.length === 0) return { adopted: [], releaseSecrets };
   await dryRunAll(kc, objects, { force: true });
 
-  const paths = objectApiFor(kc) as unknown as PathResolver;
+  const paths = objectApiOf(kc) as unknown as PathResolver;
   const time = (release.now?.() ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
   const adopted: string[] = [];
   for (const object of owned) {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { objectApiFor } from './_object-api.ts';
+import { objectApiOf } from './_raw.ts';
 
 // A loopback API server that answers discovery of `v1` (the kinds of `served`) and counts the asks.
 const served = { kinds: ['ConfigMap'] };
@@ -49,14 +49,14 @@ function kubeConfig(): k8s.KubeConfig {
 /** The URL path client-node works out for `spec` (protected in its types; every object call uses it). */
 const pathOf = (kc: k8s.KubeConfig, spec: k8s.KubernetesObject, action: 'read' | 'patch') =>
   (
-    objectApiFor(kc) as unknown as {
+    objectApiOf(kc) as unknown as {
       specUriPath(spec: k8s.KubernetesObject, action: string): Promise<string>;
     }
   ).specUriPath(spec, action);
 
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'web' } };
 
-describe('objectApiFor', () => {
+describe('objectApiOf', () => {
   it('asks discovery once per apiVersion for all callers of one KubeConfig, side by side or later', async () => {
     const kc = kubeConfig();
     const paths = await Promise.all([

@@ -11,6 +11,15 @@ if (major < REQUIRED.major || (major === REQUIRED.major && minor < REQUIRED.mino
   process.exit(2);
 }
 
+// `--version` is the floor of every command: it is answered here, before the CLI's entry and its
+// option specs load (main() answers it the same way for callers that run the CLI in-process).
+if (process.argv[2] === '--version' || process.argv[2] === '-v') {
+  const { VERSION } = await import('./version.ts');
+  process.stdout.write(`${VERSION}\n`, () => process.exit(0));
+  // nothing below runs: the write's callback ends the process once stdout has the line
+  await new Promise(() => {});
+}
+
 // V8's young generation starts at 1 MB a semi-space and doubles up to 16 MB while start-up's
 // objects survive: ~30 MB more resident memory for the seconds a command runs. Kept at its start
 // size (what survives moves to the old generation sooner), a deploy peaks ~18 MB lower. Its top

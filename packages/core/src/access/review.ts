@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { type AuthorizationApi, kubeApi } from '../apply/_kube-api.ts';
 import { bodyOrThrow, objectApiOf, sendKubernetesRequest } from '../apply/_raw.ts';
 import { readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/_kubernetes-errors.ts';
@@ -81,7 +82,7 @@ export async function reviewReleaseAccess(subject: AccessReviewSubject): Promise
 }
 
 async function review(subject: AccessReviewSubject): Promise<AccessReview> {
-  const api = subject.kc.makeApiClient(k8s.AuthorizationV1Api);
+  const api = kubeApi(subject.kc).authorization;
   // the rules of the release's namespace are read while the plan's facts are
   const [plan, rules] = await Promise.all([accessPlanOf(subject), rulesIn(api, subject.namespace)]);
   const rights = rightsNeeded(plan);
@@ -127,7 +128,7 @@ async function review(subject: AccessReviewSubject): Promise<AccessReview> {
  * cannot list rules, such as EKS access policies' webhook), so a right they do not grant is asked
  * about on its own. A cluster that answers the rules review with an error gets no rules.
  */
-async function rulesIn(api: k8s.AuthorizationV1Api, namespace: string): Promise<readonly GrantedRule[]> {
+async function rulesIn(api: AuthorizationApi, namespace: string): Promise<readonly GrantedRule[]> {
   try {
     const answer = await api.createSelfSubjectRulesReview({
       body: {

@@ -194,7 +194,7 @@ export function requestLimitOf(kc: k8s.KubeConfig): AdaptiveRequestLimit {
  */
 export async function sendKubernetesRequest(
   kc: k8s.KubeConfig,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   options: { readonly body?: string; readonly contentType?: string; readonly accept?: string } = {},
 ): Promise<Response> {
@@ -277,12 +277,15 @@ function answerOf(
   received: Record<string, string | string[] | undefined>,
   text: string,
 ): Response {
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text for the error message
-  }
+  let parsed: unknown = text || undefined;
+  // plain text (a container's log) stays text, even where a line of it is JSON
+  const type = received['content-type'];
+  if (text && !String(Array.isArray(type) ? type[0] : type).startsWith('text/plain'))
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text for the error message
+    }
   const headers: Record<string, string> = {};
   const raw: string[] = [];
   for (const [name, value] of Object.entries(received)) {

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { RawObjectClient } from '../apply/_raw.ts';
 import { objectId } from '../apply/plan.ts';
 import { FIELD_MANAGER } from '../apply/server.ts';
@@ -27,7 +28,7 @@ export async function hpaSafe(
         .map((o) => o.metadata.namespace ?? 'default'),
     ),
   ];
-  const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+  const { autoscaling } = kubeApi(kc);
   const live = await Promise.all(
     namespaces.map((namespace) =>
       autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }).then(

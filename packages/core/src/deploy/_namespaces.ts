@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
 import { untilGone } from '../apply/_gone.ts';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { applyAll, readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 
@@ -27,7 +28,7 @@ export async function ensureNamespaces(
  */
 export async function removeNamespaces(kc: k8s.KubeConfig, namespaces: readonly KubeObject[]): Promise<void> {
   if (namespaces.length === 0) return;
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { core } = kubeApi(kc);
   await Promise.all(
     namespaces.map(async ({ metadata: { name } }) => {
       try {

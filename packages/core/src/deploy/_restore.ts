@@ -1,6 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { imagesOf, type KubeObject, objectIdentity, withChangeCause } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { objectId } from '../apply/plan.ts';
 import { applyAll } from '../apply/server.ts';
 import type { Clock } from '../clock.ts';
@@ -157,8 +157,7 @@ export async function restoreRelease(
  * restored template, the not-Ready pods of another revision are deleted so it recreates them.
  */
 async function replaceBrokenPods(kc: k8s.KubeConfig, statefulSet: KubeObject): Promise<void> {
-  const apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
+  const { apps, core } = kubeApi(kc);
   const namespace = statefulSet.metadata.namespace ?? 'default';
   const name = statefulSet.metadata.name;
   // bounded: the controller observes a new generation within moments

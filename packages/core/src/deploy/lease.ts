@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import type { Clock } from '../clock.ts';
 import { KubeshipError } from '../errors.ts';
@@ -44,7 +45,7 @@ const LEASE_GONE_RETRIES = 5;
  * write of the Lease fails typed (403 FORBIDDEN, a missing namespace INVALID_INPUT).
  */
 export async function acquireDeployLease(kc: k8s.KubeConfig, options: LeaseOptions): Promise<DeployLease> {
-  const api = kc.makeApiClient(k8s.CoordinationV1Api);
+  const api = kubeApi(kc).coordination;
   const { namespace, holder, clock } = options;
   const name = `kubeship-${options.app}`;
   const duration = options.durationSeconds ?? 60;

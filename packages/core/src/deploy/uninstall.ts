@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { type KubeObject, objectIdentity } from '@kubeship/manifests';
 import { GONE_TIMEOUT_MS, untilGone } from '../apply/_gone.ts';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { objectApiOf, RawObjectClient } from '../apply/_raw.ts';
 import { objectCall, objectId, objectReference } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
@@ -104,9 +105,8 @@ async function recordedInventory(kc: k8s.KubeConfig, ref: HistoryRef, revisions:
 
 /** The app's hook Jobs still in the namespace (runs kept by `hook-delete-policy: never`). */
 async function hookJobs(kc: k8s.KubeConfig, ref: HistoryRef): Promise<KubeObject[]> {
-  const jobs = await kc
-    .makeApiClient(k8s.BatchV1Api)
-    .listNamespacedJob({ namespace: ref.namespace, labelSelector: `${HOOK_OF_LABEL}=${ref.app}` })
+  const jobs = await kubeApi(kc)
+    .batch.listNamespacedJob({ namespace: ref.namespace, labelSelector: `${HOOK_OF_LABEL}=${ref.app}` })
     .catch((error: unknown) => {
       throw describeKubernetesError(error, { verb: 'list', resource: 'jobs', namespace: ref.namespace });
     });
@@ -238,7 +238,7 @@ async function deleteRecords(
   ref: HistoryRef,
   revisions: readonly number[],
 ): Promise<void> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { core } = kubeApi(kc);
   const ignoreMissing = (resource: string) => (error: unknown) => {
     if (error instanceof k8s.ApiException && error.code === 404) return;
     throw describeKubernetesError(error, { verb: 'delete', resource, namespace: ref.namespace });

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { type CoreApi, kubeApi } from '../apply/_kube-api.ts';
 import type { BundleContainer, BundleEvent, BundleLog } from './bundle.ts';
 
 /** Each container instance's log is read up to this many bytes (kubelet `limitBytes`). */
@@ -30,9 +31,7 @@ export async function collectReleaseState(
     readonly logLimitBytes?: number;
   },
 ): Promise<{ events: BundleEvent[]; containers: BundleContainer[]; logs: BundleLog[] }> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const batch = kc.makeApiClient(k8s.BatchV1Api);
+  const { core, apps, batch } = kubeApi(kc);
   const namespaces = [
     ...new Set(options.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))),
   ];
@@ -162,7 +161,7 @@ function isFailing(c: BundleContainer): boolean {
 }
 
 async function readLog(
-  core: k8s.CoreV1Api,
+  core: CoreApi,
   c: { namespace: string; pod: string; container: string },
   instance: BundleLog['instance'],
   limit: number,

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
+import { kubeApi } from '../apply/_kube-api.ts';
 import type { Clock } from '../clock.ts';
 import { watchCollections } from '../rollout/_cluster-watch.ts';
 
@@ -97,9 +98,8 @@ export async function followJobLogs(
     async stop() {
       unsubscribe();
       // the Job may have ended before this watch saw its pods: read them once more
-      const now = await kc
-        .makeApiClient(k8s.CoreV1Api)
-        .listNamespacedPod({
+      const now = await kubeApi(kc)
+        .core.listNamespacedPod({
           namespace: options.namespace,
           labelSelector: `${JOB_NAME_LABELS[0]}=${options.job}`,
         })

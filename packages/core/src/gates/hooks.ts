@@ -1,10 +1,11 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import {
   HOOK_ANNOTATION,
   HOOK_DELETE_POLICY_ANNOTATION,
   HOOK_TIMEOUT_ANNOTATION,
   type KubeObject,
 } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { objectId } from '../apply/plan.ts';
 import { applyAll } from '../apply/server.ts';
 import type { Clock } from '../clock.ts';
@@ -220,7 +221,7 @@ function logTail(lines: number) {
 
 /** Deletes every earlier run of a hook (the last failed one is kept until now), waiting until each is gone. */
 async function removeRuns(kc: k8s.KubeConfig, hook: Hook, app: string): Promise<void> {
-  const batch = kc.makeApiClient(k8s.BatchV1Api);
+  const { batch } = kubeApi(kc);
   const runs = await batch.listNamespacedJob({
     namespace: hook.namespace,
     labelSelector: `${HOOK_OF_LABEL}=${app},${HOOK_NAME_LABEL}=${hook.name}`,
@@ -229,7 +230,7 @@ async function removeRuns(kc: k8s.KubeConfig, hook: Hook, app: string): Promise<
 }
 
 async function deleteJob(kc: k8s.KubeConfig, namespace: string, name: string): Promise<void> {
-  const batch = kc.makeApiClient(k8s.BatchV1Api);
+  const { batch } = kubeApi(kc);
   await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' }).catch(notFound);
   // bounded: a Job without finalizers is gone at once; a re-run of the same revision needs its name
   for (let i = 0; i < 100; i++) {

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { applyAll } from '../apply/server.ts';
 import type { Clock } from '../clock.ts';
 import type { DeployEventListener } from '../events/deploy-events.ts';
@@ -163,7 +164,7 @@ function canaryPieces(run: CanaryRun, replicas: number): { deployment: KubeObjec
 export async function restoreTraffic(kc: k8s.KubeConfig, alb: NonNullable<CanaryRun['alb']>): Promise<void> {
   await applyAll(kc, [weightedIngress(alb.ingress, alb.service.metadata.name, 0)], { force: true });
   await applyAll(kc, [alb.ingress], { force: true });
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { core } = kubeApi(kc);
   await core
     .deleteNamespacedService({
       name: `${alb.service.metadata.name}-canary`,
@@ -219,8 +220,7 @@ export async function bakeStep(
 
 /** Deletes the canary Deployment and waits (bounded) until its pods are gone, so traffic is back on stable. */
 export async function removeCanary(kc: k8s.KubeConfig, desired: KubeObject, track = 'canary'): Promise<void> {
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { apps, core } = kubeApi(kc);
   const namespace = desired.metadata.namespace ?? 'default';
   const name = `${desired.metadata.name}-${track}`;
   await apps

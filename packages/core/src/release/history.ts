@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { RawObjectClient } from '../apply/_raw.ts';
 import { objectCall } from '../apply/plan.ts';
 import { FIELD_MANAGER } from '../apply/server.ts';
@@ -23,7 +24,7 @@ export interface HistoryRef {
 
 /** The app's release records, oldest first (summaries only: no object is decoded). */
 export async function readHistory(kc: k8s.KubeConfig, ref: HistoryRef): Promise<ReleaseSummary[]> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { core } = kubeApi(kc);
   const list = await core
     .listNamespacedSecret({
       namespace: ref.namespace,
@@ -94,7 +95,7 @@ export async function writeRecord(kc: k8s.KubeConfig, record: ReleaseRecord, kee
   const excess = history
     .filter((r) => r.revision !== protectedRevision)
     .slice(0, Math.max(0, history.length - keep));
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { core } = kubeApi(kc);
   await Promise.all(
     excess.map((r) =>
       core

@@ -1,5 +1,6 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { RawObjectClient } from '../apply/_raw.ts';
 import { objectCall, objectId } from '../apply/plan.ts';
 import { describeKubernetesError } from '../auth/index.ts';
@@ -43,9 +44,7 @@ const DEFAULT_RULES = {
 
 /** What every rule may read of one namespace, listed once. */
 async function namespaceView(kc: k8s.KubeConfig, namespace: string): Promise<NamespaceView> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const batch = kc.makeApiClient(k8s.BatchV1Api);
+  const { core, apps, batch } = kubeApi(kc);
   const [pods, replicaSets, events, jobs, controllerRevisions] = await Promise.all([
     core.listNamespacedPod({ namespace }),
     apps.listNamespacedReplicaSet({ namespace }),

@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { type CoreApi, kubeApi } from '../apply/_kube-api.ts';
 import { type DoomedPod, newReplicaSetOf } from './predicates.ts';
 
 /** One Kubernetes event, as evidence. */
@@ -46,8 +47,7 @@ export interface EvidenceOptions {
  * instance's for restarted containers). Never throws for evidence it cannot read.
  */
 export async function collectEvidence(kc: k8s.KubeConfig, options: EvidenceOptions): Promise<Evidence> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const { core, apps } = kubeApi(kc);
   const { namespace } = options;
   const [deployment, replicaSets, pods, events] = await Promise.all([
     options.kind === 'Deployment'
@@ -132,7 +132,7 @@ export function collapseEvents(events: readonly EvidenceEvent[]): EvidenceEvent[
 }
 
 async function tailLog(
-  core: k8s.CoreV1Api,
+  core: CoreApi,
   namespace: string,
   doomed: DoomedPod,
   lines: number,

@@ -1,4 +1,5 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { RawObjectClient } from '../apply/_raw.ts';
 import { FIELD_MANAGER } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
@@ -51,7 +52,7 @@ export async function rollBack(
     changeCause?: string;
   },
 ): Promise<RollbackTarget> {
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const { apps } = kubeApi(kc);
   const context = { verb: 'get', resource: 'deployments', namespace: options.namespace, name: options.name };
   const [deployment, replicaSets] = await Promise.all([
     apps.readNamespacedDeployment({ name: options.name, namespace: options.namespace }),

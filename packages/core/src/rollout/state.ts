@@ -1,4 +1,5 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
 import { judgeRollout, newReplicaSetOf, type RolloutState, revisionOf } from './predicates.ts';
 
@@ -19,8 +20,7 @@ export async function readDeploymentState(
   namespace: string,
   name: string,
 ): Promise<DeploymentState> {
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { apps, core } = kubeApi(kc);
   const [deployment, replicaSets, pods] = await Promise.all([
     apps.readNamespacedDeployment({ name, namespace }),
     apps.listNamespacedReplicaSet({ namespace }),

@@ -1,5 +1,6 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
+import { kubeApi } from '../apply/_kube-api.ts';
 import { objectApiOf } from '../apply/_raw.ts';
 import { objectId } from '../apply/plan.ts';
 import { dryRunAll, FIELD_MANAGER, readLive } from '../apply/server.ts';
@@ -43,7 +44,7 @@ export async function adoptHelmRelease(
   objects: readonly KubeObject[],
   release: { readonly releaseName: string; readonly namespace: string; readonly now?: () => Date },
 ): Promise<HelmAdoption> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { core } = kubeApi(kc);
   const selector = `owner=helm,name=${release.releaseName}`;
   const secrets = await core
     .listNamespacedSecret({ namespace: release.namespace, labelSelector: selector })

@@ -1,22 +1,47 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
-/** A port that was free on 127.0.0.1 a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
+/** Free loopback ports, each held by a listener of ours until the process that takes it starts. */
+export interface HeldPorts {
+  readonly ports: readonly number[];
+  /**
+   * Lets `port` go, just before a process binds it. Held until then, no other testbed and no
+   * outgoing connection (whose local port comes from the same range) can take it meanwhile.
+   */
+  release(port: number): Promise<void>;
+  /** Lets every port still held go (a failed start). */
+  releaseAll(): Promise<void>;
+}
+
+function listenOnFreePort(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
 
-/** `count` distinct free ports. */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/** `count` distinct free ports on 127.0.0.1, held (the OS picks them). */
+export async function holdFreePorts(count: number): Promise<HeldPorts> {
+  const held = new Map<number, Server>();
+  while (held.size < count) {
+    const server = await listenOnFreePort();
+    const address = server.address();
+    held.set(typeof address === 'object' && address ? address.port : 0, server);
+  }
+  return {
+    ports: [...held.keys()],
+    async release(port) {
+      const server = held.get(port);
+      held.delete(port);
+      if (server) await close(server);
+    },
+    async releaseAll() {
+      const servers = [...held.values()];
+      held.clear();
+      await Promise.all(servers.map(close));
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { type KubeletLoop, startKubeletLoop } from './_kubelet-loop.ts';
 import { kwokStagesYaml } from './_kwok-stages.ts';
 import { type MetricsServer, startMetricsServer } from './_metrics-api.ts';
 import { FRONT_PROXY_CLIENT, generatePki } from './_pki.ts';
-import { freePorts } from './_ports.ts';
+import { type HeldPorts, holdFreePorts } from './_ports.ts';
 import { type ManagedProcess, startProcess, waitUntilReady } from './_process.ts';
 import { registerMetricsApi, seedCluster } from './_seed.ts';
 import { resolveBinaries, resolveVenv } from './_toolchain.ts';
@@ -121,7 +121,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   let kubelet: KubeletServer | undefined;
   let kubeletLoop: KubeletLoop | undefined;
   let metrics: MetricsServer | undefined;
+  let heldPorts: HeldPorts | undefined;
   const stop = async () => {
+    await heldPorts?.releaseAll();
     kubeletLoop?.stop();
     await metrics?.close();
     for (const child of [...processes].reverse()) await child.stop();
@@ -131,12 +133,14 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   };
 
   try {
-    const [bin, venv, pki, [etcdPort, etcdPeerPort, apiPort] = []] = await Promise.all([
+    const [bin, venv, pki, ports] = await Promise.all([
       Promise.resolve().then(resolveBinaries),
       Promise.resolve().then(resolveVenv),
       generatePki(),
-      freePorts(3),
+      holdFreePorts(3),
     ]);
+    heldPorts = ports;
+    const [etcdPort = 0, etcdPeerPort = 0, apiPort = 0] = ports.ports;
     const endpoint = `https://127.0.0.1:${apiPort}`;
     const credentials: KnownCredentials = {
       accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -189,6 +193,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     });
     kubelet = kubeletServer;
 
+    await Promise.all([ports.release(etcdPort), ports.release(etcdPeerPort)]);
     const etcd = startProcess(
       'etcd',
       join(bin, 'etcd'),
@@ -293,6 +298,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       );
       return apiserver;
     };
+    await ports.release(apiPort);
     let apiserver = await startApiserver();
     processes.push(apiserver);
 

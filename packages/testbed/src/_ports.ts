@@ -4,12 +4,11 @@ import { createServer, type Server } from 'node:net';
 export interface HeldPorts {
   readonly ports: readonly number[];
   /**
-   * Lets `port` go, just before a process binds it. Held until then, no other testbed and no
-   * outgoing connection (whose local port comes from the same range) can take it meanwhile.
+   * Lets `ports` go (none: every one still held), just before a process binds them. Held until
+   * then, no other testbed and no outgoing connection (whose local port comes from the same range)
+   * can take one meanwhile.
    */
-  release(port: number): Promise<void>;
-  /** Lets every port still held go (a failed start). */
-  releaseAll(): Promise<void>;
+  release(...ports: number[]): Promise<void>;
 }
 
 function listenOnFreePort(): Promise<Server> {
@@ -33,14 +32,12 @@ export async function holdFreePorts(count: number): Promise<HeldPorts> {
   }
   return {
     ports: [...held.keys()],
-    async release(port) {
-      const server = held.get(port);
-      held.delete(port);
-      if (server) await close(server);
-    },
-    async releaseAll() {
-      const servers = [...held.values()];
-      held.clear();
+    async release(...ports) {
+      const servers = (ports.length > 0 ? ports : [...held.keys()]).flatMap((port) => {
+        const server = held.get(port);
+        held.delete(port);
+        return server ? [server] : [];
+      });
       await Promise.all(servers.map(close));
     },
   };

@@ -123,7 +123,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   let metrics: MetricsServer | undefined;
   let heldPorts: HeldPorts | undefined;
   const stop = async () => {
-    await heldPorts?.releaseAll();
+    await heldPorts?.release();
     kubeletLoop?.stop();
     await metrics?.close();
     for (const child of [...processes].reverse()) await child.stop();
@@ -133,14 +133,13 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   };
 
   try {
-    const [bin, venv, pki, ports] = await Promise.all([
+    heldPorts = await holdFreePorts(3);
+    const [etcdPort = 0, etcdPeerPort = 0, apiPort = 0] = heldPorts.ports;
+    const [bin, venv, pki] = await Promise.all([
       Promise.resolve().then(resolveBinaries),
       Promise.resolve().then(resolveVenv),
       generatePki(),
-      holdFreePorts(3),
     ]);
-    heldPorts = ports;
-    const [etcdPort = 0, etcdPeerPort = 0, apiPort = 0] = ports.ports;
     const endpoint = `https://127.0.0.1:${apiPort}`;
     const credentials: KnownCredentials = {
       accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -193,7 +192,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     });
     kubelet = kubeletServer;
 
-    await Promise.all([ports.release(etcdPort), ports.release(etcdPeerPort)]);
+    await heldPorts.release(etcdPort, etcdPeerPort);
     const etcd = startProcess(
       'etcd',
       join(bin, 'etcd'),
@@ -298,7 +297,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       );
       return apiserver;
     };
-    await ports.release(apiPort);
+    await heldPorts.release(apiPort);
     let apiserver = await startApiserver();
     processes.push(apiserver);
 

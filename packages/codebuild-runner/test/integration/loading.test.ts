@@ -107,37 +107,50 @@ describe('what the light commands of the built CLI load', () => {
     expect(run.sources).not.toContain('core/src/index.ts');
   });
 
-  it('token --cluster-name without keys in the environment loads the credentials chain (ES builds only), which finds the container credentials CodeBuild serves', async () => {
-    const key = 'ASIACONTAINEREXAMPLE';
-    const server = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          AccessKeyId: key,
-          SecretAccessKey: 'container-secret',
-          Token: 'container-session-token',
-          Expiration: new Date(Date.now() + 3_600_000).toISOString(),
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = OFFLINE_ENV;
-      const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], tempDir(), {
-        ...noKeys,
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials/build`,
+  it.each([
+    ['asks it alone: not the credentials chain', undefined],
+    [
+      'with a shared config file, loads the credentials chain (ES builds only), which finds them too',
+      '[default]\n',
+    ],
+  ])(
+    'token --cluster-name in a CodeBuild container (its credentials endpoint, no keys) %s',
+    async (_, config) => {
+      const key = 'ASIACONTAINEREXAMPLE';
+      const server = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            AccessKeyId: key,
+            SecretAccessKey: 'container-secret',
+            Token: 'container-session-token',
+            Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+          }),
+        );
       });
-      const url = presignedUrl(run.stdout);
-      expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${key}/`));
-      expect(url.searchParams.get('X-Amz-Security-Token')).toBe('container-session-token');
-      expect(run.packages).toContain('@aws-sdk/credential-provider-node');
-      expect(run.commonJsBuilds).toEqual([]);
-      for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = OFFLINE_ENV;
+        const cwd = tempDir();
+        if (config) writeFileSync(join(cwd, 'aws-config'), config);
+        const run = await loadedBy(['token', '--cluster-name', 'shop', '--region', 'eu-west-1'], cwd, {
+          ...noKeys,
+          ...(config ? { AWS_CONFIG_FILE: join(cwd, 'aws-config') } : {}),
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials/build`,
+        });
+        const url = presignedUrl(run.stdout);
+        expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${key}/`));
+        expect(url.searchParams.get('X-Amz-Security-Token')).toBe('container-session-token');
+        if (config) expect(run.packages).toContain('@aws-sdk/credential-provider-node');
+        else expect(run.packages).not.toContain('@aws-sdk/credential-provider-node');
+        expect(run.commonJsBuilds).toEqual([]);
+        for (const heavy of HEAVY) expect(run.packages).not.toContain(heavy);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+  );
 
   it('render of templates loads the schemas but not the Kubernetes client, EKS or CloudWatch', async () => {
     const project = tempDir();

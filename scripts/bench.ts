@@ -39,6 +39,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -597,7 +599,33 @@ const releaseScenario = (tool: 'kubeship' | 'rollout', size: number) =>
   tool === 'kubeship' ? `release ${size} D + ${size} CM` : `rollout ${size} D`;
 
 // --- start-up of the light commands ---------------------------------------------------------------
-/** `kubeship --version`, `kubeship token`, `aws eks get-token` and `import('@kubeship/core')`. */
+/**
+ * A loopback container credentials endpoint, as CodeBuild serves the build role's session
+ * (AWS_CONTAINER_CREDENTIALS_*), handing out `credentials`.
+ */
+async function containerCredentialsEndpoint(credentials: { accessKeyId: string; secretAccessKey: string }) {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        AccessKeyId: credentials.accessKeyId,
+        SecretAccessKey: credentials.secretAccessKey,
+        Token: 'bench-session-token',
+        Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/credentials/bench`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * `kubeship --version`, `kubeship token` (keys in the environment, and a CodeBuild container's
+ * credentials endpoint), `aws eks get-token` (both ways) and `import('@kubeship/core')`.
+ */
 async function startup(
   testbed: Testbed,
   env: NodeJS.ProcessEnv,
@@ -605,16 +633,28 @@ async function startup(
 ): Promise<void> {
   const cluster = ['--cluster-name', testbed.clusterName, '--region', testbed.region];
   const core = join(coreDist, 'index.js');
-  const commands: Array<[string, string, string, readonly string[]]> = [
+  const endpoint = await containerCredentialsEndpoint(testbed.aws.credentials);
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = env;
+  const inContainer = { ...noKeys, AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url };
+  const commands: Array<[string, string, string, readonly string[], NodeJS.ProcessEnv?]> = [
     ['kubeship', '--version', process.execPath, [bin, '--version']],
     ['kubeship', 'token', process.execPath, [bin, 'token', ...cluster]],
+    ['kubeship', CONTAINER_TOKEN, process.execPath, [bin, 'token', ...cluster], inContainer],
     ...(baselineBin
       ? ([
           ['kubeship-before', '--version', process.execPath, [baselineBin, '--version']],
           ['kubeship-before', 'token', process.execPath, [baselineBin, 'token', ...cluster]],
+          [
+            'kubeship-before',
+            CONTAINER_TOKEN,
+            process.execPath,
+            [baselineBin, 'token', ...cluster],
+            inContainer,
+          ],
         ] as const)
       : []),
     ['aws', 'eks get-token', 'aws', ['eks', 'get-token', ...cluster]],
+    ['aws', `eks get-token ${CONTAINER}`, 'aws', ['eks', 'get-token', ...cluster], inContainer],
     ['node', 'node -e ""', process.execPath, ['-e', '']],
     [
       'node',
@@ -623,9 +663,17 @@ async function startup(
       ['--input-type=module', '-e', `await import(${JSON.stringify(core)})`],
     ],
   ];
-  for (const [tool, scenario, command, args] of commands)
-    for (let i = 0; i < STARTUP_RUNS; i++) record(tool, scenario, await measure(command, args, env), 'ok');
+  try {
+    for (const [tool, scenario, command, args, commandEnv = env] of commands)
+      for (let i = 0; i < STARTUP_RUNS; i++)
+        record(tool, scenario, await measure(command, args, commandEnv), 'ok');
+  } finally {
+    await endpoint.close();
+  }
 }
+
+const CONTAINER = '(container credentials)';
+const CONTAINER_TOKEN = `token ${CONTAINER}`;
 
 // --- install of the packed packages ------------------------------------------------------------
 interface InstallResult {
@@ -813,13 +861,16 @@ function report(
     for (const [tool, scenario] of [
       ['kubeship', '--version'],
       ['kubeship', 'token'],
+      ['kubeship', CONTAINER_TOKEN],
       ...(baselineBin
         ? ([
             ['kubeship-before', '--version'],
             ['kubeship-before', 'token'],
+            ['kubeship-before', CONTAINER_TOKEN],
           ] as const)
         : []),
       ['aws', 'eks get-token'],
+      ['aws', `eks get-token ${CONTAINER}`],
       ['node', 'node -e ""'],
       ['node', "import('@kubeship/core')"],
     ] as const) {

@@ -1,8 +1,9 @@
-// The typed Kubernetes API calls kubeship makes beside its object applies, as plain JSON requests
-// through sendKubernetesRequest: each waits under the KubeConfig's request limit (a 429 narrows it
-// and goes again) and carries its time bounds. client-node's generated API clients do the same
-// calls, but a bundle that holds them loads ~900 KB of generated code (parsed on every deploy, in
-// a CodeBuild container without a compile cache) for the two dozen calls below.
+// kubeship's Kubernetes API requests beside its object applies: kubeRequest (one plain JSON
+// request through sendKubernetesRequest) and, on it, kubeApi (the typed calls). Each waits under
+// the KubeConfig's request limit (a 429 narrows it and goes again) and carries its time bounds.
+// client-node's generated API clients make the same calls, but a bundle that holds them loads
+// ~900 KB of generated code (parsed on every deploy, in a CodeBuild container without a compile
+// cache) for the two dozen calls below.
 //
 // The method names and parameters are client-node's, so a call reads the same. Answers are the
 // API server's JSON, typed as client-node's models: their timestamps are strings, not Dates (read
@@ -36,17 +37,33 @@ function pathOf(path: string, query: Query = {}): string {
   return text ? `${path}?${text}` : path;
 }
 
-async function call<T>(
+/**
+ * One request to the Kubernetes API with plain JSON in and out (client-node's typed models would
+ * reshape `managedFields` and discovery documents), through sendKubernetesRequest's bounded,
+ * rate-limited sender; an HTTP error is thrown as an ApiException (status and Status body), as
+ * describeKubernetesError reads it.
+ */
+export async function kubeRequest(
+  kc: k8s.KubeConfig,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  options: { accept?: string; body?: unknown; contentType?: string } = {},
+): Promise<unknown> {
+  const response = await sendKubernetesRequest(kc, method, path, {
+    ...(options.accept === undefined ? {} : { accept: options.accept }),
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
+  });
+  return bodyOrThrow(response);
+}
+
+/** A typed call of kubeApi: `path` with `query` (undefined values left out), the answer as `T`. */
+const call = <T>(
   kc: k8s.KubeConfig,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   options: { readonly query?: Query; readonly body?: unknown } = {},
-): Promise<T> {
-  const response = await sendKubernetesRequest(kc, method, pathOf(path, options.query), {
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  return bodyOrThrow(response) as T;
-}
+): Promise<T> => kubeRequest(kc, method, pathOf(path, options.query), { body: options.body }) as Promise<T>;
 
 /** One group's namespaced collection: list, read and delete of its objects. */
 function collection<Item, List>(kc: k8s.KubeConfig, prefix: string, resource: string) {

@@ -1,6 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
+import { kubeRequest } from '../apply/_kube-api.ts';
 import { describeKubernetesError } from '../auth/index.ts';
-import { kubeRequest } from './_kube-request.ts';
 
 /** What a chart can ask of the cluster (`.Capabilities`): its version and the APIs it serves. */
 export interface ClusterCapabilities {

@@ -1,11 +1,10 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '@kubeship/manifests';
-import { kubeApi } from '../apply/_kube-api.ts';
+import { kubeApi, kubeRequest } from '../apply/_kube-api.ts';
 import { objectApiOf } from '../apply/_raw.ts';
 import { objectId } from '../apply/plan.ts';
 import { dryRunAll, FIELD_MANAGER, readLive } from '../apply/server.ts';
 import { describeKubernetesError } from '../auth/index.ts';
-import { kubeRequest } from './_kube-request.ts';
 
 /** What {@link adoptHelmRelease} took over from Helm, and what it left alone. */
 export interface HelmAdoption {
